@@ -1,0 +1,116 @@
+/** Loads models.yml, validates it with the one schema and resolves per-country settings (defaults → file → overrides → tuned → CLI flags). */
+import * as fs from 'fs';
+import * as path from 'path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors';
+import { configSchema, type Config } from './schema';
+
+/** Default location of the project config. */
+export const DEFAULT_CONFIG_PATH = 'models.yml';
+
+/** Formats zod issues as `key: got <value>, expected <what>` lines. */
+export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, file: string): string {
+  const lines = issues.map((i) => {
+    const key = i.path.length ? i.path.join('.') : '(root)';
+    const got = valueAt(input, i.path as (string | number)[]);
+    const gotText = got === undefined ? 'nothing' : JSON.stringify(got);
+    let expected = i.message;
+    if (i.code === 'unrecognized_keys') {
+      expected = `unknown key(s) ${(i as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}; remove or rename them`;
+      return `${file}: ${key}: ${expected}`;
+    }
+    if (i.code === 'invalid_value') expected = `one of ${(i as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(', ')}`;
+    return `${file}: ${key}: got ${gotText}, expected ${expected}`;
+  });
+  return lines.join('\n');
+}
+
+function valueAt(obj: unknown, p: (string | number)[]): unknown {
+  let cur: unknown = obj;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Validates a plain object as a Config; throws ConfigError naming each bad key, value and what is allowed. */
+export function parseConfig(raw: unknown, file = 'config'): Config {
+  const r = configSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(r.error.issues, raw, file)}`);
+  const s = r.data.train.split;
+  if (Math.abs(s.train + s.validation + s.test - 1) > 1e-6) {
+    throw new ConfigError(`${file}: train.split: got ${JSON.stringify(s)}, expected shares that sum to 1`);
+  }
+  if (r.data.dateRange.from > r.data.dateRange.to) {
+    throw new ConfigError(`${file}: dateRange: from ${r.data.dateRange.from} is after to ${r.data.dateRange.to}`);
+  }
+  return r.data;
+}
+
+/** Reads and validates models.yml (or `file`). */
+export function loadConfig(file: string = process.env.RADARWATCH_CONFIG ?? DEFAULT_CONFIG_PATH): Config {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) throw new ConfigError(`Config file not found: ${abs}. Expected models.yml in the working directory, or pass --config FILE.`);
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(abs, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message}`);
+  }
+  return parseConfig(raw ?? {}, path.basename(file));
+}
+
+type Plain = Record<string, unknown>;
+function isPlain(v: unknown): v is Plain {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep merge: objects merge key by key, arrays and scalars replace. Returns a new object. */
+export function deepMerge<T>(base: T, patch: unknown): T {
+  if (!isPlain(base) || !isPlain(patch)) return (patch === undefined ? base : patch) as T;
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k], v) : v;
+  }
+  return out as T;
+}
+
+/** Sets a dotted path (`model.hiddenUnits.0`) in a copy of `obj`. */
+export function setPath<T>(obj: T, dotted: string, value: unknown): T {
+  const keys = dotted.split('.');
+  const copy = structuredClone(obj) as unknown as Plain;
+  let cur: Plain | unknown[] = copy;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i];
+    const next = (cur as Plain)[k];
+    if (next === undefined || next === null || typeof next !== 'object') throw new ConfigError(`Config path "${dotted}": "${keys.slice(0, i + 1).join('.')}" is not an object or list`);
+    cur = next as Plain;
+  }
+  (cur as Plain)[keys[keys.length - 1]] = value;
+  return copy as unknown as T;
+}
+
+/**
+ * The settings one country runs with: defaults and file, then the file's `overrides.<CC>`, then
+ * tuned parameters (`results/tuning/<CC>/best.json`, when present), then `cliPatch`. Re-validated.
+ */
+export function resolveCountryConfig(cfg: Config, country: string, opts: { tuned?: Record<string, unknown>; cliPatch?: unknown } = {}): Config {
+  let merged: Config = deepMerge(cfg, cfg.overrides[country] ?? {});
+  if (opts.tuned) {
+    for (const [k, v] of Object.entries(opts.tuned)) merged = applyParam(merged, k, v);
+  }
+  if (opts.cliPatch) merged = deepMerge(merged, opts.cliPatch);
+  return parseConfig(merged, `resolved config of ${country}`);
+}
+
+/** Applies one searched parameter; `model.catShare` s sets catWeight = s and contWeight = 1 - s. */
+export function applyParam(cfg: Config, key: string, value: unknown): Config {
+  if (key === 'model.catShare') {
+    const s = Number(value);
+    return deepMerge(cfg, { model: { catWeight: s, contWeight: 1 - s } });
+  }
+  return setPath(cfg, key, value);
+}

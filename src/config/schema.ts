@@ -1,0 +1,232 @@
+/** The one typed schema of models.yml: defaults, the country list, per-country overrides and every stage's settings. */
+import { z } from 'zod';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .describe('A UTC calendar date, YYYY-MM-DD.');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as AT');
+
+const sourceLimits = z
+  .object({
+    maxRequestsPer5Min: z.number().int().min(0).describe('Client-side rate limit (0 = none). Cloudflare allows 1200 / 5 min per user.'),
+    concurrency: z.number().int().min(1).max(32).describe('Requests in flight at once.'),
+  })
+  .strict();
+
+export const dataSchema = z
+  .object({
+    source: z.enum(['radar', 'synthetic']).default('synthetic').describe('Where `fetch` pulls from: the Radar API or the embedded generator behind a local mock Radar server.'),
+    rawDir: z.string().default('datasets/raw').describe('Raw API responses, one JSON file per chunk.'),
+    processedDir: z.string().default('datasets/processed').describe('Processed hourly tables, one per country.'),
+    chunkDays: z.number().int().min(1).max(364).default(28).describe('Days per request window at aggInterval=1h.'),
+    overlapHours: z.number().int().min(0).max(168).default(24).describe('Hours each window overlaps the previous one, used to stitch MIN0_MAX chunks onto one scale.'),
+    retries: z.number().int().min(0).max(20).default(6).describe('Retries on 429/5xx/network errors, exponential backoff with jitter.'),
+    backoffMs: z.number().int().min(1).default(500).describe('First backoff delay; doubles per retry, capped at 30 s, retry-after wins.'),
+    timeoutMs: z.number().int().min(100).default(60000).describe('Per-request timeout.'),
+    labelPageSize: z.number().int().min(1).max(1000).default(100).describe('limit= for paged label endpoints.'),
+    radar: sourceLimits.default({ maxRequestsPer5Min: 1100, concurrency: 4 }),
+    synthetic: sourceLimits.default({ maxRequestsPer5Min: 0, concurrency: 8 }),
+    fill: z
+      .object({
+        maxInterpolateHours: z.number().int().min(0).default(3).describe('Gaps up to this long are linearly interpolated; longer gaps take the same hour one week earlier (seasonal fill).'),
+      })
+      .strict()
+      .default({ maxInterpolateHours: 3 }),
+  })
+  .strict();
+
+export const generatorSchema = z
+  .object({
+    seed: z.number().int().default(42).describe('Seed of the embedded generator; same seed, same data.'),
+    anomaliesPerMonth: z.number().min(0).max(30).default(1.5).describe('Mean labelled anomalies injected per country-month.'),
+    gapRate: z.number().min(0).max(0.2).default(0.002).describe('Probability an hour starts a data gap (missing points).'),
+    unreliableRate: z.number().min(0).max(0.2).default(0.001).describe('Probability an hour starts a PIPELINE annotation.'),
+    noise: z.number().min(0).max(1).default(0.03).describe('Relative noise level of volume signals.'),
+  })
+  .strict();
+
+export const featuresSchema = z
+  .object({
+    rollingHours: z.array(z.number().int().min(2)).min(1).default([3, 24, 168]).describe('Causal rolling windows (hours) for mean/std/z-score features.'),
+    baselineWeeks: z.number().int().min(1).default(4).describe('Training weeks behind the robust hour-of-week baseline.'),
+    daySegments: z.number().int().min(2).max(24).default(24).describe('Categories of the time-of-day feature (24 = hour of day).'),
+    clip: z.number().positive().default(10).describe('Scaled features are clipped to ±clip.'),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    hiddenUnits: z.array(z.number().int().min(2)).min(1).default([64, 32]).describe('Encoder layer sizes; the decoder mirrors them.'),
+    bottleneck: z.number().int().min(1).default(8).describe('Latent size.'),
+    embeddingDim: z.number().int().min(1).default(4).describe('Size of each categorical embedding (one-hot × matrix).'),
+    residual: z.boolean().default(true).describe('Residual connections between same-width layers.'),
+    activation: z.enum(['relu', 'elu', 'tanh', 'selu']).default('relu').describe('Hidden activation.'),
+    dropout: z.number().min(0).max(0.9).default(0).describe('Dropout after hidden layers.'),
+    noiseStd: z.number().min(0).default(0.1).describe('Gaussian noise on continuous inputs while training (denoising).'),
+    maskRate: z.number().min(0).max(0.9).default(0.1).describe('Share of continuous inputs zeroed while training.'),
+    contWeight: z.number().min(0).default(1).describe('Weight of the continuous MSE in the loss and the score.'),
+    catWeight: z.number().min(0).default(0.1).describe('Weight of the categorical cross-entropy in the loss and the score.'),
+  })
+  .strict();
+
+export const trainSchema = z
+  .object({
+    split: z
+      .object({
+        train: z.number().gt(0).lt(1).default(0.6),
+        validation: z.number().gt(0).lt(1).default(0.2),
+        test: z.number().gt(0).lt(1).default(0.2),
+      })
+      .strict()
+      .default({ train: 0.6, validation: 0.2, test: 0.2 })
+      .describe('Chronological shares; must sum to 1.'),
+    epochs: z.number().int().min(1).default(40).describe('Maximum epochs.'),
+    batchSize: z.number().int().min(1).default(256),
+    learningRate: z.number().positive().default(0.002),
+    patience: z.number().int().min(0).default(5).describe('Epochs without validation improvement before stopping.'),
+    minDelta: z.number().min(0).default(1e-4).describe('Smallest validation-loss drop that counts as improvement.'),
+    seed: z.number().int().default(7).describe('Seed for weights, shuffling and noise.'),
+    excludeLabeled: z.boolean().default(true).describe('Drop labelled anomaly hours (and gaps) from the fitted loss.'),
+    workers: z.number().int().min(0).default(0).describe('Worker threads for `train all` (0 = one per core).'),
+  })
+  .strict();
+
+const floatRange = z.object({ type: z.literal('float'), low: z.number(), high: z.number(), log: z.boolean().default(false) }).strict();
+const intRange = z.object({ type: z.literal('int'), low: z.number().int(), high: z.number().int(), step: z.number().int().min(1).default(1) }).strict();
+const categorical = z.object({ type: z.literal('categorical'), choices: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) }).strict();
+export const paramSpaceSchema = z.discriminatedUnion('type', [floatRange, intRange, categorical]);
+
+export const tuneSchema = z
+  .object({
+    trials: z.number().int().min(1).default(60),
+    pruner: z.enum(['hyperband', 'median', 'sha', 'none']).default('hyperband'),
+    objective: z.enum(['val_loss', 'val_detection']).default('val_loss').describe('Validation-only objective.'),
+    timeoutSeconds: z.number().int().min(0).default(0).describe('Stop the study after this many seconds (0 = no limit).'),
+    seed: z.number().int().default(11).describe('TPE sampler seed.'),
+    python: z.string().optional().describe('Python interpreter with Optuna (else $RADARWATCH_PYTHON, else one that has it).'),
+    epochs: z.number().int().min(1).default(20).describe('Max epochs per trial.'),
+    space: z
+      .record(z.string(), paramSpaceSchema)
+      .default({
+        'model.bottleneck': { type: 'int', low: 3, high: 16, step: 1 },
+        'model.hiddenUnits.0': { type: 'categorical', choices: [32, 64, 96] },
+        'model.hiddenUnits.1': { type: 'categorical', choices: [16, 32, 48] },
+        'model.noiseStd': { type: 'float', low: 0.0, high: 0.3, log: false },
+        'model.maskRate': { type: 'float', low: 0.0, high: 0.3, log: false },
+        'model.residual': { type: 'categorical', choices: [true, false] },
+        'model.catShare': { type: 'float', low: 0.02, high: 0.5, log: true },
+        'train.learningRate': { type: 'float', low: 3e-4, high: 1e-2, log: true },
+      })
+      .describe('Search space keyed by config path. model.catShare sets catWeight = s, contWeight = 1 - s so the loss scale cannot be searched away.'),
+  })
+  .strict();
+
+export const calibrateSchema = z
+  .object({
+    method: z.enum(['mad', 'p99', 'p99.5']).default('mad').describe('Threshold rule, fitted on validation scores of normal hours.'),
+    madK: z.number().positive().default(6).describe('k in median + k·1.4826·MAD.'),
+    temperature: z.boolean().default(true).describe('Fit temperature scaling of the categorical heads.'),
+  })
+  .strict();
+
+export const detectSchema = z
+  .object({
+    eventGapHours: z.number().int().min(0).default(2).describe('Anomalous hours at most this far apart merge into one event.'),
+    minEventHours: z.number().int().min(1).default(1).describe('Shorter events are dropped.'),
+    topSignals: z.number().int().min(1).default(3).describe('Signals listed per event.'),
+  })
+  .strict();
+
+export const evaluateSchema = z
+  .object({
+    baseline: z
+      .object({
+        lookbackDays: z.number().int().min(2).default(28).describe('Days searched for similar days.'),
+        similarDays: z.number().int().min(1).default(6).describe('Most similar days whose median is the forecast.'),
+        madK: z.number().positive().default(6).describe('Band half-width in robust standard deviations.'),
+      })
+      .strict()
+      .default({ lookbackDays: 28, similarDays: 6, madK: 6 }),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    maxRangeDays: z.number().int().min(1).default(93).describe('Longest range one /api/detect request may ask for.'),
+  })
+  .strict();
+
+export const watchSchema = z
+  .object({
+    every: z.string().regex(/^\d+(s|m|h)$/).default('1h').describe('Cycle period, e.g. 30s, 15m, 1h.'),
+    quietHours: z.number().int().min(1).default(3).describe('Normal hours after which an open event closes.'),
+    lateAfterHours: z.number().int().min(1).default(3).describe('A country whose newest complete hour is older than this is reported late.'),
+    webhookRetries: z.number().int().min(0).default(5),
+  })
+  .strict();
+
+/** Stage settings that a country may override. */
+export const stagesShape = {
+  data: dataSchema,
+  generator: generatorSchema,
+  features: featuresSchema,
+  model: modelSchema,
+  train: trainSchema,
+  tune: tuneSchema,
+  calibrate: calibrateSchema,
+  detect: detectSchema,
+  evaluate: evaluateSchema,
+  server: serverSchema,
+  watch: watchSchema,
+};
+
+const stagesObject = z.object(stagesShape).strict();
+/** A per-country override: any subset of stage settings. */
+export const overrideSchema = z
+  .object({
+    model: modelSchema.partial().optional(),
+    train: trainSchema.partial().optional(),
+    features: featuresSchema.partial().optional(),
+    calibrate: calibrateSchema.partial().optional(),
+    detect: detectSchema.partial().optional(),
+    tune: tuneSchema.partial().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    countries: z.array(countryCode).min(1).describe('Default country list (`all`).'),
+    dateRange: z.object({ from: isoDate, to: isoDate }).strict().describe('Default fetch/train range, inclusive UTC dates.'),
+    data: dataSchema.default(dataSchema.parse({})),
+    generator: generatorSchema.default(generatorSchema.parse({})),
+    features: featuresSchema.default(featuresSchema.parse({})),
+    model: modelSchema.default(modelSchema.parse({})),
+    train: trainSchema.default(trainSchema.parse({})),
+    tune: tuneSchema.default(tuneSchema.parse({})),
+    calibrate: calibrateSchema.default(calibrateSchema.parse({})),
+    detect: detectSchema.default(detectSchema.parse({})),
+    evaluate: evaluateSchema.default(evaluateSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({})),
+    watch: watchSchema.default(watchSchema.parse({})),
+    overrides: z.record(countryCode, overrideSchema).default({}).describe('Per-country settings that replace the defaults.'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type CountryOverride = z.infer<typeof overrideSchema>;
+export type DataConfig = Config['data'];
+export type GeneratorConfig = Config['generator'];
+export type FeaturesConfig = Config['features'];
+export type ModelConfig = Config['model'];
+export type TrainConfig = Config['train'];
+export type TuneConfig = Config['tune'];
+export type CalibrateConfig = Config['calibrate'];
+export type DetectConfig = Config['detect'];
+export type EvaluateConfig = Config['evaluate'];
+export type ServerConfig = Config['server'];
+export type WatchConfig = Config['watch'];
+export type ParamSpace = z.infer<typeof paramSpaceSchema>;
+export { stagesObject };

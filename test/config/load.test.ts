@@ -1,0 +1,58 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { applyParam, loadConfig, parseConfig, resolveCountryConfig } from '../../src/config/load';
+import { ConfigError } from '../../src/errors';
+
+const base = { countries: ['AT', 'DE'], dateRange: { from: '2024-01-01', to: '2024-03-31' } };
+
+describe('config/load', () => {
+  it('fills every stage with defaults from a minimal file', () => {
+    const c = parseConfig(base);
+    assert.equal(c.model.bottleneck, 8);
+    assert.deepEqual(c.train.split, { train: 0.6, validation: 0.2, test: 0.2 });
+    assert.equal(c.calibrate.method, 'mad');
+  });
+
+  it('names the key, the bad value and what is allowed', () => {
+    assert.throws(
+      () => parseConfig({ ...base, calibrate: { method: 'p42' } }, 'models.yml'),
+      (e: unknown) => e instanceof ConfigError && /calibrate\.method: got "p42", expected one of "mad", "p99", "p99\.5"/.test(e.message),
+    );
+  });
+
+  it('rejects unknown keys, bad country codes and splits that do not sum to 1', () => {
+    assert.throws(() => parseConfig({ ...base, modle: {} }), /unknown key\(s\) "modle"/);
+    assert.throws(() => parseConfig({ ...base, countries: ['Austria'] }), /countries\.0: got "Austria", expected an ISO 3166-1 alpha-2 code/);
+    assert.throws(() => parseConfig({ ...base, train: { split: { train: 0.5, validation: 0.2, test: 0.2 } } }), /sum to 1/);
+  });
+
+  it('applies per-country overrides, tuned params and CLI flags in that order', () => {
+    const c = parseConfig({ ...base, overrides: { AT: { model: { bottleneck: 5, residual: false } } } });
+    const at = resolveCountryConfig(c, 'AT', { tuned: { 'model.bottleneck': 6 }, cliPatch: { train: { epochs: 3 } } });
+    assert.equal(at.model.bottleneck, 6);
+    assert.equal(at.model.residual, false);
+    assert.equal(at.train.epochs, 3);
+    assert.equal(resolveCountryConfig(c, 'DE').model.bottleneck, 8);
+  });
+
+  it('maps model.catShare to weights that sum to 1, so the loss scale cannot be searched away', () => {
+    const c = applyParam(parseConfig(base), 'model.catShare', 0.25);
+    assert.equal(c.model.catWeight, 0.25);
+    assert.equal(c.model.contWeight, 0.75);
+  });
+
+  it('loads the repository models.yml with at least 6 default countries', () => {
+    const c = loadConfig(path.join(__dirname, '..', '..', 'models.yml'));
+    assert.ok(c.countries.length >= 6);
+  });
+
+  it('reports invalid YAML and missing files as ConfigError', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-cfg-'));
+    const f = path.join(dir, 'bad.yml');
+    fs.writeFileSync(f, 'countries: [AT\n');
+    assert.throws(() => loadConfig(f), (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message));
+    assert.throws(() => loadConfig(path.join(dir, 'none.yml')), /Config file not found/);
+  });
+});
