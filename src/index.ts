@@ -7,3 +7,4 @@ export * from './util/countries';
 export * from './util/fsx';
 export * from './util/random';
 export * from './data/paths';
+export * from './util/calendar';

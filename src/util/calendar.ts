@@ -1,0 +1,131 @@
+/**
+ * Country calendars from maintained data, never hand-kept tables: IANA time zones (via Intl and
+ * countries-and-timezones), weekend days from CLDR week data (Intl.Locale weekInfo) and public
+ * holidays from date-holidays. Used by the generator and by the features.
+ */
+import Holidays from 'date-holidays';
+import { countryTimezone } from './countries';
+
+/** Day types, also the categories of the day-type feature. */
+export const DAY_TYPES = ['workday', 'weekend', 'holiday'] as const;
+export type DayType = (typeof DAY_TYPES)[number];
+
+export interface CountryCalendar {
+  country: string;
+  /** IANA zone used for local time (the country's first listed zone). */
+  timezone: string;
+  /** Weekend days as ISO weekdays (1 = Monday … 7 = Sunday), from CLDR. */
+  weekend: number[];
+  /** Public holidays keyed by local date `YYYY-MM-DD` → name. */
+  holidays: Map<string, string>;
+  /** False when date-holidays has no data for the country (then no day is a holiday). */
+  hasHolidayData: boolean;
+}
+
+/** Weekend days of a country per CLDR (e.g. SA → Friday–Saturday, IR → Friday). Falls back to Sat–Sun. */
+export function weekendDays(country: string): number[] {
+  try {
+    const loc = new Intl.Locale(`und-${country}`) as Intl.Locale & { weekInfo?: { weekend: number[] }; getWeekInfo?: () => { weekend: number[] } };
+    const info = loc.getWeekInfo?.() ?? loc.weekInfo;
+    if (info && Array.isArray(info.weekend) && info.weekend.length > 0) return [...info.weekend];
+  } catch {
+    /* unknown region: fall through */
+  }
+  return [6, 7];
+}
+
+const calendarCache = new Map<string, CountryCalendar>();
+
+/** Builds (and caches) a country's calendar covering `fromYear..toYear` holidays. */
+export function countryCalendar(country: string, fromYear: number, toYear: number): CountryCalendar {
+  const key = `${country}|${fromYear}|${toYear}`;
+  const hit = calendarCache.get(key);
+  if (hit) return hit;
+  const hd = new Holidays();
+  const hasHolidayData = Boolean(hd.init(country));
+  const holidays = new Map<string, string>();
+  if (hasHolidayData) {
+    for (let y = fromYear; y <= toYear; y++) {
+      for (const h of hd.getHolidays(y)) {
+        if (h.type !== 'public') continue;
+        const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
+        const first = new Date(`${h.date.slice(0, 10)}T00:00:00Z`);
+        for (let d = 0; d < days; d++) holidays.set(new Date(first.getTime() + d * 86_400_000).toISOString().slice(0, 10), h.name);
+      }
+    }
+  }
+  const cal: CountryCalendar = { country, timezone: countryTimezone(country), weekend: weekendDays(country), holidays, hasHolidayData };
+  calendarCache.set(key, cal);
+  return cal;
+}
+
+/** Local calendar columns for a series of UTC hours. */
+export interface LocalTimeColumns {
+  /** Local hour of day, 0–23. */
+  hour: Uint8Array;
+  /** Local ISO weekday, 1 = Monday … 7 = Sunday. */
+  weekday: Uint8Array;
+  /** Local month, 1–12. */
+  month: Uint8Array;
+  /** Local day of year, 1–366. */
+  dayOfYear: Uint16Array;
+  /** Index into DAY_TYPES. */
+  dayType: Uint8Array;
+  /** Offset from UTC in minutes (DST aware). */
+  offsetMinutes: Int16Array;
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** UTC offset (minutes) of `tz` at instant `ms`, DST aware. */
+export function utcOffsetMinutes(tz: string, ms: number): number {
+  let f = offsetFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    offsetFormatters.set(tz, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return Math.round((asUtc - Math.floor(ms / 60000) * 60000) / 60000);
+}
+
+/**
+ * Local calendar columns for `timestamps` (epoch ms, UTC). The offset is looked up once per UTC day
+ * boundary change and re-checked hourly only around changes, which keeps 3 years of hours fast.
+ */
+export function localTimeColumns(cal: CountryCalendar, timestamps: ArrayLike<number>): LocalTimeColumns {
+  const n = timestamps.length;
+  const out: LocalTimeColumns = {
+    hour: new Uint8Array(n),
+    weekday: new Uint8Array(n),
+    month: new Uint8Array(n),
+    dayOfYear: new Uint16Array(n),
+    dayType: new Uint8Array(n),
+    offsetMinutes: new Int16Array(n),
+  };
+  const weekend = new Set(cal.weekend);
+  let cachedDay = NaN;
+  let dayOffsetStart = 0;
+  let dayOffsetEnd = 0;
+  for (let i = 0; i < n; i++) {
+    const ms = timestamps[i];
+    const utcDay = Math.floor(ms / 86_400_000);
+    if (utcDay !== cachedDay) {
+      cachedDay = utcDay;
+      dayOffsetStart = utcOffsetMinutes(cal.timezone, utcDay * 86_400_000);
+      dayOffsetEnd = utcOffsetMinutes(cal.timezone, utcDay * 86_400_000 + 86_399_000);
+    }
+    const off = dayOffsetStart === dayOffsetEnd ? dayOffsetStart : utcOffsetMinutes(cal.timezone, ms);
+    const local = new Date(ms + off * 60_000);
+    const dow = local.getUTCDay();
+    const iso = dow === 0 ? 7 : dow;
+    const key = local.toISOString().slice(0, 10);
+    out.hour[i] = local.getUTCHours();
+    out.weekday[i] = iso;
+    out.month[i] = local.getUTCMonth() + 1;
+    out.dayOfYear[i] = Math.floor((Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - Date.UTC(local.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+    out.dayType[i] = cal.holidays.has(key) ? 2 : weekend.has(iso) ? 1 : 0;
+    out.offsetMinutes[i] = off;
+  }
+  return out;
+}
