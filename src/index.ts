@@ -8,3 +8,4 @@ export * from './util/fsx';
 export * from './util/random';
 export * from './data/paths';
 export * from './util/calendar';
+export * from './features/types';
