@@ -1,0 +1,40 @@
+/** Types of scored hours and anomaly events, shared by detect/, evaluate/, the server and the watcher. */
+
+/** Likely causes an event is attributed to. */
+export const CAUSES = ['outage', 'l3_ddos', 'l7_attack', 'bot_surge', 'traffic_surge', 'routing_change', 'traffic_drop', 'unknown'] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** One scored hour. */
+export interface ScoredHour {
+  /** Hour start, epoch ms UTC. */
+  timestamp: number;
+  /** contWeight·MSE + catWeight·CE(logits / T). */
+  score: number;
+  threshold: number;
+  anomaly: boolean;
+  /** Share of the score per signal (sums to 1); categorical heads count as `calendar`. */
+  signals: Record<string, number>;
+  /** Per signal, the scaled deviation of its level from the seasonal baseline (negative = below normal). */
+  direction: Record<string, number>;
+}
+
+export interface EventSignal {
+  signal: string;
+  /** Score-weighted share over the event's hours. */
+  share: number;
+  direction: 'up' | 'down';
+}
+
+/** Consecutive anomalous hours merged into one event. */
+export interface AnomalyEvent {
+  /** First anomalous hour, ISO UTC. */
+  start: string;
+  /** End (exclusive): the hour after the last anomalous hour, ISO UTC. */
+  end: string;
+  hours: number;
+  peakScore: number;
+  peakAt: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  cause: Cause;
+  topSignals: EventSignal[];
+}
