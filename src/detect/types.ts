@@ -38,3 +38,27 @@ export interface AnomalyEvent {
   cause: Cause;
   topSignals: EventSignal[];
 }
+
+/** One hour of a detection result, as printed by `radarwatch detect --json` and returned by `/api/detect`. */
+export interface DetectHour {
+  timestamp: string;
+  score: number;
+  threshold: number;
+  anomaly: boolean;
+  /** Share of the score per signal (sums to 1). */
+  signals: Record<string, number>;
+}
+
+/** The documented detection JSON object (CLI `--json`, `GET /api/detect`). */
+export interface DetectResult {
+  country: string;
+  /** First hour, ISO UTC. */
+  from: string;
+  /** End (exclusive), ISO UTC. */
+  to: string;
+  model: { dir: string; createdAt: string; thresholdMethod: string; threshold: number; temperature: number; trainedFrom: string; trainedTo: string };
+  hours: DetectHour[];
+  events: AnomalyEvent[];
+  /** Only with `include=series` / `--series`: the signal values per hour (same order as `hours`) and labelled windows in range. */
+  series?: { signals: Record<string, number[]>; labels: { start: string; end: string; kind: string }[] };
+}

@@ -1,0 +1,63 @@
+/** Per-kind level transforms: map a raw signal onto a scale where multiplicative changes (volumes, counts) or share changes (rates) become additive. */
+import { DataError } from '../errors';
+import type { SignalKind } from '../data/types';
+import { sortedFinite, quantileSorted } from './robust';
+
+/** Transform names: `log` = ln(x + eps), `logit` = logit of a 0–100 share, `identity` = x unchanged. */
+export const LEVEL_TRANSFORMS = ['log', 'logit', 'identity'] as const;
+export type LevelTransformName = (typeof LEVEL_TRANSFORMS)[number];
+
+/** A fitted level transform (plain JSON). */
+export interface LevelTransform {
+  name: LevelTransformName;
+  /** Offset: for `log`, added before the log; for `logit`, the share (0–1) clamp margin. Unused by `identity`. */
+  eps: number;
+}
+
+/** Clamp margin for logit shares: 0.5 % keeps 0 % and 100 % finite (±5.3) without flattening 1 %-level changes. */
+const LOGIT_EPS = 0.005;
+
+/**
+ * Fits a level transform from the training values of one signal.
+ * - `volume` / `count` → `log`, eps = 5 % of the median positive value, so an outage to exactly 0 lands about
+ *   3 log units below normal instead of at −∞, and the choice is invariant to the signal's units (Radar's MIN0_MAX
+ *   0–1 scale, raw requests, announced prefixes alike).
+ * - `rate` → `logit` of x/100 when every training value lies in 0–100 (a percent share, e.g. bot_share); an imported
+ *   "rate" outside that range gets `identity` and relies on the robust scaler for its scale.
+ * Throws DataError for a negative volume/count (a log transform would be undefined) or no finite values.
+ */
+export function fitLevelTransform(signal: string, kind: SignalKind, values: ArrayLike<number>): LevelTransform {
+  const v = sortedFinite(values);
+  if (v.length === 0) throw new DataError(`Signal "${signal}" has no finite training values; expected at least one to fit its level transform.`);
+  if (kind === 'rate') {
+    return v[0] >= 0 && v[v.length - 1] <= 100 ? { name: 'logit', eps: LOGIT_EPS } : { name: 'identity', eps: 0 };
+  }
+  if (v[0] < 0) {
+    throw new DataError(`Signal "${signal}" is a ${kind} but has negative values (min ${v[0]}); expected values ≥ 0. Declare it as kind "rate" if it can be negative.`);
+  }
+  let firstPos = 0;
+  while (firstPos < v.length && v[firstPos] <= 0) firstPos++;
+  // An all-zero training signal (e.g. no attacks ever seen) still needs a scale: use 1 so later spikes are visible.
+  const medPos = firstPos < v.length ? quantileSorted(v.subarray(firstPos), 0.5) : 1;
+  return { name: 'log', eps: 0.05 * medPos };
+}
+
+/** Applies a fitted level transform to raw values, returning a new column of the same length. */
+export function applyLevelTransform(t: LevelTransform, x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  if (t.name === 'log') {
+    // Negative inputs at inference (bad data) are clamped to 0 rather than producing NaN that would poison running sums.
+    for (let i = 0; i < n; i++) out[i] = Math.log(Math.max(0, x[i]) + t.eps);
+  } else if (t.name === 'logit') {
+    const e = t.eps;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(1, Math.max(0, x[i] / 100));
+      const q = (p + e) / (1 + 2 * e);
+      out[i] = Math.log(q / (1 - q));
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i] = x[i];
+  }
+  return out;
+}
