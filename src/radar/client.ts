@@ -103,7 +103,7 @@ export class RadarClient {
       last = outcome;
       if (!outcome.retryable) break;
     }
-    throw this.failure(ctx, last as AttemptFailure, this.requests);
+    throw this.failure(ctx, last as AttemptFailure);
   }
 
   /**
@@ -173,7 +173,7 @@ export class RadarClient {
     return { envelope: validateEnvelope(body, spec, ctx, res.status) };
   }
 
-  private failure(ctx: CallContext, f: AttemptFailure, _requests: number): RadarApiError {
+  private failure(ctx: CallContext, f: AttemptFailure): RadarApiError {
     const attempts = f.retryable ? ` after ${this.retry.retries + 1} attempts` : '';
     const hint = hintFor(f);
     return new RadarApiError(`${describeCall(ctx)} failed${attempts}: ${f.reason}.${hint ? ` ${hint}` : ''}`, {

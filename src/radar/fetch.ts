@@ -200,6 +200,7 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
     try {
       const env = await client.fetchWindow(t.spec, t.country, t.window, cfg.data.labelPageSize);
       writeJsonAtomic(t.file, env);
+      pruneSuperseded(t.file);
       settle(t, 'written');
     } catch (e) {
       if (!isRadarwatchError(e) && !(e as NodeJS.ErrnoException).code) throw e; // a bug, not a failed download
@@ -242,6 +243,21 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   return summary;
 }
 
+/**
+ * Removes chunks of the same series and start that end earlier than `file`: the last window of a
+ * range clamped to "now" is short, and a later run replaces it with a longer one. Keeping only the
+ * longest leaves one file per window start for stitching (and drops hours Radar may have revised).
+ */
+function pruneSuperseded(file: string): void {
+  const dir = path.dirname(file);
+  const [start, end] = path.basename(file, '.json').split('_');
+  for (const f of fs.readdirSync(dir)) {
+    if (!f.endsWith('.json') || f.startsWith('.')) continue;
+    const [s, e] = path.basename(f, '.json').split('_');
+    if (s === start && e < end) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
 function strip(s: CountryFetchSummary & { left?: number }): CountryFetchSummary {
   return { country: s.country, chunks: s.chunks, written: s.written, skipped: s.skipped, failed: s.failed };
 }
@@ -254,7 +270,7 @@ function fetchError(summary: FetchSummary): FetchError {
   const saved = summary.written + summary.skipped;
   return new FetchError(
     `Fetch finished with ${f.length} failed chunk(s) (${byCountry.join(', ')}); the other ${saved} of ${summary.chunks} chunks are saved in ${summary.dir}. Re-run the same command to fetch only the missing chunks.${shown}${more}`,
-    { endpoint: f[0].series, country: f[0].country, window: f[0].window, httpStatus: f[0].httpStatus, apiMessage: f[0].message, retryable: f.every((x) => x.httpStatus === undefined || x.httpStatus === 429 || x.httpStatus >= 500) },
+    { endpoint: endpointFor(f[0].series).path, country: f[0].country, window: f[0].window, httpStatus: f[0].httpStatus, apiMessage: f[0].message, retryable: f.every((x) => x.httpStatus === undefined || x.httpStatus === 429 || x.httpStatus >= 500) },
     summary,
   );
 }

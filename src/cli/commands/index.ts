@@ -1,7 +1,12 @@
 /** The CLI's subcommands in pipeline order; each module registers one command. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerFetch } from './fetch';
+import { registerImport } from './import';
+import { registerPreprocess } from './preprocess';
+import { registerServe } from './serve';
+import { registerMockRadar } from './mock-radar';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerServe, registerMockRadar];

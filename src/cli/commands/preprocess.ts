@@ -1,0 +1,41 @@
+/** `radarwatch preprocess`: raw Radar chunks → one processed hourly table per country (stitched, gap-filled, labelled). */
+import type { Command } from 'commander';
+import { InputError } from '../../errors';
+import { describeProcessed, preprocessCountries } from '../../data/preprocess';
+import { COUNTRY_HELP, type CliContext } from '../context';
+
+const SOURCES = ['radar', 'synthetic'] as const;
+
+/** Registers `preprocess`. */
+export function registerPreprocess(program: Command, ctx: CliContext): void {
+  program
+    .command('preprocess')
+    .description(
+      'Turn the raw chunks of `radarwatch fetch` into one hourly table per country in <processed-dir>/<CC>.csv (+ .labels.json, .meta.json): ' +
+        'MIN0_MAX windows stitched onto one scale, 15-minute points resampled to hours, gaps filled and flagged, ' +
+        'PIPELINE/PARTIAL_PROJECTION hours flagged unreliable, outage and anomaly labels placed on their hours.',
+    )
+    .option('--countries <list>', `${COUNTRY_HELP} (default: all)`)
+    .option('--source <source>', 'raw store to read: radar or synthetic (default: models.yml data.source)')
+    .option('--from <date>', 'first day, YYYY-MM-DD UTC, inclusive (default: models.yml dateRange.from)')
+    .option('--to <date>', 'last day, YYYY-MM-DD UTC, inclusive (default: models.yml dateRange.to)')
+    .option('--raw-dir <dir>', 'raw store root (default: models.yml data.rawDir)')
+    .option('--processed-dir <dir>', 'output folder (default: models.yml data.processedDir)')
+    .option('--include-unverified', 'also label UNVERIFIED Radar traffic anomalies (default: VERIFIED only)', false)
+    .action((o: { countries?: string; source?: string; from?: string; to?: string; rawDir?: string; processedDir?: string; includeUnverified: boolean }) => {
+      const cfg = ctx.config();
+      const source = o.source ?? cfg.data.source;
+      if (!(SOURCES as readonly string[]).includes(source)) throw new InputError(`Unknown --source "${source}". Expected one of: ${SOURCES.join(', ')}`);
+      const results = preprocessCountries({
+        countries: ctx.countries(o.countries),
+        source,
+        from: o.from ?? cfg.dateRange.from,
+        to: o.to ?? cfg.dateRange.to,
+        rawDir: o.rawDir ?? cfg.data.rawDir,
+        processedDir: o.processedDir ?? cfg.data.processedDir,
+        cfg: cfg.data,
+        includeUnverified: o.includeUnverified,
+      });
+      for (const r of results) ctx.out(describeProcessed(r.meta));
+    });
+}

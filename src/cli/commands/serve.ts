@@ -1,0 +1,53 @@
+/** `radarwatch serve`: loads every trained model once and serves the HTTP API and the web page until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import { createDetectionService } from '../../detect/service';
+import { InputError } from '../../errors';
+import { createApp } from '../../server/app';
+import { listen } from '../../server/listen';
+import { log } from '../../util/log';
+import type { CliContext } from '../context';
+
+/** Parses a --port value: an integer 0..65535 (0 = any free port). */
+export function parsePort(v: string | number): number {
+  const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`Expected --port as an integer 0..65535; got "${v}"`);
+  return n;
+}
+
+/** Resolves when the process gets SIGINT or SIGTERM; the handlers are removed afterwards so a second signal kills as usual. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** Registers `serve`. */
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description(
+      'Serve the HTTP API (GET /api/health, /api/countries, /api/detect, /api/events) and the web page at /, ' +
+        'scoring with every model under results/models (loaded once at start). Stops cleanly on Ctrl-C / SIGTERM.',
+    )
+    .option('--port <n>', 'TCP port, 0 = any free port (default: models.yml server.port)')
+    .option('--host <addr>', 'address to bind; 0.0.0.0 exposes it to the network (default: models.yml server.host)')
+    .action(async (o: { port?: string; host?: string }) => {
+      const cfg = ctx.config();
+      const port = parsePort(o.port ?? cfg.server.port);
+      const host = o.host ?? cfg.server.host;
+      const service = await createDetectionService(cfg);
+      const running = await listen(createApp({ service, config: cfg }), { host, port });
+      const n = service.countries().length;
+      log.info(`radarwatch: serving ${n} model${n === 1 ? '' : 's'} (${service.countries().map((c) => c.code).join(', ')}) at ${running.url}/`);
+      const sig = await untilSignal();
+      log.info(`radarwatch: ${sig} received, shutting down`);
+      await running.close();
+      await service.close?.();
+    });
+}

@@ -1,0 +1,196 @@
+/** Reads and writes processed hourly tables (`<id>.csv`, `<id>.labels.json`, `<id>.meta.json`) with danfojs-node, validating what it reads. */
+import * as fs from 'fs';
+import { DataError } from '../errors';
+import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from '../util/fsx';
+import { isoUtc } from '../radar/parse';
+import { processedPaths } from './paths';
+import { ANOMALY_KINDS, HOUR_MS, type CountryFrame, type LabelWindow, type SignalKind } from './types';
+
+/** Columns every processed CSV has besides its signals. */
+export const PROCESSED_FIXED_COLUMNS = ['timestamp', 'gap', 'unreliable', 'label_kind'] as const;
+
+/** `<id>.meta.json`: describes a processed table so later stages need nothing else. */
+export interface ProcessedMeta {
+  id: string;
+  /** `radar`, `synthetic` or `csv`. */
+  source: string;
+  /** First and last UTC date of the table (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  rows: number;
+  signals: string[];
+  signalKinds: Record<string, SignalKind>;
+  fill: { maxInterpolateHours: number; rule: string };
+  /** Per signal, how sub-hourly or irregular points became hourly values. */
+  resample?: Record<string, string>;
+  /** Per signal, hours that were missing and filled. */
+  gapHours: Record<string, number>;
+  /** Hours where any signal was filled. */
+  gapHoursAny: number;
+  unreliableHours: number;
+  labelCount: number;
+  labelsByKind: Record<string, number>;
+  createdAt: string;
+  /** Warnings worth keeping with the data (stitch fallbacks, dropped labels …). */
+  notes?: string[];
+}
+
+/** What the caller knows that the frame does not. */
+export interface ProcessedMetaInput {
+  source: string;
+  fill: { maxInterpolateHours: number; rule: string };
+  gapHours: Record<string, number>;
+  resample?: Record<string, string>;
+  notes?: string[];
+  /** Defaults to the dates of the first and last row. */
+  from?: string;
+  to?: string;
+}
+
+type Danfo = typeof import('danfojs-node');
+// Loaded on first use: requiring danfojs-node loads TensorFlow.js, which costs about a second.
+function danfo(): Danfo {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('danfojs-node') as Danfo;
+}
+
+const RESERVED = new Set<string>(PROCESSED_FIXED_COLUMNS);
+
+/** Label counts per kind. */
+export function countByKind(labels: LabelWindow[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of labels) out[l.kind] = (out[l.kind] ?? 0) + 1;
+  return out;
+}
+
+/** Checks a frame's internal consistency before it is written; throws naming the broken column. */
+export function validateFrame(frame: CountryFrame): void {
+  const n = frame.timestamps.length;
+  for (let i = 1; i < n; i++) {
+    if (frame.timestamps[i] - frame.timestamps[i - 1] !== HOUR_MS) {
+      throw new DataError(`${frame.id}: row ${i + 1} (${isoUtc(frame.timestamps[i])}) is not one hour after the previous row; expected a regular hourly grid.`);
+    }
+  }
+  for (const s of frame.signalNames) {
+    if (RESERVED.has(s)) throw new DataError(`${frame.id}: signal name "${s}" is reserved for a fixed column; rename the signal.`);
+    const col = frame.signals[s];
+    if (!col || col.length !== n) throw new DataError(`${frame.id}: signal "${s}" has ${col?.length ?? 0} rows, expected ${n}.`);
+    const bad = col.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new DataError(`${frame.id}: signal "${s}" row ${bad + 1} is ${col[bad]}; expected finite values (gaps filled).`);
+  }
+  for (const [name, col] of [['gap', frame.gap], ['unreliable', frame.unreliable], ['label_kind', frame.labelKind]] as const) {
+    if (col.length !== n) throw new DataError(`${frame.id}: column "${name}" has ${col.length} rows, expected ${n}.`);
+  }
+}
+
+/** The CSV text of a frame: timestamp (ISO UTC), one column per signal, gap, unreliable, label_kind. */
+export function frameToCsv(frame: CountryFrame): string {
+  const dfd = danfo();
+  const data: Record<string, (string | number)[]> = { timestamp: frame.timestamps.map(isoUtc) };
+  for (const s of frame.signalNames) data[s] = Array.from(frame.signals[s]);
+  data.gap = Array.from(frame.gap);
+  data.unreliable = Array.from(frame.unreliable);
+  data.label_kind = frame.labelKind;
+  const df = new dfd.DataFrame(data, { columns: Object.keys(data) });
+  // Without a path, toCSV returns the text, so the file itself can be written atomically.
+  return dfd.toCSV(df) as string;
+}
+
+/**
+ * Writes `<id>.csv`, `<id>.labels.json` and `<id>.meta.json` into `processedDir`, each atomically;
+ * meta goes last, so a table with meta is complete. Returns the meta written.
+ */
+export function writeProcessed(processedDir: string, frame: CountryFrame, input: ProcessedMetaInput): ProcessedMeta {
+  validateFrame(frame);
+  const p = processedPaths(processedDir, frame.id);
+  const n = frame.timestamps.length;
+  const meta: ProcessedMeta = {
+    id: frame.id,
+    source: input.source,
+    from: input.from ?? (n ? isoUtc(frame.timestamps[0]).slice(0, 10) : ''),
+    to: input.to ?? (n ? isoUtc(frame.timestamps[n - 1]).slice(0, 10) : ''),
+    rows: n,
+    signals: [...frame.signalNames],
+    signalKinds: { ...frame.signalKinds },
+    fill: input.fill,
+    ...(input.resample ? { resample: input.resample } : {}),
+    gapHours: input.gapHours,
+    gapHoursAny: frame.gap.reduce((a, b) => a + b, 0),
+    unreliableHours: frame.unreliable.reduce((a, b) => a + b, 0),
+    labelCount: frame.labels.length,
+    labelsByKind: countByKind(frame.labels),
+    createdAt: new Date().toISOString(),
+    ...(input.notes && input.notes.length ? { notes: input.notes } : {}),
+  };
+  writeFileAtomic(p.csv, frameToCsv(frame));
+  writeJsonAtomic(p.labels, frame.labels);
+  writeJsonAtomic(p.meta, meta);
+  return meta;
+}
+
+/** Reads `<id>.meta.json`; throws when the table was never processed. */
+export function readProcessedMeta(processedDir: string, id: string): ProcessedMeta {
+  const p = processedPaths(processedDir, id);
+  const meta = readJsonIfExists<ProcessedMeta>(p.meta);
+  if (!meta || !fs.existsSync(p.csv)) {
+    throw new DataError(`No processed table "${id}" in ${processedDir} (expected ${p.csv} and ${p.meta}). Run \`radarwatch preprocess --countries ${id}\` (or \`radarwatch import FILE.csv --id ${id}\`) first.`);
+  }
+  return meta;
+}
+
+/**
+ * Reads a processed table back into a CountryFrame, checking the columns against meta, hourly
+ * spacing, finite signal values, 0/1 flags and known label kinds. Every problem throws a DataError
+ * naming the file, row and column, and suggesting to re-run `radarwatch preprocess`.
+ */
+export async function readProcessed(processedDir: string, id: string): Promise<CountryFrame> {
+  const meta = readProcessedMeta(processedDir, id);
+  const p = processedPaths(processedDir, id);
+  const fix = `Re-run \`radarwatch preprocess --countries ${id}\` (or re-import the CSV) to rebuild it.`;
+  const fail = (what: string): never => {
+    throw new DataError(`${p.csv}: ${what}. ${fix}`);
+  };
+  const dfd = danfo();
+  let df: InstanceType<Danfo['DataFrame']>;
+  try {
+    // No dynamic typing: values are parsed and checked here, so "NaN" or "abc" cannot slip through as NaN.
+    df = (await dfd.readCSV(p.csv, { dynamicTyping: false, skipEmptyLines: true } as never)) as InstanceType<Danfo['DataFrame']>;
+  } catch (e) {
+    return fail(`cannot be parsed as CSV (${(e as Error).message})`);
+  }
+  const columns = df.columns as string[];
+  const missing = [...PROCESSED_FIXED_COLUMNS, ...meta.signals].filter((c) => !columns.includes(c));
+  if (missing.length) fail(`missing column(s) ${missing.join(', ')}; expected ${[PROCESSED_FIXED_COLUMNS[0], ...meta.signals, ...PROCESSED_FIXED_COLUMNS.slice(1)].join(', ')}`);
+  const col = (name: string): string[] => (df.column(name).values as unknown[]).map((v) => (v === null || v === undefined ? '' : String(v)));
+  const tsRaw = col('timestamp');
+  if (tsRaw.length !== meta.rows) fail(`${tsRaw.length} rows, but ${p.meta} says ${meta.rows}`);
+  const timestamps = tsRaw.map((s, i) => {
+    const ms = Date.parse(s);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || !Number.isFinite(ms)) fail(`row ${i + 1}: timestamp "${s}" is not ISO-8601 UTC like 2024-01-31T13:00:00Z`);
+    if (i > 0 && ms - Date.parse(tsRaw[i - 1]) !== HOUR_MS) fail(`row ${i + 1}: timestamp ${s} is not one hour after ${tsRaw[i - 1]}; expected a regular hourly grid`);
+    return ms;
+  });
+  const signals: Record<string, Float64Array> = {};
+  for (const s of meta.signals) {
+    signals[s] = Float64Array.from(col(s), (v, i) => {
+      const x = v.trim() === '' ? NaN : Number(v);
+      if (!Number.isFinite(x)) fail(`row ${i + 1}, column "${s}": "${v}" is not a finite number`);
+      return x;
+    });
+  }
+  const flag = (name: string) =>
+    Uint8Array.from(col(name), (v, i) => {
+      if (v !== '0' && v !== '1') fail(`row ${i + 1}, column "${name}": "${v}" is not 0 or 1`);
+      return Number(v);
+    });
+  const gap = flag('gap');
+  const unreliable = flag('unreliable');
+  const kinds = new Set<string>(['', ...ANOMALY_KINDS]);
+  const labelKind = col('label_kind').map((v, i) => {
+    if (!kinds.has(v)) fail(`row ${i + 1}, column "label_kind": "${v}" is not one of ${ANOMALY_KINDS.join(', ')} (or empty)`);
+    return v;
+  });
+  const labels = readJsonIfExists<LabelWindow[]>(p.labels);
+  if (!Array.isArray(labels)) fail(`its labels file ${p.labels} is missing or not a JSON array`);
+  return { id: meta.id, timestamps, signalNames: [...meta.signals], signalKinds: { ...meta.signalKinds }, signals, gap, unreliable, labelKind, labels: labels! };
+}

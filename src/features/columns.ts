@@ -1,0 +1,88 @@
+/** Continuous feature columns of one signal (level, rolling mean/std/z, seasonal residual) and frame checks, shared by fit and apply. */
+import { DataError } from '../errors';
+import type { CountryFrame } from '../data/types';
+import { HOUR_MS } from '../data/types';
+import type { LocalTimeColumns } from '../util/calendar';
+import type { FeaturesConfig } from '../config/schema';
+import type { LevelTransform } from './transform';
+import { rollingMeanStd, rollingZ } from './rolling';
+import { seasonalResidual, type SeasonalBaseline, type SeasonalIndex } from './baseline';
+
+/** The fitted, per-signal part of a FeatureSpec (plain JSON). */
+export interface SignalFeatureSpec {
+  name: string;
+  kind: string;
+  transform: LevelTransform;
+  /** Smallest std a z-score divides by (level units), so flat windows do not explode. */
+  zFloor: number;
+  baseline: SeasonalBaseline;
+}
+
+/** Continuous feature names of one signal, in column order: level, mean<w>…, std<w>…, z<w>…, resid. */
+export function signalFeatureNames(signal: string, rollingHours: number[]): string[] {
+  return [
+    `${signal}.level`,
+    ...rollingHours.map((w) => `${signal}.mean${w}`),
+    ...rollingHours.map((w) => `${signal}.std${w}`),
+    ...rollingHours.map((w) => `${signal}.z${w}`),
+    `${signal}.resid`,
+  ];
+}
+
+/** Hour-of-week slot, hour and holiday flag per row from local time columns. */
+export function seasonalIndex(local: LocalTimeColumns): SeasonalIndex {
+  const n = local.hour.length;
+  const slot = new Uint8Array(n);
+  const holiday = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    slot[i] = (local.weekday[i] - 1) * 24 + local.hour[i];
+    holiday[i] = local.dayType[i] === 2 ? 1 : 0;
+  }
+  return { slot, hour: local.hour, holiday };
+}
+
+/** Unscaled continuous columns of one signal from its level, shape [names.length] × [rows]. */
+export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: FeaturesConfig, idx: SeasonalIndex, baselineHours: number): Float64Array[] {
+  const roll = cfg.rollingHours.map((w) => rollingMeanStd(level, w));
+  return [
+    level,
+    ...roll.map((r) => r.mean),
+    ...roll.map((r) => r.std),
+    ...roll.map((r) => rollingZ(level, r, s.zFloor)),
+    seasonalResidual(level, s.baseline, idx, baselineHours).resid,
+  ];
+}
+
+/**
+ * Checks a frame against the spec's signals and the hourly grid; returns each spec signal's raw column.
+ * Throws DataError naming a missing signal (with the expected list), a kind mismatch, a non-finite value or a broken grid.
+ */
+export function frameSignals(frame: CountryFrame, spec: { signals: Pick<SignalFeatureSpec, 'name' | 'kind'>[] }): Float64Array[] {
+  const expected = spec.signals.map((s) => s.name);
+  const missing = expected.filter((name) => !frame.signals[name]);
+  if (missing.length) {
+    throw new DataError(
+      `Series "${frame.id}" lacks signal(s) ${missing.join(', ')}. Expected signals ${expected.join(', ')} (see meta.json); got ${Object.keys(frame.signals).join(', ') || 'none'}.`,
+    );
+  }
+  const n = frame.timestamps.length;
+  for (let i = 1; i < n; i++) {
+    if (frame.timestamps[i] - frame.timestamps[i - 1] !== HOUR_MS) {
+      throw new DataError(
+        `Series "${frame.id}" is not on an hourly grid at row ${i} (${new Date(frame.timestamps[i - 1]).toISOString()} → ${new Date(frame.timestamps[i]).toISOString()}); expected hours exactly 1 h apart with gaps filled. Run the preprocess step first.`,
+      );
+    }
+  }
+  return spec.signals.map((s) => {
+    const col = frame.signals[s.name];
+    if (col.length !== n) throw new DataError(`Signal "${s.name}" of "${frame.id}" has ${col.length} rows; expected ${n} (one per timestamp).`);
+    const kind = frame.signalKinds?.[s.name];
+    if (kind !== undefined && kind !== s.kind) throw new DataError(`Signal "${s.name}" of "${frame.id}" is kind "${kind}"; the feature spec was fitted on kind "${s.kind}".`);
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(col[i])) {
+        throw new DataError(`Signal "${s.name}" of "${frame.id}" is ${col[i]} at ${new Date(frame.timestamps[i]).toISOString()}; expected finite values (gaps filled by preprocess).`);
+      }
+    }
+    return col;
+  });
+}

@@ -1,0 +1,39 @@
+/** What the HTTP server needs from the rest of radarwatch, injected so the app can be built and tested without trained models. */
+import type { Config } from '../config/schema';
+import type { DetectResult } from '../detect/types';
+
+/** One country the service has a model for. All times are ISO-8601 UTC. */
+export interface ServedCountry {
+  /** ISO 3166-1 alpha-2 code, upper case. */
+  code: string;
+  name: string;
+  /** First hour of the model's training data. */
+  trainedFrom: string;
+  /** End (exclusive) of the model's training data. */
+  trainedTo: string;
+  /** First hour of data available for detection. */
+  dataFrom: string;
+  /** End (exclusive) of data available for detection, like `DetectResult.to`. */
+  dataTo: string;
+}
+
+/** Scores countries over date ranges; loaded once at server start. */
+export interface DetectionService {
+  /** Countries with a loaded model, sorted by code. */
+  countries(): ServedCountry[];
+  /**
+   * Scores `country` over the hours starting in [from, to).
+   * Throws NotFoundError for an unknown country and DataError for a range outside the data.
+   */
+  detect(country: string, from: Date, to: Date, opts: { series: boolean }): Promise<DetectResult>;
+  /** Releases models (tensors); called once when the server shuts down. */
+  close?(): void | Promise<void>;
+}
+
+/** Everything `createApp` is built from. */
+export interface AppDeps {
+  service: DetectionService;
+  config: Config;
+  /** Folder of the web page; defaults to the packaged `src/server/public`. */
+  staticDir?: string;
+}

@@ -1,0 +1,155 @@
+/** The training loop: seeded shuffling and denoising, per-epoch validation loss, early stopping that restores the best epoch. */
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/schema';
+import { DataError } from '../errors';
+import type { FeatureSet } from '../features/types';
+import { batchInputs, buildAutoencoder, checkFeatureShapes, gatherBatch } from '../model/autoencoder';
+import { corruptCont, evaluateLoss, hybridLoss } from '../model/loss';
+import { log } from '../util/log';
+import { startProgress } from '../util/progress';
+import { createRng, hashSeed } from '../util/random';
+
+/** One epoch of history. `loss` is the mean training loss on corrupted inputs; `valLoss` is clean (inference mode). */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+  seconds: number;
+}
+
+export interface EpochEvent {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+}
+
+export interface FitOptions {
+  /** Called after each epoch; returning true stops training (e.g. an Optuna pruner). */
+  onEpoch?: (e: EpochEvent) => boolean | void | Promise<boolean | void>;
+  /** Show a progress bar on stderr (default true; it stays silent when stderr is not a terminal). */
+  progress?: boolean;
+  /** Caps cfg.train.epochs (e.g. a tuning budget). */
+  maxEpochs?: number;
+  /** Label of the progress bar and log lines. */
+  label?: string;
+}
+
+export type StopReason = 'maxEpochs' | 'patience' | 'callback' | 'diverged';
+
+export interface FitResult {
+  /** The model with the best epoch's weights restored. */
+  model: tf.LayersModel;
+  history: EpochRecord[];
+  /** 1-based epoch whose weights the model holds. */
+  bestEpoch: number;
+  bestValLoss: number;
+  stoppedEarly: boolean;
+  stopReason: StopReason;
+  seconds: number;
+}
+
+/**
+ * Trains a fresh autoencoder on rows `trainIdx` of `features`, validating on `valIdx` after each epoch.
+ * Same seed, data and backend → same history. Stops after `patience` epochs without a validation drop larger
+ * than `minDelta`, when `onEpoch` returns true, or on a non-finite loss; the model always ends with the weights
+ * of the epoch with the lowest validation loss.
+ */
+export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array, valIdx: Int32Array, cfg: Config, opts: FitOptions = {}): Promise<FitResult> {
+  const { model: mcfg, train: tcfg } = cfg;
+  if (trainIdx.length === 0) throw new DataError('No training rows left after removing warmup, gaps and labelled hours; use a longer date range or set train.excludeLabeled: false.');
+  if (valIdx.length === 0) throw new DataError('No validation rows left after removing warmup, gaps and labelled hours; use a longer date range or a larger train.split.validation.');
+  const catCardinalities = features.catCardinalities.slice();
+  checkFeatureShapes(features, { nCont: features.contNames.length, catCardinalities }, 'the feature set');
+
+  const t0 = performance.now();
+  const model = buildAutoencoder(mcfg, { nCont: features.contNames.length, catCardinalities, seed: tcfg.seed });
+  const optimizer = tf.train.adam(tcfg.learningRate);
+  const maxEpochs = Math.max(1, Math.min(tcfg.epochs, opts.maxEpochs ?? Infinity));
+  const label = opts.label ?? 'train';
+  const bar = opts.progress === false ? undefined : startProgress(label, maxEpochs, '{bar} epoch {value}/{total} loss {loss} val {val} ETA {eta_formatted}', { loss: '-', val: '-' });
+
+  const history: EpochRecord[] = [];
+  let best = { epoch: 0, valLoss: Infinity, weights: [] as Float32Array[] };
+  let wait = 0;
+  let stopReason: StopReason = 'maxEpochs';
+  const order = Int32Array.from(trainIdx);
+  try {
+    for (let epoch = 1; epoch <= maxEpochs; epoch++) {
+      const te = performance.now();
+      // One seeded stream per epoch: shuffling and noise do not depend on how earlier epochs went.
+      const rng = createRng(hashSeed(tcfg.seed, 'epoch', epoch));
+      shuffle(order, rng);
+      let lossSum = 0;
+      let lossRows = 0;
+      for (let from = 0; from < order.length; from += tcfg.batchSize) {
+        const to = Math.min(order.length, from + tcfg.batchSize);
+        const batch = gatherBatch(features, order, from, to);
+        const noisy = corruptCont(batch.cont, mcfg, rng);
+        const cost = tf.tidy(() => {
+          const inputs = batchInputs(batch, catCardinalities, noisy);
+          const target = tf.tensor2d(batch.cont, [batch.size, features.contNames.length]);
+          return optimizer.minimize(() => hybridLoss(model.apply(inputs, { training: true }) as tf.Tensor[], target, inputs.slice(1), mcfg), true);
+        });
+        lossSum += (await cost!.data())[0] * batch.size;
+        lossRows += batch.size;
+        cost!.dispose();
+      }
+      const loss = lossSum / lossRows;
+      const valLoss = evaluateLoss(model, features, valIdx, mcfg).loss;
+      history.push({ epoch, loss, valLoss, seconds: (performance.now() - te) / 1000 });
+      bar?.update(epoch, { loss: loss.toFixed(4), val: valLoss.toFixed(4) });
+
+      if (!Number.isFinite(loss) || !Number.isFinite(valLoss)) {
+        stopReason = 'diverged';
+        if (best.epoch === 0) {
+          throw new DataError(`Training diverged: loss ${loss}, validation loss ${valLoss} at epoch ${epoch}. Lower train.learningRate (now ${tcfg.learningRate}) or check the features for extreme values.`);
+        }
+        log.warn(`${label}: loss became ${loss} at epoch ${epoch}; keeping epoch ${best.epoch}`);
+        break;
+      }
+      if (valLoss < best.valLoss - tcfg.minDelta || best.epoch === 0) {
+        // Copy to host: a few thousand floats, and no tensors to track across epochs.
+        best = { epoch, valLoss, weights: model.getWeights().map((w) => w.dataSync().slice() as Float32Array) };
+        wait = 0;
+      } else if (++wait >= tcfg.patience) {
+        stopReason = 'patience';
+      }
+      if ((await opts.onEpoch?.({ epoch, loss, valLoss })) === true) stopReason = 'callback';
+      if (stopReason !== 'maxEpochs') break;
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    optimizer.dispose();
+    bar?.stop();
+  }
+  if (best.epoch !== history.length) restoreWeights(model, best.weights);
+  return {
+    model,
+    history,
+    bestEpoch: best.epoch,
+    bestValLoss: best.valLoss,
+    stoppedEarly: stopReason !== 'maxEpochs',
+    stopReason,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Sets a model's weights from host copies taken with getWeights(). */
+function restoreWeights(model: tf.LayersModel, weights: Float32Array[]): void {
+  const current = model.getWeights();
+  const tensors = weights.map((w, i) => tf.tensor(w, current[i].shape, current[i].dtype));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+/** Fisher–Yates in place with a seeded generator. */
+function shuffle(a: Int32Array, rng: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}

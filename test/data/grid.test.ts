@@ -1,0 +1,65 @@
+import { strict as assert } from 'assert';
+import { fillGaps, hourlyGrid, hourRange, medianStep, parseDay, resampleToGrid } from '../../src/data/grid';
+import { DataError } from '../../src/errors';
+import { HOUR_MS } from '../../src/data/types';
+
+const T0 = Date.UTC(2024, 0, 1);
+const H = (h: number, m = 0) => T0 + h * HOUR_MS + m * 60_000;
+
+describe('data/grid', () => {
+  it('builds an hourly UTC grid from `from` 00:00 to `to` 23:00, inclusive', () => {
+    const g = hourlyGrid('2024-01-01', '2024-01-02');
+    assert.equal(g.length, 48);
+    assert.equal(g[0], T0);
+    assert.equal(g[47], H(47));
+    assert.equal(hourlyGrid('2024-03-31', '2024-03-31').length, 24, 'UTC has no DST day');
+    assert.throws(() => hourlyGrid('2024-01-05', '2024-01-01'), /reversed/);
+    assert.throws(() => parseDay('2024-02-30', 'from'), (e: unknown) => e instanceof DataError && /from "2024-02-30" is not a calendar date; expected YYYY-MM-DD/.test(e.message));
+    assert.deepEqual(hourRange(H(1, 30), H(3, 5)), [H(1), H(2), H(3)]);
+  });
+
+  it('resamples 15-minute points by mean (levels), sum, or last (counts)', () => {
+    const ts = [H(0), H(0, 15), H(0, 30), H(0, 45), H(1, 15), H(1, 45), H(3)];
+    const vs = [1, 2, 3, 6, 10, 20, 7];
+    const g = [H(0), H(1), H(2), H(3)];
+    assert.deepEqual(Array.from(resampleToGrid(ts, vs, g, 'mean')), [3, 15, NaN, 7]);
+    assert.deepEqual(Array.from(resampleToGrid(ts, vs, g, 'sum')), [12, 30, NaN, 7]);
+    assert.deepEqual(Array.from(resampleToGrid(ts, vs, g, 'last')), [6, 20, NaN, 7]);
+    assert.equal(medianStep(ts.slice(0, 4)), 15 * 60_000);
+  });
+
+  it('holds a count sampled every 4 h over the hours its step covers, but never past the next gap', () => {
+    const g = Array.from({ length: 12 }, (_, i) => H(i));
+    const out = resampleToGrid([H(0), H(4)], [100, 90], g, 'last', 4 * HOUR_MS);
+    assert.deepEqual(Array.from(out), [100, 100, 100, 100, 90, 90, 90, 90, NaN, NaN, NaN, NaN]);
+  });
+
+  it('interpolates short gaps linearly and flags them', () => {
+    const col = [0, 10, NaN, NaN, 40, 50, NaN, 70];
+    const r = fillGaps(col, 3);
+    assert.deepEqual(Array.from(r.values), [0, 10, 20, 30, 40, 50, 60, 70]);
+    assert.deepEqual(Array.from(r.filled), [0, 0, 1, 1, 0, 0, 1, 0]);
+    assert.deepEqual(r.counts, { linear: 3, seasonal: 0, nearest: 0 });
+  });
+
+  it('fills long gaps from the same hour one week earlier, else the nearest valid value', () => {
+    const n = 168 + 48;
+    const col = Array.from({ length: n }, (_, i) => 100 + (i % 24)); // daily pattern
+    for (let i = 170; i < 180; i++) col[i] = NaN; // 10 h > maxInterpolateHours
+    const r = fillGaps(col, 3);
+    for (let i = 170; i < 180; i++) assert.equal(r.values[i], 100 + ((i - 168) % 24), `hour ${i} = value a week earlier`);
+    assert.equal(r.counts.seasonal, 10);
+    assert.equal(r.filled.reduce((a, b) => a + b, 0), 10);
+    // No week of history and a gap at the edge: nearest valid value.
+    const edge = fillGaps([NaN, NaN, 5, 6, NaN, NaN, NaN, NaN, NaN], 3);
+    assert.deepEqual(Array.from(edge.values), [5, 5, 5, 6, 6, 6, 6, 6, 6]);
+    assert.deepEqual(edge.counts, { linear: 0, seasonal: 0, nearest: 7 });
+    // A gap exactly maxInterpolateHours long is still interpolated; one hour longer is not.
+    assert.equal(fillGaps([0, NaN, NaN, NaN, 4], 3).counts.linear, 3);
+    assert.equal(fillGaps([0, NaN, NaN, NaN, NaN, 5], 3).counts.linear, 0);
+  });
+
+  it('refuses a column without any valid value', () => {
+    assert.throws(() => fillGaps([NaN, NaN], 3, 'AT http'), (e: unknown) => e instanceof DataError && /AT http: no valid value in 2 hours/.test(e.message));
+  });
+});
