@@ -56,7 +56,7 @@ export const noStore: RequestHandler = (_req, res, next) => {
 
 /** Terminal handler: whatever no route matched. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.path.slice(0, 100)}. Endpoints: GET /api/health, /api/countries, /api/detect, /api/events`));
+  next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}. Endpoints: GET /api/health, /api/countries, /api/detect, /api/events`));
 };
 
 /** For routes that exist but not with this method. */
@@ -100,6 +100,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
       message = String(h.message ?? 'Bad request');
     }
   }
-  if (status >= 500) log.error(`${req.method} ${req.originalUrl.slice(0, 200)} → ${status}: ${(err as Error)?.stack ?? String(err)}`);
+  const where = `${req.method} ${req.originalUrl.slice(0, 200)} → ${status}`;
+  // typed errors were raised on purpose and explain themselves; only bugs need the stack
+  if (isRadarwatchError(err)) {
+    if (status >= 500) log.warn(`${where}: ${err.name}: ${err.message}`);
+  } else if (status >= 500) log.error(`${where}: ${(err as Error)?.stack ?? String(err)}`);
   res.status(status).json({ error: { code, message } });
 };

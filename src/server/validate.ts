@@ -65,8 +65,8 @@ export function parseCountry(value: string | undefined, known: string[]): string
  * Parses one date parameter. A bare date is that day's 00:00 UTC, plus one day when `endOfDay`
  * (so `to=2025-04-12` includes the whole 12th); a date-time is taken as given (no zone = UTC).
  */
-export function parseInstant(value: string, name: string, endOfDay: boolean): Date {
-  const bad = () => new InputError(`Expected ${name} as ${DATE_FORMATS}; got ${quote(value)}`);
+export function parseInstant(value: string, name: string, endOfDay: boolean, formats: string = DATE_FORMATS): Date {
+  const bad = () => new InputError(`Expected ${name} as ${formats}; got ${quote(value)}`);
   const d = DATE_RE.exec(value);
   if (d) {
     const ms = utc(+d[1], +d[2], +d[3], 0, 0, 0, 0);
@@ -99,8 +99,9 @@ function parseRange(q: Record<string, unknown>, limits: QueryLimits): RangeQuery
   let to: Date;
   if (date !== undefined) {
     if (fromText !== undefined || toText !== undefined) throw new InputError('Give either date=YYYY-MM-DD or from=…&to=…, not both');
-    if (!DATE_RE.test(date)) throw new InputError(`Expected date as YYYY-MM-DD (one UTC day); got ${quote(date)}`);
-    from = parseInstant(date, 'date', false);
+    const dayOnly = 'YYYY-MM-DD (one UTC day)';
+    if (!DATE_RE.test(date)) throw new InputError(`Expected date as ${dayOnly}; got ${quote(date)}`);
+    from = parseInstant(date, 'date', false, dayOnly);
     to = new Date(from.getTime() + DAY_MS);
   } else {
     if (fromText === undefined && toText === undefined) {

@@ -28,7 +28,7 @@ describe('data/grid', () => {
     assert.equal(medianStep(ts.slice(0, 4)), 15 * 60_000);
   });
 
-  it('holds a count sampled every 4 h over the hours its step covers, but never past the next gap', () => {
+  it('holds a count sampled every 4 h over the hours its step covers, and no further', () => {
     const g = Array.from({ length: 12 }, (_, i) => H(i));
     const out = resampleToGrid([H(0), H(4)], [100, 90], g, 'last', 4 * HOUR_MS);
     assert.deepEqual(Array.from(out), [100, 100, 100, 100, 90, 90, 90, 90, NaN, NaN, NaN, NaN]);

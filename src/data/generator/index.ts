@@ -11,7 +11,6 @@ export {
   isOutageKind,
   anomalyDataSources,
   describeAnomaly,
-  isoSeconds,
   type RadarOutageAnnotation,
   type RadarTrafficAnomaly,
   type RadarPipelineAnnotation,

@@ -1,0 +1,118 @@
+/**
+ * Fits the post-rules of one model on its validation rows only: temperature of the categorical heads, then the
+ * MAD / p99 / p99.5 thresholds of validation scores on normal hours. Test rows are never read.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/schema';
+import type { CountryFrame } from '../data/types';
+import { DataError } from '../errors';
+import { computeFeatures } from '../features/build';
+import type { FeatureSpec } from '../features/spec';
+import { reconstruct } from '../model/autoencoder';
+import { scoreRows } from '../detect/score';
+import { rowsOfRange, sliceFeatureSet } from '../detect/window';
+import { fitTemperature, type CategoricalBatch, type Temperature } from './temperature';
+import { fitThreshold, THRESHOLD_METHODS, type Threshold } from './threshold';
+
+/** What scoring needs of a trained detector. */
+export interface ScoringModel {
+  model: tf.LayersModel;
+  spec: FeatureSpec;
+  config: Config;
+}
+
+/** The fitted post-rules saved as calibration.json beside the model. */
+export interface Calibration {
+  version: 1;
+  /** Temperature of the categorical heads (T = 1 when disabled). */
+  temperature: Temperature;
+  /** The threshold in use (cfg.calibrate.method). */
+  threshold: Threshold;
+  /** Every method fitted on the same scores, for comparison. */
+  thresholds: Record<string, Threshold>;
+  /** Validation hours the rules were fitted on. */
+  fittedOn: { from: string; to: string; rows: number; normalRows: number };
+  /** Score distribution of normal validation hours (for reports). */
+  validationScores: { p50: number; p90: number; p99: number; max: number };
+  createdAt: string;
+}
+
+/** 1 for rows usable as "normal" evidence: not warm-up, not filled, not unreliable, not labelled. */
+export function normalRowMask(frame: CountryFrame, warmup: Uint8Array, start: number, end: number): Uint8Array {
+  const m = new Uint8Array(end - start);
+  for (let i = start; i < end; i++) m[i - start] = !warmup[i] && !frame.gap[i] && !frame.unreliable[i] && !frame.labelKind[i] ? 1 : 0;
+  return m;
+}
+
+/**
+ * Fits temperature and thresholds on the hours [valFromMs, valToMs) of `frame`. Rows after `valToMs` are cut off
+ * before features are computed, so nothing from the test split can reach the fit (features are causal anyway).
+ */
+export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
+  const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs);
+  if (end - start < 24) throw new DataError(`Only ${end - start} validation hours in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
+  const cut = truncateFrame(frame, end);
+  const fsAll = computeFeatures(cut, det.spec);
+  const fs = sliceFeatureSet(fsAll, start, end);
+  const recon = reconstruct(det.model, fs);
+  const normal = normalRowMask(cut, fsAll.warmup, start, end);
+  const normalIdx: number[] = [];
+  normal.forEach((v, i) => v && normalIdx.push(i));
+  if (normalIdx.length < 24) throw new DataError(`Only ${normalIdx.length} normal validation hours (the rest are warm-up, gaps, unreliable or labelled); expected at least 24`);
+
+  const cfg = det.config;
+  let temperature: Temperature;
+  if (cfg.calibrate.temperature && fs.catNames.length > 0) {
+    const heads: CategoricalBatch[] = fs.catCardinalities.map((card, k) => {
+      const logits = new Float32Array(normalIdx.length * card);
+      const labels = new Int32Array(normalIdx.length);
+      normalIdx.forEach((r, i) => {
+        logits.set(recon.catLogits[k].subarray(r * card, (r + 1) * card), i * card);
+        labels[i] = fs.cat[r * fs.catNames.length + k];
+      });
+      return { logits, card, labels };
+    });
+    temperature = fitTemperature(heads);
+  } else {
+    temperature = { T: 1, nllBefore: NaN, nllAfter: NaN, eceBefore: NaN, eceAfter: NaN, n: 0 };
+  }
+
+  const scores = scoreRows(fs, recon, cfg.model, temperature.T).score;
+  const normalScores = normalIdx.map((i) => scores[i]);
+  const fittedOn = { from: fs.timestamps[0], to: fs.timestamps[fs.rows - 1] + 3_600_000 };
+  const thresholds: Record<string, Threshold> = {};
+  for (const m of Object.keys(THRESHOLD_METHODS)) thresholds[m] = fitThreshold(normalScores, m, { k: cfg.calibrate.madK, fittedOn });
+  const sorted = normalScores.slice().sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
+  return {
+    version: 1,
+    temperature,
+    threshold: thresholds[cfg.calibrate.method],
+    thresholds,
+    fittedOn: { from: new Date(fittedOn.from).toISOString(), to: new Date(fittedOn.to).toISOString(), rows: fs.rows, normalRows: normalIdx.length },
+    validationScores: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1] },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */
+export function withMethod(cal: Calibration, method: string): Calibration {
+  const t = cal.thresholds[method];
+  if (!t) throw new DataError(`Calibration has no "${method}" threshold; fitted: ${Object.keys(cal.thresholds).join(', ')}. Re-run radarwatch calibrate.`);
+  return { ...cal, threshold: t };
+}
+
+/** The first `rows` rows of a frame (labels kept; they are only used through labelKind). */
+export function truncateFrame(frame: CountryFrame, rows: number): CountryFrame {
+  if (rows >= frame.timestamps.length) return frame;
+  const signals: Record<string, Float64Array> = {};
+  for (const s of frame.signalNames) signals[s] = frame.signals[s].slice(0, rows);
+  return {
+    ...frame,
+    timestamps: frame.timestamps.slice(0, rows),
+    signals,
+    gap: frame.gap.slice(0, rows),
+    unreliable: frame.unreliable.slice(0, rows),
+    labelKind: frame.labelKind.slice(0, rows),
+  };
+}

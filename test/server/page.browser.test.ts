@@ -1,0 +1,95 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseConfig } from '../../src/config/load';
+import { createApp } from '../../src/server/app';
+import { listen, type RunningServer } from '../../src/server/listen';
+import { createFakeService } from './fake-service';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.join('results', 'screenshots', 'page.png');
+
+describe('server/public page (real browser)', function () {
+  let srv: RunningServer | undefined;
+  let browser: BrowserContext | undefined;
+  let profile: string | undefined;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip(); // no browser on this machine: nothing to drive
+    const config = parseConfig({ countries: ['AT', 'DE'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
+    srv = await listen(createApp({ service: createFakeService(['AT', 'DE']), config }), { host: '127.0.0.1', port: 0 });
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-chromium-'));
+    // a fresh profile per run (playwright passes it as --user-data-dir)
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = await browser.newPage();
+    // CSP violations and script errors show up here; the page must load without any
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('when a country and range are chosen and Detect is pressed, then signal panels, score panel and event rows render', async () => {
+    await page.goto(srv!.url + '/');
+    // the country list comes from /api/countries; defaults fill in the last 7 days of data
+    await page.waitForSelector('#country option[value="DE"]', { state: 'attached' });
+    assert.equal(await page.inputValue('#from'), '2025-06-24');
+    assert.equal(await page.inputValue('#to'), '2025-06-30');
+    await page.selectOption('#country', 'DE');
+    await page.selectOption('#country', 'AT');
+    await page.fill('#from', '2025-06-23');
+    await page.fill('#to', '2025-06-30');
+    await page.click('#run');
+    await page.waitForSelector('#chart.js-plotly-plot .cartesianlayer .subplot');
+    await page.waitForSelector('[data-testid="event-row"]');
+
+    // 6 signal rows + 1 score row, each a plotly subplot
+    const subplots = await page.locator('#chart .cartesianlayer .subplot').count();
+    assert.equal(subplots, 7);
+    const titles = await page.locator('#chart .annotation-text').allTextContents();
+    for (const t of ['HTTP requests', 'L7 mitigated requests', 'Bot share of HTTP (%)', 'Anomaly score vs threshold (mad)', 'label: outage', 'label: l7_attack']) {
+      assert.ok(titles.includes(t), `missing chart title "${t}" in ${JSON.stringify(titles)}`);
+    }
+    // 2 event bands + 2 labelled-window outlines
+    assert.equal(await page.locator('#chart .layer-below .shapelayer path, #chart .layer-above .shapelayer path').count(), 4);
+
+    const rows = page.locator('[data-testid="event-row"]');
+    assert.equal(await rows.count(), 2);
+    const first = await rows.nth(0).locator('td').allTextContents();
+    assert.deepEqual(first.slice(0, 5), ['2025-06-26 03:00', '2025-06-26 08:00', '5', 'high', 'outage']);
+    assert.match(first[6], /^(netflows|http) ↓ \d+%, (netflows|http) ↓ \d+%, bgp_ips ↓ \d+%$/);
+    assert.equal((await rows.nth(1).locator('td.cause').textContent())!.trim(), 'L7 attack');
+    assert.match((await page.textContent('#summary'))!, /Hours: 192 · Anomalous hours: 8 · Events: 2/);
+    assert.ok(await page.isHidden('#error'));
+
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it('when the API refuses the range, then its message is shown in the page', async () => {
+    await page.goto(srv!.url + '/?country=AT');
+    await page.waitForSelector('#country option[value="AT"]', { state: 'attached' });
+    // before the data starts: the service answers 422 DataError
+    await page.fill('#from', '2024-12-01');
+    await page.fill('#to', '2024-12-02');
+    await page.click('#run');
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match((await page.textContent('#error'))!, /^422 DATA_ERROR: Range .* is outside the data of AT/);
+    problems.length = 0; // the browser logs the 422 response itself
+  });
+});
