@@ -36,3 +36,4 @@ export * from './server/app';
 export * from './server/listen';
 export * from './data/generator';
 export { startMockRadar, RADAR_BASE_PATH, type MockRadar, type MockRadarOptions, type Fault, type MockRequestRecord } from './radar/mock-server';
+export * from './data/frame';

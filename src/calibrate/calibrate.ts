@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema';
+import { sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
@@ -51,7 +52,7 @@ export function normalRowMask(frame: CountryFrame, warmup: Uint8Array, start: nu
 export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
   const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs);
   if (end - start < 24) throw new DataError(`Only ${end - start} validation hours in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
-  const cut = truncateFrame(frame, end);
+  const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
   const fsAll = computeFeatures(cut, det.spec);
   const fs = sliceFeatureSet(fsAll, start, end);
   const recon = reconstruct(det.model, fs);
@@ -100,19 +101,4 @@ export function withMethod(cal: Calibration, method: string): Calibration {
   const t = cal.thresholds[method];
   if (!t) throw new DataError(`Calibration has no "${method}" threshold; fitted: ${Object.keys(cal.thresholds).join(', ')}. Re-run radarwatch calibrate.`);
   return { ...cal, threshold: t };
-}
-
-/** The first `rows` rows of a frame (labels kept; they are only used through labelKind). */
-export function truncateFrame(frame: CountryFrame, rows: number): CountryFrame {
-  if (rows >= frame.timestamps.length) return frame;
-  const signals: Record<string, Float64Array> = {};
-  for (const s of frame.signalNames) signals[s] = frame.signals[s].slice(0, rows);
-  return {
-    ...frame,
-    timestamps: frame.timestamps.slice(0, rows),
-    signals,
-    gap: frame.gap.slice(0, rows),
-    unreliable: frame.unreliable.slice(0, rows),
-    labelKind: frame.labelKind.slice(0, rows),
-  };
 }

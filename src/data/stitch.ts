@@ -13,8 +13,12 @@ export interface Chunk {
 }
 
 export interface StitchOptions {
-  /** A value counts as "clearly > 0" above this share of its chunk's max (default 0.02): 6-decimal rounding makes tiny values useless for ratios. */
-  minShare?: number;
+  /**
+   * A value counts as "clearly > 0" above this, on its own chunk's 0–1 scale (default 1e-4): Radar
+   * rounds to 6 decimals, so smaller values carry > 0.5 % rounding error. Absolute rather than
+   * relative to the chunk max, because one huge attack spike must not disqualify the whole overlap.
+   */
+  minValue?: number;
   /** Hours of valid data on each side used by the level fallback (default 24: one daily cycle). */
   levelHours?: number;
   /** Name used in warnings (e.g. `AT http`). */
@@ -38,16 +42,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function maxOf(v: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]) && v[i] > m) m = v[i];
-  return m;
-}
-
 /**
  * Stitches chunks (in time order; each may overlap the previous by some hours) onto one scale:
  * 1. chunk 0 keeps factor 1; chunk k gets factor = median over overlap hours of (stitched so far / chunk k),
- *    using only hours where both values are clearly > 0 (robust to rounding, drops and outliers);
+ *    using hours where both values are clearly > 0 and, of those, the ones within a decade of the
+ *    largest (the least rounding error); the median shrugs off revised hours and outliers;
  * 2. if an overlap has no usable pair (a total outage across it, a missing chunk), it falls back to
  *    the ratio of robust levels: the median of the last `levelHours` positive stitched values before
  *    the chunk over the median of its first `levelHours` positive values. Both medians span one
@@ -56,26 +55,28 @@ function maxOf(v: ArrayLike<number>): number {
  * 4. everything is divided by the overall max, as if Radar had answered one request for the whole range.
  */
 export function stitchChunks(chunks: Chunk[], opts: StitchOptions = {}): StitchResult {
-  const minShare = opts.minShare ?? 0.02;
+  const minValue = opts.minValue ?? 1e-4;
   const levelHours = opts.levelHours ?? 24;
-  const acc = new Map<number, number>();
+  // Per hour: the value on chunk 0's scale and the raw value on its own chunk's scale (for precision checks).
+  const acc = new Map<number, { v: number; raw: number }>();
   const factors: number[] = [];
   const fallbacks: number[] = [];
   chunks.forEach((c, k) => {
     if (c.timestamps.length !== c.values.length) throw new RangeError(`stitchChunks: chunk ${k} has ${c.timestamps.length} timestamps and ${c.values.length} values`);
     let factor = 1;
     if (k > 0 && acc.size > 0) {
-      const accMax = maxOf([...acc.values()]);
-      const cMax = maxOf(c.values);
-      const ratios: number[] = [];
+      const pairs: { ratio: number; precision: number }[] = [];
       for (let i = 0; i < c.timestamps.length; i++) {
         const prev = acc.get(c.timestamps[i]);
         const v = c.values[i];
-        if (prev !== undefined && prev > minShare * accMax && Number.isFinite(v) && v > minShare * cMax) ratios.push(prev / v);
+        if (prev && prev.raw > minValue && prev.v > 0 && Number.isFinite(v) && v > minValue) pairs.push({ ratio: prev.v / v, precision: Math.min(prev.raw, v) });
       }
+      // Rounding error shrinks with the value, so keep the pairs within one decade of the most precise one.
+      const best = pairs.reduce((m, p) => Math.max(m, p.precision), 0);
+      const ratios = pairs.filter((p) => p.precision >= 0.1 * best).map((p) => p.ratio);
       if (ratios.length > 0) factor = median(ratios);
       else {
-        factor = levelFactor(acc, c, minShare, levelHours, accMax, cMax) ?? factors[k - 1];
+        factor = levelFactor(acc, c, minValue, levelHours) ?? factors[k - 1];
         fallbacks.push(k);
         log.warn(
           `${opts.label ? opts.label + ': ' : ''}chunk ${k} (from ${new Date(c.timestamps[0] ?? 0).toISOString()}) has no overlap hours with traffic on both sides; ` +
@@ -86,36 +87,37 @@ export function stitchChunks(chunks: Chunk[], opts: StitchOptions = {}): StitchR
     factors.push(factor);
     for (let i = 0; i < c.timestamps.length; i++) {
       const v = c.values[i];
-      if (Number.isFinite(v)) acc.set(c.timestamps[i], v * factor);
-      else if (!acc.has(c.timestamps[i])) acc.set(c.timestamps[i], NaN);
+      if (Number.isFinite(v)) acc.set(c.timestamps[i], { v: v * factor, raw: v });
+      else if (!acc.has(c.timestamps[i])) acc.set(c.timestamps[i], { v: NaN, raw: NaN });
     }
   });
   const timestamps = [...acc.keys()].sort((a, b) => a - b);
   let max = 0;
   for (const t of timestamps) {
-    const v = acc.get(t)!;
+    const v = acc.get(t)!.v;
     if (v > max) max = v;
   }
   const values = timestamps.map((t) => {
-    const v = acc.get(t)!;
+    const v = acc.get(t)!.v;
     return max > 0 && Number.isFinite(v) ? v / max : v;
   });
   return { timestamps, values, factors, fallbacks };
 }
 
 /** Ratio of robust levels around a chunk boundary; undefined when either side has no positive value. */
-function levelFactor(acc: Map<number, number>, c: Chunk, minShare: number, levelHours: number, accMax: number, cMax: number): number | undefined {
+function levelFactor(acc: Map<number, { v: number; raw: number }>, c: Chunk, minValue: number, levelHours: number): number | undefined {
   const start = c.timestamps[0];
   const before = [...acc.entries()]
-    .filter(([t, v]) => t < start && v > minShare * accMax)
+    .filter(([t, e]) => t < start && e.raw > minValue)
     .sort((a, b) => b[0] - a[0])
     .slice(0, levelHours)
-    .map(([, v]) => v);
+    .map(([, e]) => e.v);
   // The chunk's own hours inside the overlap are excluded: they are the ones without usable traffic.
-  const lastPrev = Math.max(...[...acc.keys()].filter((t) => Number.isFinite(acc.get(t)!)), start - HOUR_MS);
+  let lastPrev = start - HOUR_MS;
+  for (const [t, e] of acc) if (Number.isFinite(e.v) && t > lastPrev) lastPrev = t;
   const after: number[] = [];
   for (let i = 0; i < c.timestamps.length && after.length < levelHours; i++) {
-    if (c.timestamps[i] > lastPrev && Number.isFinite(c.values[i]) && c.values[i] > minShare * cMax) after.push(c.values[i]);
+    if (c.timestamps[i] > lastPrev && Number.isFinite(c.values[i]) && c.values[i] > minValue) after.push(c.values[i]);
   }
   if (before.length === 0 || after.length === 0) return undefined;
   return median(before) / median(after);

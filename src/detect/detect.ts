@@ -1,4 +1,5 @@
 /** Scores a time range of a country table with a trained, calibrated detector and groups anomalous hours into events. */
+import { sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { HOUR_MS } from '../data/types';
 import { DataError, NotFittedError } from '../errors';
@@ -51,20 +52,6 @@ export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibrat
     hours.push({ timestamp: fs.timestamps[r], score: scores.score[r], threshold, anomaly: scores.score[r] > threshold, signals, direction });
   }
   return { hours, scores, start };
-}
-
-/** Rows [start, end) of a frame. */
-export function sliceFrame(frame: CountryFrame, start: number, end: number): CountryFrame {
-  const signals: Record<string, Float64Array> = {};
-  for (const s of frame.signalNames) signals[s] = frame.signals[s].slice(start, end);
-  return {
-    ...frame,
-    timestamps: frame.timestamps.slice(start, end),
-    signals,
-    gap: frame.gap.slice(start, end),
-    unreliable: frame.unreliable.slice(start, end),
-    labelKind: frame.labelKind.slice(start, end),
-  };
 }
 
 /** Scored hours → the JSON form (ISO timestamps, shares rounded to 4 decimals). */

@@ -136,12 +136,23 @@ export function gatherBatch(fs: FeatureSet, idx: ArrayLike<number> | undefined, 
   return { size, cont, cats };
 }
 
-/** Model inputs for a host batch: [cont [b, nCont], oneHot_0 [b, card_0], …]. Caller disposes (or runs inside tf.tidy). */
+/** One-hot rows [indices.length, card] on the host. */
+export function oneHot(indices: Int32Array, card: number): Float32Array {
+  const out = new Float32Array(indices.length * card);
+  for (let b = 0; b < indices.length; b++) out[b * card + indices[b]] = 1;
+  return out;
+}
+
+/**
+ * Model inputs for a host batch: [cont [b, nCont], oneHot_0 [b, card_0], …]. Caller disposes (or runs inside tf.tidy).
+ * One-hots are built on the host: tf.oneHot(…, 'float32') on the wasm backend (4.22) writes int32 bit patterns
+ * into the float buffer, i.e. values of ~1e-45 instead of 1.
+ */
 export function batchInputs(batch: HostBatch, catCardinalities: number[], cont: Float32Array = batch.cont): tf.Tensor[] {
   const nCont = cont.length / batch.size;
   return [
     tf.tensor2d(cont, [batch.size, nCont]),
-    ...batch.cats.map((c, j) => tf.oneHot(tf.tensor1d(c, 'int32'), catCardinalities[j], 1, 0, 'float32')),
+    ...batch.cats.map((c, j) => tf.tensor2d(oneHot(c, catCardinalities[j]), [batch.size, catCardinalities[j]])),
   ];
 }
 

@@ -10,6 +10,7 @@ import { log } from '../util/log';
 import { startProgress } from '../util/progress';
 import { RadarClient, requireToken, resolveRadarAccess } from './client';
 import { endpointFor, LABEL_WINDOW_DAYS, type EndpointSpec } from './endpoints';
+import { startMockRadar } from './mock-server';
 import { createRateLimiter, realClock, type Clock } from './rate-limit';
 import { chunkWindows, isoSeconds, lastCompleteHour, parseDateArg, windowLabel, type DateWindow } from './windows';
 
@@ -150,8 +151,6 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   let token: string | undefined;
   let close: (() => Promise<void>) | undefined;
   if (opts.source === 'synthetic') {
-    // loaded lazily: the radar source never needs the generator
-    const { startMockRadar } = await import('./mock-server');
     const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator });
     baseUrl = server.url;
     close = () => server.close();

@@ -82,6 +82,16 @@ describe('data/stitch', () => {
     assert.ok(maxRelError(out, series) < 1e-3, 'a periodic series has equal daily medians, so the level fallback is exact');
   });
 
+  it('still uses the overlap when one huge attack spike squeezes the rest of a chunk below 1 % of its max', () => {
+    const n = 24 * 14;
+    const series = Array.from({ length: n }, (_, i) => 10 + 5 * Math.sin((2 * Math.PI * i) / 24));
+    series[200] = 50_000; // an L3 DDoS 5000x the background, inside chunk 1
+    const wins = windows(n, 7 * 24, 24);
+    const out = stitchChunks(wins.map((w) => radarChunk(series, w, new Set())));
+    assert.deepEqual(out.fallbacks, []);
+    assert.ok(maxRelError(out, series) < 1e-3, `max relative error ${maxRelError(out, series)}`);
+  });
+
   it('takes the later chunk on overlap hours and keeps all-zero series at zero', () => {
     const a: Chunk = { timestamps: [0, 1, 2].map((h) => T0 + h * HOUR_MS), values: [1, 0.5, 0.5] };
     const b: Chunk = { timestamps: [1, 2, 3].map((h) => T0 + h * HOUR_MS), values: [0.25, 0.3, 1] }; // revised hour 2

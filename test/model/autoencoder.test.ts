@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig } from '../../src/config/load';
-import { buildAutoencoder, countParams, reconstruct } from '../../src/model/autoencoder';
+import { batchInputs, buildAutoencoder, countParams, gatherBatch, reconstruct } from '../../src/model/autoencoder';
 import { initBackend } from '../../src/model/backend';
 import { DataError } from '../../src/errors';
 import { smallConfig, syntheticFeatures } from './fixtures';
@@ -76,6 +76,18 @@ describe('model/autoencoder', () => {
     // Batch size must not change results, and dropout/noise must not act at inference.
     for (let k = 0; k < a.contRecon.length; k++) assert.ok(Math.abs(a.contRecon[k] - b.contRecon[k]) < 1e-5);
     model.dispose();
+  });
+
+  it('feeds exact one-hot rows to the categorical inputs', () => {
+    const fs = syntheticFeatures(30);
+    const batch = gatherBatch(fs, [25, 1], 0, 2);
+    const inputs = batchInputs(batch, fs.catCardinalities);
+    const hour = inputs[1].arraySync() as number[][];
+    assert.deepEqual(hour.map((row) => row.indexOf(1)), [1, 1]);
+    assert.deepEqual(hour.map((row) => row.reduce((a, b) => a + b, 0)), [1, 1]);
+    assert.deepEqual((inputs[2].arraySync() as number[][]).map((row) => row.indexOf(1)), [1, 0]);
+    assert.deepEqual(Array.from(inputs[0].dataSync().slice(0, 6)), Array.from(fs.cont.slice(25 * 6, 26 * 6)));
+    tf.dispose(inputs);
   });
 
   it('rejects a feature set whose shape does not match the model, naming the counts', () => {

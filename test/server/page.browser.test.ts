@@ -84,12 +84,12 @@ describe('server/public page (real browser)', function () {
   it('when the API refuses the range, then its message is shown in the page', async () => {
     await page.goto(srv!.url + '/?country=AT');
     await page.waitForSelector('#country option[value="AT"]', { state: 'attached' });
-    // before the data starts: the service answers 422 DataError
-    await page.fill('#from', '2024-12-01');
-    await page.fill('#to', '2024-12-02');
+    // within the data, so the date inputs accept it, but longer than server.maxRangeDays
+    await page.fill('#from', '2025-01-01');
+    await page.fill('#to', '2025-06-30');
     await page.click('#run');
     await page.waitForSelector('#error:not([hidden])');
-    assert.match((await page.textContent('#error'))!, /^422 DATA_ERROR: Range .* is outside the data of AT/);
+    assert.equal((await page.textContent('#error'))!, '400 INPUT_ERROR: Range of 181 days is longer than the allowed 93 (server.maxRangeDays); split it into shorter requests');
     problems.length = 0; // the browser logs the 422 response itself
   });
 });

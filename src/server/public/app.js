@@ -187,7 +187,8 @@
     traces.push({ type: 'scatter', mode: 'lines', name: 'threshold', x: x, y: result.hours.map((h) => h.threshold), xaxis: 'x', yaxis: scoreAxis, line: { color: '#d62728', dash: 'dash', width: 1.5 } });
     const anomalous = result.hours.filter((h) => h.anomaly);
     traces.push({ type: 'scatter', mode: 'markers', name: 'anomalous hour', x: anomalous.map((h) => h.timestamp), y: anomalous.map((h) => h.score), xaxis: 'x', yaxis: scoreAxis, marker: { color: '#d62728', size: 5 } });
-    layout[rows === 1 ? 'yaxis' : 'yaxis' + rows] = { type: positive ? 'log' : 'linear', zeroline: false };
+    // scores span decades (normal ≈ threshold/5, outages ≫ threshold): log scale, one tick per decade
+    layout[rows === 1 ? 'yaxis' : 'yaxis' + rows] = positive ? { type: 'log', dtick: 1, zeroline: false } : { zeroline: false };
     annotations.push(rowTitle('Anomaly score vs threshold (' + result.model.thresholdMethod + ')', scoreAxis));
     for (const l of (result.series && result.series.labels) || []) {
       annotations.push({ x: l.start, xref: 'x', xanchor: 'left', y: 1, yref: 'paper', yanchor: 'bottom', text: 'label: ' + l.kind, showarrow: false, font: { size: 11, color: '#1f77b4' } });
