@@ -12,7 +12,7 @@ export const RADAR_SIGNAL_KINDS: Record<RadarSignal, SignalKind> = {
   l3: 'volume', // L3/4 DDoS bytes targeting the country, MIN0_MAX
   l7: 'volume', // mitigated L7 requests, MIN0_MAX
   bot_share: 'rate', // percent of HTTP requests classed as bots (0..100)
-  bgp_ips: 'count', // announced IPv4 /24s + IPv6 /48s
+  bgp_ips: 'count', // announced IPv4 /24s (IPv6 /48 counts are orders larger and would drown IPv4 withdrawals)
 };
 
 /** Kinds of labelled anomaly. `outage` is nationwide/full, `partial_outage` regional or one network. */

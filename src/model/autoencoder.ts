@@ -92,7 +92,7 @@ export function buildAutoencoder(cfg: ModelConfig, spec: AutoencoderSpec): tf.La
 
 /** Number of trainable parameters. */
 export function countParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  return model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
 
 /** Checks a FeatureSet's shapes and category ranges against a model's sizes; throws DataError naming the mismatch. */

@@ -88,11 +88,14 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
         const cost = tf.tidy(() => {
           const inputs = batchInputs(batch, catCardinalities, noisy);
           const target = tf.tensor2d(batch.cont, [batch.size, features.contNames.length]);
-          return optimizer.minimize(() => hybridLoss(model.apply(inputs, { training: true }) as tf.Tensor[], target, inputs.slice(1), mcfg), true);
+          return optimizer.minimize(() => {
+            const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
+            return hybridLoss(Array.isArray(out) ? out : [out], target, inputs.slice(1), mcfg);
+          }, true) as tf.Scalar;
         });
-        lossSum += (await cost!.data())[0] * batch.size;
+        lossSum += (await cost.data())[0] * batch.size;
         lossRows += batch.size;
-        cost!.dispose();
+        cost.dispose();
       }
       const loss = lossSum / lossRows;
       const valLoss = evaluateLoss(model, features, valIdx, mcfg).loss;

@@ -87,8 +87,8 @@ describe('train/trainer', () => {
     const initial = fresh.getLayer('embed_0').getWeights()[0].dataSync().slice();
     fresh.dispose();
     const r = await fitAutoencoder(fs, range(0, 100), range(100, 144), cfg, { progress: false });
-    const trained = r.model.getLayer('embed_0').getWeights()[0].dataSync();
-    const moved = trained.reduce((m, v, i) => Math.max(m, Math.abs(v - initial[i])), 0);
+    const trained = r.model.getLayer('embed_0').getWeights()[0].dataSync() as Float32Array;
+    const moved = trained.reduce((m: number, v: number, i: number) => Math.max(m, Math.abs(v - initial[i])), 0);
     assert.ok(moved > 1e-3, `embedding moved by ${moved}`);
     r.model.dispose();
   });

@@ -5,6 +5,8 @@ import { InputError } from '../../errors';
 import { createApp } from '../../server/app';
 import { listen } from '../../server/listen';
 import { log } from '../../util/log';
+import type { DetectionService } from '../../server/deps';
+import type { Config } from '../../config/schema';
 import type { CliContext } from '../context';
 
 /** Parses a --port value: an integer 0..65535 (0 = any free port). */
@@ -27,8 +29,12 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Registers `serve`. */
-export function registerServe(program: Command, ctx: CliContext): void {
+/** Registers `serve`; `makeService` is swappable so tests can serve a fake without trained models. */
+export function registerServe(
+  program: Command,
+  ctx: CliContext,
+  makeService: (cfg: Config) => DetectionService | Promise<DetectionService> = createDetectionService,
+): void {
   program
     .command('serve')
     .description(
@@ -41,7 +47,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const cfg = ctx.config();
       const port = parsePort(o.port ?? cfg.server.port);
       const host = o.host ?? cfg.server.host;
-      const service = await createDetectionService(cfg);
+      const service = await makeService(cfg);
       const running = await listen(createApp({ service, config: cfg }), { host, port });
       const n = service.countries().length;
       log.info(`radarwatch: serving ${n} model${n === 1 ? '' : 's'} (${service.countries().map((c) => c.code).join(', ')}) at ${running.url}/`);

@@ -146,7 +146,9 @@ export function createGenerator(settings: Partial<GeneratorConfig> = {}): RadarG
       return pipelineWindows(cfg.seed, cfg.unreliableRate, country, fromMs, toMs);
     },
     labels(country, fromMs, toMs) {
-      return labelWindows(this.anomalies(country, fromMs, toMs));
+      checkCountry(country);
+      checkRange(fromMs, toMs);
+      return labelWindows(anomalies(country, fromMs, toMs));
     },
   };
 }
