@@ -84,7 +84,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', notFound);
 
   app.get('/vendor/plotly.min.js', (_req, res, next) => {
-    res.sendFile(plotlyPath, { maxAge: '1d' }, (e) => e && next(e));
+    // once bytes are out (e.g. the client went away mid-download) there is no error reply left to send
+    res.sendFile(plotlyPath, { maxAge: '1d' }, (e) => {
+      if (e && !res.headersSent) next(e);
+    });
   });
   app.use(express.static(staticDir, { index: 'index.html', dotfiles: 'ignore', maxAge: 0 }));
   app.use(notFound);
