@@ -151,7 +151,8 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   let token: string | undefined;
   let close: (() => Promise<void>) | undefined;
   if (opts.source === 'synthetic') {
-    const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator });
+    // the mock shares our notion of now, so an injected `now` also bounds what it serves
+    const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now: opts.now === undefined ? undefined : () => nowMs });
     baseUrl = server.url;
     close = () => server.close();
   } else {

@@ -191,6 +191,11 @@ class Bridge:
             del self.trials[key]
         return True
 
+    def op_set_study_user_attr(self, a):
+        _, study = self.study(a)
+        study.set_user_attr(a["key"], a["value"])
+        return True
+
     def op_ask(self, a):
         h, study = self.study(a)
         trial = study.ask()

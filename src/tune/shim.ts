@@ -352,6 +352,11 @@ export class Study {
     return this.bridge.call<ParamImportances>('importances', { study: this.handle });
   }
 
+  /** Stores a JSON value on the study (e.g. the objective it optimises). */
+  async setUserAttr(key: string, value: unknown): Promise<void> {
+    await this.bridge.call('set_study_user_attr', { study: this.handle, key, value });
+  }
+
   /** Ends the bridge process. Safe to call twice. */
   async close(): Promise<void> {
     await this.bridge.close();

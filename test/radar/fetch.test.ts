@@ -261,3 +261,33 @@ describe('radar/fetch: killed and resumed', () => {
     for (const f of a) assert.ok(fs.readFileSync(path.join(dirA, f)).equals(fs.readFileSync(path.join(dirB, f))), `${f} differs`);
   });
 });
+
+describe('radar/fetch: CLI exit code', () => {
+  it('when a chunk fails, then the CLI prints per-country lines and totals, reports the failure on stderr and exits 1', async function () {
+    this.timeout(30_000);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-cli-'));
+    const srv = await fixture((c) => (c.query.get('location') === 'DE' && c.path.endsWith('/layer7/timeseries') ? { status: 503, body: { success: false, errors: [{ message: 'Service unavailable' }] } } : radarReply(c)));
+    try {
+      const config = path.join(tmp, 'models.yml');
+      fs.writeFileSync(config, 'countries: [AT, DE]\ndateRange: { from: "2024-01-01", to: "2024-01-31" }\ndata: { retries: 0 }\n');
+      const child = spawn(process.execPath, ['-r', 'tsx/cjs', 'src/cli/main.ts', '-c', config, 'fetch', '--source', 'radar', '--raw-dir', tmp, '--series', 'http,l7'], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, RADAR_API_BASE: srv.url, CLOUDFLARE_API_TOKEN: 't', RADARWATCH_PROGRESS: '0' },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 1, err);
+      assert.match(out, /^AT {2}chunks 4 {2}written 4 {2}skipped 0 {2}failed 0$/m);
+      assert.match(out, /^DE {2}chunks 4 {2}written 2 {2}skipped 0 {2}failed 2$/m);
+      assert.match(out, /^total: 2 countries, 8 chunks \(6 written, 0 skipped, 2 failed\)/m);
+      assert.match(err, /radarwatch: FetchError: Fetch finished with 2 failed chunk\(s\) \(DE: 2\)/);
+      assert.match(err, /DE l7 2024-01-01T00:00:00Z\.\.2024-01-28T23:00:00Z: GET \/attacks\/layer7\/timeseries for DE.*HTTP 503: Service unavailable/);
+    } finally {
+      await srv.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

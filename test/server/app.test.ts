@@ -8,6 +8,26 @@ import { createFakeService, fakeResult, type FakeService } from './fake-service'
 const config = parseConfig({ countries: ['AT', 'DE'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
 const pkgVersion = (require('../../package.json') as { version: string }).version;
 
+/** Runs `fn` with stderr (where the server logs) captured, and returns what was written. */
+async function captureStderr(fn: () => Promise<unknown>): Promise<string> {
+  const written: string[] = [];
+  const level = process.env.RADARWATCH_LOG;
+  process.env.RADARWATCH_LOG = 'info'; // the assertions read the log, whatever level the run was started with
+  const orig = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = orig;
+    if (level === undefined) delete process.env.RADARWATCH_LOG;
+    else process.env.RADARWATCH_LOG = level;
+  }
+  return written.join('');
+}
+
 interface Reply {
   status: number;
   headers: Headers;
@@ -236,42 +256,34 @@ describe('server/app', () => {
     for (const [name, err, status, code] of typed) {
       it(`when the service throws ${name}, then ${status} ${code} carries its message`, async () => {
         svc.failWith = err;
-        await expectError('/api/detect?country=AT&date=2025-06-26', status, code, (err as Error).message);
+        const log = await captureStderr(() => expectError('/api/detect?country=AT&date=2025-06-26', status, code, (err as Error).message));
+        // typed 5xx errors are logged as one line (they explain themselves); 4xx are the client's business
+        if (status >= 500) assert.equal(log, `WARN: GET /api/detect?country=AT&date=2025-06-26 → ${status}: ${name}: ${(err as Error).message}\n`);
+        else assert.equal(log, '');
       });
     }
 
     it('when the service throws an unexpected error, then 500 has a generic message, no stack, and the stack is logged', async () => {
       svc.failWith = new TypeError('Cannot read properties of undefined (reading secretPath /srv/models)');
-      const written: string[] = [];
-      const orig = process.stderr.write.bind(process.stderr);
-      process.stderr.write = ((chunk: string | Uint8Array) => {
-        written.push(String(chunk));
-        return true;
-      }) as typeof process.stderr.write;
-      let r: Reply;
-      try {
+      let r: Reply | undefined;
+      const log = await captureStderr(async () => {
         r = await get('/api/events?country=AT&date=2025-06-26');
-      } finally {
-        process.stderr.write = orig;
-      }
-      assert.equal(r.status, 500);
-      assert.deepEqual(r.body, { error: { code: 'INTERNAL_ERROR', message: 'Internal server error; the server log has the details' } });
-      const log = written.join('');
+      });
+      assert.equal(r!.status, 500);
+      assert.deepEqual(r!.body, { error: { code: 'INTERNAL_ERROR', message: 'Internal server error; the server log has the details' } });
       assert.match(log, /GET \/api\/events\?country=AT&date=2025-06-26 → 500: TypeError: Cannot read properties/);
       assert.match(log, /at /, 'the stack trace is logged');
     });
 
     it('when the service throws a non-Error value, then it is still a 500 JSON reply', async () => {
       svc.failWith = 'plain string';
-      const orig = process.stderr.write.bind(process.stderr);
-      process.stderr.write = (() => true) as typeof process.stderr.write;
-      try {
-        const r = await get('/api/detect?country=AT&date=2025-06-26');
-        assert.equal(r.status, 500);
-        assert.equal(r.body.error.code, 'INTERNAL_ERROR');
-      } finally {
-        process.stderr.write = orig;
-      }
+      let r: Reply | undefined;
+      const log = await captureStderr(async () => {
+        r = await get('/api/detect?country=AT&date=2025-06-26');
+      });
+      assert.equal(r!.status, 500);
+      assert.equal(r!.body.error.code, 'INTERNAL_ERROR');
+      assert.match(log, /→ 500: plain string/);
     });
   });
 

@@ -25,6 +25,8 @@ describe('cli serve', () => {
     registerServe(program, ctx, () => svc);
     const sigtermBefore = process.listenerCount('SIGTERM');
     const lines: string[] = [];
+    const level = process.env.RADARWATCH_LOG;
+    process.env.RADARWATCH_LOG = 'info'; // the test finds the URL in the log
     const orig = process.stderr.write.bind(process.stderr);
     let sawUrl: (url: string) => void;
     const urlSeen = new Promise<string>((r) => (sawUrl = r));
@@ -50,6 +52,8 @@ describe('cli serve', () => {
       assert.match(lines.join(''), /SIGTERM received, shutting down/);
     } finally {
       process.stderr.write = orig;
+      if (level === undefined) delete process.env.RADARWATCH_LOG;
+      else process.env.RADARWATCH_LOG = level;
     }
   });
 });

@@ -5,8 +5,10 @@ import { registerFetch } from './fetch';
 import { registerImport } from './import';
 import { registerPreprocess } from './preprocess';
 import { registerServe } from './serve';
+import { registerCalibrate } from './calibrate';
+import { registerTest } from './test';
 import { registerMockRadar } from './mock-radar';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerServe, registerMockRadar];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerCalibrate, registerTest, registerServe, registerMockRadar];

@@ -1,0 +1,69 @@
+/** `radarwatch test`: measures each calibrated detector and the no-training baseline on the test split against labels. */
+import type { Command } from 'commander';
+import { withMethod } from '../../calibrate/calibrate';
+import { THRESHOLD_METHODS } from '../../calibrate/threshold';
+import { loadCountryRun } from '../../detect/load';
+import { ConfigError, RadarwatchError } from '../../errors';
+import { evaluateCountry, pooledMetrics, writeEvaluations, type CountryEvaluation } from '../../evaluate/evaluate';
+import { initBackend } from '../../model/backend';
+import { log } from '../../util/log';
+import { formatTable, pct } from '../../util/table';
+import { COUNTRY_HELP, type CliContext } from '../context';
+
+/** The metrics table printed by `test` (and the demo): one row per country and detector, then pooled rows and per-kind rates. */
+export function metricsReport(evals: CountryEvaluation[]): string {
+  const rows: (string | number)[][] = [];
+  for (const e of evals) {
+    for (const [name, m] of [['autoencoder', e.model], ['baseline', e.baseline]] as const) {
+      rows.push([e.country, name, `${m.detectedEvents}/${m.labeledEvents}`, pct(m.detectionRate), pct(m.hourlyFpr, 2), pct(m.eventPrecision), m.f1.toFixed(3), m.medianTimeToDetectHours ?? '-']);
+    }
+  }
+  const pm = pooledMetrics(evals.map((e) => e.model));
+  const pb = pooledMetrics(evals.map((e) => e.baseline));
+  for (const [name, p] of [['autoencoder', pm], ['baseline', pb]] as const) {
+    rows.push(['ALL', name, `${p.detectedEvents}/${p.labeledEvents}`, pct(p.detectionRate), pct(p.hourlyFpr, 2), pct(p.eventPrecision), p.f1.toFixed(3), '']);
+  }
+  const table = formatTable(['country', 'detector', 'detected', 'detection', 'hourly FPR', 'precision', 'F1', 'median TTD h'], rows);
+  const kinds = [...new Set([...Object.keys(pm.perKind), ...Object.keys(pb.perKind)])].sort();
+  const kindTable = formatTable(
+    ['kind', 'events', 'autoencoder', 'baseline'],
+    kinds.map((k) => [k, pm.perKind[k]?.events ?? 0, pct(pm.perKind[k]?.detectionRate ?? NaN), pct(pb.perKind[k]?.detectionRate ?? NaN)]),
+  );
+  return `${table}\n\nDetection rate by kind (all countries):\n${kindTable}`;
+}
+
+/** Registers `test`. */
+export function registerTest(program: Command, ctx: CliContext): void {
+  program
+    .command('test')
+    .description('Evaluate each calibrated detector and a no-training baseline (median of the most similar recent days ± MAD) on the test split: event detection rate per kind, hourly false-positive rate, event precision, F1, median time to detect. Writes results/testing/<CC>/metrics.json and results/testing/summary.csv.')
+    .argument('[countries]', COUNTRY_HELP)
+    .option('--countries <list>', 'same as the positional argument')
+    .option('--method <method>', `threshold to evaluate: ${Object.keys(THRESHOLD_METHODS).join(' | ')} (default: the one calibrate saved)`)
+    .option('--json', 'print the evaluations as JSON instead of tables', false)
+    .action(async (positional: string | undefined, o: { countries?: string; method?: string; json: boolean }) => {
+      const cfg = ctx.config();
+      if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
+      await initBackend();
+      const evals: CountryEvaluation[] = [];
+      const failures: string[] = [];
+      for (const cc of ctx.targets(positional, o.countries)) {
+        try {
+          const { det, cal, frame } = await loadCountryRun(cfg, cc);
+          const t = det.meta.split.test;
+          evals.push(evaluateCountry(frame, det, o.method ? withMethod(cal!, o.method) : cal!, Date.parse(t.from), Date.parse(t.to)));
+          det.dispose();
+        } catch (e) {
+          if (!(e instanceof RadarwatchError)) throw e;
+          failures.push(`${cc}: ${e.message}`);
+          log.error(`test ${cc}: ${e.message}`);
+        }
+      }
+      if (evals.length) {
+        const { summary } = writeEvaluations(evals);
+        ctx.out(o.json ? JSON.stringify(evals, null, 2) : metricsReport(evals));
+        log.info(`wrote results/testing/<CC>/metrics.json and ${summary}`);
+      }
+      if (failures.length) throw new RadarwatchError(`evaluation failed for ${failures.length} of ${failures.length + evals.length}: ${failures.join('; ')}`);
+    });
+}

@@ -1,0 +1,33 @@
+/** Loads what scoring a country needs: its detector with today's post-rule settings, its calibration and its processed table. */
+import { resolveCountryConfig } from '../config/load';
+import type { Config } from '../config/schema';
+import { loadCalibration } from '../calibrate/store';
+import type { Calibration } from '../calibrate/calibrate';
+import { resultDirs } from '../data/paths';
+import { readProcessed } from '../data/processed';
+import type { CountryFrame } from '../data/types';
+import { loadDetector, type Detector } from '../model/artifact';
+
+/**
+ * The detector keeps the model/feature/training settings it was trained with; the post-rules (calibrate, detect,
+ * evaluate) come from the current models.yml so they can be changed without retraining.
+ */
+export function withPostRules(det: Detector, cfg: Config, country: string): Detector {
+  const now = resolveCountryConfig(cfg, country);
+  return Object.assign(Object.create(Object.getPrototypeOf(det)) as Detector, det, {
+    config: { ...det.config, calibrate: now.calibrate, detect: now.detect, evaluate: now.evaluate },
+  });
+}
+
+/** Loads the detector of `country` from results/models/<CC> with current post-rules. */
+export async function loadCountryDetector(cfg: Config, country: string): Promise<Detector> {
+  return withPostRules(await loadDetector(resultDirs.model(country)), cfg, country);
+}
+
+/** Detector, calibration and processed table of a country. */
+export async function loadCountryRun(cfg: Config, country: string, opts: { calibrated?: boolean } = {}): Promise<{ det: Detector; cal?: Calibration; frame: CountryFrame }> {
+  const det = await loadCountryDetector(cfg, country);
+  const cal = opts.calibrated === false ? undefined : loadCalibration(det.dir, country);
+  const frame = await readProcessed(cfg.data.processedDir, country);
+  return { det, cal, frame };
+}

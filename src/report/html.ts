@@ -1,0 +1,63 @@
+/** Self-contained plotly HTML pages: the plotly.js bundle from node_modules is inlined, so reports open offline and never call a CDN. */
+import * as fs from 'fs';
+import { DataError } from '../errors';
+import { writeFileAtomic } from '../util/fsx';
+
+/** One plotly figure: traces and layout as plotly.js takes them. */
+export interface PlotlyFigure {
+  data: Record<string, unknown>[];
+  layout?: Record<string, unknown>;
+}
+
+/** Reads the minified plotly.js bundle (about 4.8 MB) from node_modules. */
+export function plotlyBundle(): string {
+  let file: string;
+  try {
+    file = require.resolve('plotly.js-dist-min/plotly.min.js');
+  } catch {
+    throw new DataError('plotly.js-dist-min is not installed; run `npm install` in the radarwatch folder to get it (reports inline it instead of using a CDN).');
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** JSON that is safe inside a <script> element: `<` is escaped so data can never close the tag. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Renders a page with a title and one plot per figure (in order), plotly inlined. */
+export function renderPlotlyHtml(title: string, figures: PlotlyFigure[], opts: { bundle?: string } = {}): string {
+  const bundle = (opts.bundle ?? plotlyBundle()).replace(/<\/script/gi, '<\\/script');
+  const divs = figures.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join('\n');
+  const figs = figures.map((f) => ({ data: f.data, layout: { autosize: true, ...(f.layout ?? {}) } }));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}h1{font-size:1.3rem}.fig{width:100%;min-height:420px;margin-bottom:1.5rem}</style>
+<script>${bundle}</script>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${divs}
+<script>
+const FIGURES = ${scriptJson(figs)};
+FIGURES.forEach(function (f, i) { Plotly.newPlot('fig' + i, f.data, f.layout, { responsive: true, displaylogo: false }); });
+</script>
+</body>
+</html>
+`;
+}
+
+/** Writes a self-contained plotly page to `file` atomically; returns the file. */
+export function writePlotlyHtml(file: string, title: string, figures: PlotlyFigure[]): string {
+  writeFileAtomic(file, renderPlotlyHtml(title, figures));
+  return file;
+}
