@@ -55,7 +55,7 @@ export async function trainAndSave(country: string, job: FleetJob, onEpoch?: (e:
   const tuned = job.useTuned === false ? undefined : loadTunedParams(country);
   const cfg = resolveCountryConfig(job.config, country, { tuned, cliPatch: job.cliPatch });
   const frame = await readProcessed(job.processedDir ?? cfg.data.processedDir, country);
-  const result = await trainCountry(frame, cfg, { progress, maxEpochs: job.maxEpochs, onEpoch });
+  const result = await trainCountry(frame, cfg, { progress, maxEpochs: job.maxEpochs, onEpoch: onEpoch && ((e) => void onEpoch(e)) });
   const dir = job.modelRoot ? path.join(job.modelRoot, country) : resultDirs.model(country);
   try {
     const meta = await saveDetector(dir, result, cfg, { country });

@@ -6,7 +6,10 @@ const data = workerData as FleetJob;
 const port = parentPort;
 if (port) {
   port.on('message', (msg: { country: string }) => {
-    const send = (m: WorkerMessage) => port.postMessage(m);
+    // postMessage returns a boolean in Node; a bare arrow would hand `true` to onEpoch, which means "stop".
+    const send = (m: WorkerMessage): void => {
+      port.postMessage(m);
+    };
     void trainAndSave(msg.country, data, (e) => send({ type: 'epoch', country: msg.country, ...e })).then(
       (summary) => send({ type: 'done', summary }),
       (e: Error) => send({ type: 'done', summary: { country: msg.country, ok: false, error: `${e.name}: ${e.message}` } }),

@@ -74,7 +74,12 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   const epochs = Math.min(tcfg.epochs, resolveCountryConfig(cfg, country).train.epochs);
   const pruner = prunerSpec(prunerName, { maxResource: epochs });
 
-  const train = opts.train ?? (await import('../train/country')).trainCountry;
+  let train = opts.train;
+  if (!train) {
+    // loaded lazily so `analyze tuning` and tests with a stub trainer never load TensorFlow.js
+    await (await import('../model/backend')).initBackend();
+    train = (await import('../train/country')).trainCountry;
+  }
   const frame = opts.frame ?? (await (await import('../data/processed')).readProcessed(cfg.data.processedDir, country));
   const storage = opts.storage ?? studyPath(country);
   const name = opts.studyName ?? studyName(country);

@@ -20,7 +20,7 @@ describe('cli serve', () => {
 
   it('when serve runs, then it logs the URL, answers there, and on SIGTERM closes the server and the service', async () => {
     const svc = createFakeService(['AT', 'DE']);
-    const ctx: CliContext = { config: () => config, countries: () => ['AT'], out: () => undefined };
+    const ctx: CliContext = { config: () => config, countries: () => ['AT'], targets: () => ['AT'], out: () => undefined };
     const program = new Command('radarwatch').exitOverride();
     registerServe(program, ctx, () => svc);
     const sigtermBefore = process.listenerCount('SIGTERM');

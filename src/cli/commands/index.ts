@@ -8,7 +8,9 @@ import { registerServe } from './serve';
 import { registerCalibrate } from './calibrate';
 import { registerTest } from './test';
 import { registerMockRadar } from './mock-radar';
+import { registerTune } from './tune';
+import { registerAnalyze } from './analyze';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerCalibrate, registerTest, registerServe, registerMockRadar];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTune, registerCalibrate, registerTest, registerAnalyze, registerServe, registerMockRadar];

@@ -1,0 +1,45 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeProcessed } from '../../src/data/processed';
+import { loadDetector } from '../../src/model/artifact';
+import { initBackend } from '../../src/model/backend';
+import { fleetSize, trainCountries } from '../../src/train/fleet';
+import { makeFrame } from '../features/fixtures';
+import { tinyCountryConfig } from './fixtures';
+
+describe('train/fleet', () => {
+  let root: string;
+  before(async () => {
+    await initBackend();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-fleet-'));
+    for (const [cc, seed] of [['AT', 1], ['DE', 2]] as const) {
+      writeProcessed(path.join(root, 'processed'), makeFrame(cc, 24 * 7 * 5, undefined, seed), { source: 'test', fill: { maxInterpolateHours: 3, rule: 'linear' }, gapHours: {} });
+    }
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('trains countries in worker threads, saves each, and reports a failing country without stopping the others', async () => {
+    const cfg = tinyCountryConfig(2);
+    const summaries = await trainCountries(['AT', 'XX', 'DE'], cfg, { workers: 2, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: path.join(root, 'models') });
+    assert.deepEqual(summaries.map((s) => [s.country, s.ok]), [['AT', true], ['XX', false], ['DE', true]]);
+    assert.match(summaries[1].error!, /DataError: No processed table "XX"/);
+    for (const s of [summaries[0], summaries[2]]) {
+      assert.equal(s.epochs, 2);
+      assert.ok(s.modelBytes! > 0 && Number.isFinite(s.bestValLoss));
+      const det = await loadDetector(s.modelDir!);
+      assert.equal(det.meta.country, s.country);
+      assert.equal(det.meta.bestValLoss, s.bestValLoss);
+      det.dispose();
+    }
+  });
+
+  it('uses one worker per core unless told otherwise, never more than countries', () => {
+    const cfg = tinyCountryConfig();
+    assert.equal(fleetSize(1, cfg), 1);
+    assert.equal(fleetSize(8, cfg, 3), 3);
+    assert.equal(fleetSize(8, { ...cfg, train: { ...cfg.train, workers: 5 } }), 5);
+    assert.equal(fleetSize(64, cfg), Math.min(64, os.availableParallelism()));
+  });
+});
