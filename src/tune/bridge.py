@@ -167,8 +167,9 @@ class Bridge:
         if a.get("failStaleRunning") and not a.get("loadOnly"):
             # One tuner owns a study: trials still RUNNING were interrupted (Ctrl-C, crash) and never finish.
             for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-                study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+                # the attribute first: a finished trial can no longer be updated
                 study._storage.set_trial_user_attr(t._trial_id, "failReason", "interrupted: still running when the study was reopened")
+                study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
                 stale += 1
         for k, v in (a.get("userAttrs") or {}).items():
             study.set_user_attr(k, v)

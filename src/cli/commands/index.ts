@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerFetch } from './fetch';
 import { registerImport } from './import';
+import { registerTrain } from './train';
+import { registerValidate } from './validate';
 import { registerPreprocess } from './preprocess';
 import { registerServe } from './serve';
 import { registerCalibrate } from './calibrate';
@@ -13,4 +15,4 @@ import { registerAnalyze } from './analyze';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTune, registerCalibrate, registerTest, registerAnalyze, registerServe, registerMockRadar];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTrain, registerValidate, registerTune, registerCalibrate, registerTest, registerAnalyze, registerServe, registerMockRadar];
