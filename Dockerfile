@@ -26,10 +26,12 @@ COPY bin ./bin
 # the server serves the page from src/server/public relative to the package root (see src/server/app.ts)
 COPY src/server/public ./src/server/public
 COPY models.yml ./
-# results/models is mounted (read-only) at run time; datasets/processed too, for scoring date ranges
+# results/models (trained + calibrated: calibration.json) and datasets/processed are mounted read-only at run time;
+# the service serves a country only when it has both, and scores every table once at start
 RUN mkdir -p results/models datasets/processed && chown -R node:node results datasets
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+# the port opens only after every model is loaded and its table scored (a few seconds per country), hence the grace period
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/radarwatch.js", "serve", "--host", "0.0.0.0", "--port", "8080"]

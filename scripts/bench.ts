@@ -22,11 +22,7 @@ import { writeJsonAtomic } from '../src/util/fsx';
 /** Three years of hourly data, as the issue specifies. */
 const BENCH_ROWS = 26_280;
 
-interface Bench {
-  name: string;
-  description: string;
-  run(cfg: Config): Promise<Record<string, unknown>>;
-}
+import type { Bench } from './bench/types';
 
 /** A frame straight from the embedded generator (no Radar round trip), for machines without processed data. */
 function generatorFrame(cfg: Config, cc: string, rows: number): CountryFrame {
@@ -57,8 +53,8 @@ function generatorFrame(cfg: Config, cc: string, rows: number): CountryFrame {
   };
 }
 
-/** The last BENCH_ROWS hours of a processed table when there is one, else a generated frame. */
-async function benchFrame(cfg: Config, cc: string): Promise<{ frame: CountryFrame; source: string }> {
+/** The last BENCH_ROWS hours of a processed table when there is one, else a generated frame. Shared with scripts/bench/*.ts. */
+export async function benchFrame(cfg: Config, cc: string): Promise<{ frame: CountryFrame; source: string }> {
   if (fs.existsSync(path.join(cfg.data.processedDir, `${cc}.csv`))) {
     const full = await readProcessed(cfg.data.processedDir, cc);
     if (full.timestamps.length >= BENCH_ROWS) return { frame: sliceFrame(full, full.timestamps.length - BENCH_ROWS, full.timestamps.length), source: `processed ${cc}.csv` };
@@ -124,7 +120,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exitCode = 1;
-});
+// only as the entry point: scripts/bench/*.ts import benchFrame from here
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -82,7 +82,7 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
   const normalScores = normalIdx.map((i) => scores[i]);
   const fittedOn = { from: fs.timestamps[0], to: fs.timestamps[fs.rows - 1] + 3_600_000 };
   const thresholds: Record<string, Threshold> = {};
-  for (const m of Object.keys(THRESHOLD_METHODS)) thresholds[m] = fitThreshold(normalScores, m, { k: cfg.calibrate.madK, fittedOn });
+  for (const m of Object.keys(THRESHOLD_METHODS)) thresholds[m] = fitThreshold(normalScores, m, { k: cfg.calibrate.madK, scale: cfg.calibrate.madScale, fittedOn });
   const sorted = normalScores.slice().sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
   return {

@@ -2,9 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { configSchema, type Config } from './schema';
+import { configSchema, overrideSchema, stagesShape, type Config } from './schema';
+import { z } from 'zod';
+
+const overridesSchema = z.record(z.string(), overrideSchema);
 
 /** Default location of the project config. */
 export const DEFAULT_CONFIG_PATH = 'models.yml';
@@ -47,6 +49,26 @@ export function parseConfig(raw: unknown, file = 'config'): Config {
     throw new ConfigError(`${file}: dateRange: from ${r.data.dateRange.from} is after to ${r.data.dateRange.to}`);
   }
   return r.data;
+}
+
+/** Stages that shape a trained network: a saved model's values for these must validate exactly. */
+export const MODEL_STAGES = ['features', 'model', 'train'] as const;
+
+/**
+ * Validates the resolved config saved with a model. The model-defining stages (features, model, train) must
+ * validate as they are; any other stage that no longer matches today's schema (keys added or renamed since the model
+ * was trained) falls back to today's defaults, because those settings are re-read from models.yml at use anyway.
+ * Returns the zod result so the caller can name the file in its error.
+ */
+export function parseSavedConfig(raw: unknown): ReturnType<typeof configSchema.safeParse> {
+  if (raw === null || typeof raw !== 'object') return configSchema.safeParse(raw);
+  const obj: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const [key, schema] of Object.entries(stagesShape)) {
+    if ((MODEL_STAGES as readonly string[]).includes(key) || !(key in obj)) continue;
+    if (!schema.safeParse(obj[key]).success) delete obj[key];
+  }
+  if (obj.overrides !== undefined && !overridesSchema.safeParse(obj.overrides).success) delete obj.overrides;
+  return configSchema.safeParse(obj);
 }
 
 /** Reads and validates models.yml (or `file`). */

@@ -49,6 +49,11 @@ export const generatorSchema = z
 export const featuresSchema = z
   .object({
     rollingHours: z.array(z.number().int().min(2)).min(1).default([3, 24, 168]).describe('Causal rolling windows (hours) for mean/std/z-score features.'),
+    rollingStats: z
+      .array(z.enum(['mean', 'std', 'z']))
+      .min(1)
+      .default(['mean', 'std', 'z'])
+      .describe('Rolling statistics per window: mean and std are levels (they carry an anomaly for the whole window after it ends), z is the deviation from the previous window.'),
     baselineWeeks: z.number().int().min(1).default(4).describe('Training weeks behind the robust hour-of-week baseline.'),
     daySegments: z.number().int().min(2).max(24).default(24).describe('Categories of the time-of-day feature (24 = hour of day).'),
     clip: z.number().positive().default(10).describe('Scaled features are clipped to ±clip.'),
@@ -122,10 +127,25 @@ export const tuneSchema = z
   })
   .strict();
 
+/** A shape with every key optional and without its default (zod's partial() keeps defaults, which would fill unnamed keys). */
+type OverrideShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
+function overrideShape<S extends z.ZodRawShape>(shape: S): OverrideShape<S> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(shape)) out[k] = (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional();
+  return out as OverrideShape<S>;
+}
+
+/** `overrides.<CC>.tune`: only the keys named replace the file's tune settings (a `space` there adds or replaces parameters of tune.space). */
+export const tuneOverrideSchema = z.object(overrideShape(tuneSchema.shape)).strict();
+
 export const calibrateSchema = z
   .object({
     method: z.enum(['mad', 'p99', 'p99.5']).default('mad').describe('Threshold rule, fitted on validation scores of normal hours.'),
     madK: z.number().positive().default(6).describe('k in median + k·1.4826·MAD.'),
+    madScale: z
+      .enum(['log', 'linear'])
+      .default('log')
+      .describe('Scale of the MAD rule: `log` applies it to ln(score) (scores are skewed squared errors), `linear` to raw scores.'),
     temperature: z.boolean().default(true).describe('Fit temperature scaling of the categorical heads.'),
   })
   .strict();
@@ -161,10 +181,21 @@ export const serverSchema = z
 
 export const watchSchema = z
   .object({
-    every: z.string().regex(/^\d+(s|m|h)$/).default('1h').describe('Cycle period, e.g. 30s, 15m, 1h.'),
-    quietHours: z.number().int().min(1).default(3).describe('Normal hours after which an open event closes.'),
-    lateAfterHours: z.number().int().min(1).default(3).describe('A country whose newest complete hour is older than this is reported late.'),
-    webhookRetries: z.number().int().min(0).default(5),
+    every: z.string().regex(/^\d+(s|m|h)$/, 'a period such as 30s, 15m or 1h').default('1h').describe('Cycle period, e.g. 30s, 15m, 1h.'),
+    quietHours: z.number().int().min(1).default(3).describe('Consecutive normal scored hours after which an open event closes.'),
+    lateAfterHours: z.number().int().min(1).default(3).describe('A country whose newest complete hour is older than this is reported late (`data_late`).'),
+    source: z.enum(['radar', 'synthetic']).optional().describe('Where the watcher pulls from (default: data.source); `synthetic` serves the generator from an in-process mock Radar on a simulated clock.'),
+    backfillHours: z.number().int().min(0).default(24).describe('On a country\'s first cycle, only the last this-many complete hours are scored; older ones are fetched for scale and feature history only.'),
+    webhook: z
+      .object({
+        url: z.string().url().optional().describe('POST every alert here as JSON (the --webhook flag wins).'),
+        retries: z.number().int().min(0).default(5).describe('Retries per delivery pass; undelivered alerts stay in the outbox for the next pass.'),
+        backoffMs: z.number().int().min(1).default(1000).describe('First retry delay; doubles per retry (jittered between half and all of it), capped at maxBackoffMs.'),
+        maxBackoffMs: z.number().int().min(1).default(60000).describe('Longest delay between two attempts.'),
+        timeoutMs: z.number().int().min(100).default(10000).describe('Per-request timeout.'),
+      })
+      .strict()
+      .default({ retries: 5, backoffMs: 1000, maxBackoffMs: 60000, timeoutMs: 10000 }),
   })
   .strict();
 
@@ -192,7 +223,7 @@ export const overrideSchema = z
     features: featuresSchema.partial().optional(),
     calibrate: calibrateSchema.partial().optional(),
     detect: detectSchema.partial().optional(),
-    tune: tuneSchema.partial().optional(),
+    tune: tuneOverrideSchema.optional(),
   })
   .strict();
 

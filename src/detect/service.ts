@@ -1,9 +1,210 @@
-/** Placeholder for the detection service the server runs on; the real one loads every saved model once (to be written by the detect/ owner). */
+/** The detection service behind `radarwatch serve`: loads every trained, calibrated model and its table once, scores each table once, and answers ranges from memory. */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Calibration } from '../calibrate/calibrate';
+import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
-import { NotFittedError } from '../errors';
-import type { DetectionService } from '../server/deps';
+import { processedPaths, resultDirs, resultsRoot } from '../data/paths';
+import { readProcessed } from '../data/processed';
+import { HOUR_MS, type CountryFrame } from '../data/types';
+import { DataError, InputError, NotFittedError, NotFoundError, isRadarwatchError } from '../errors';
+import { featureHistoryHours } from '../features/spec';
+import { DETECTOR_FILES, type Detector } from '../model/artifact';
+import { initBackend } from '../model/backend';
+import type { DetectionService, ServedCountry } from '../server/deps';
+import { countryName } from '../util/countries';
+import { log } from '../util/log';
+import { eventsOf, scoreRange, toDetectHours } from './detect';
+import { loadCountryDetector } from './load';
+import type { RowScores } from './score';
+import type { DetectResult, ScoredHour } from './types';
 
-/** Loads every saved model under results/models and returns the service `radarwatch serve` answers from. */
-export async function createDetectionService(_cfg: Config): Promise<DetectionService> {
-  throw new NotFittedError('No models loaded; run radarwatch train … first (the detection service is not implemented yet)');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The `model` block of a DetectResult: where the model came from and the post-rules it scores with. */
+export function modelInfo(det: Detector, cal: Calibration): DetectResult['model'] {
+  return {
+    dir: det.dir,
+    createdAt: det.meta.createdAt,
+    thresholdMethod: cal.threshold.method,
+    threshold: cal.threshold.value,
+    temperature: cal.temperature.T,
+    trainedFrom: det.meta.split.train.from,
+    trainedTo: det.meta.split.train.to,
+  };
+}
+
+/** Signal values of rows [start, end) of a frame and the labelled windows overlapping [fromMs, toMs): DetectResult.series. */
+export function seriesOf(frame: CountryFrame, start: number, end: number, fromMs: number, toMs: number): NonNullable<DetectResult['series']> {
+  const signals: Record<string, number[]> = {};
+  for (const s of frame.signalNames) signals[s] = Array.from(frame.signals[s].subarray(start, end));
+  const labels = frame.labels
+    .filter((l) => Date.parse(l.start) < toMs && Date.parse(l.end) > fromMs)
+    .map((l) => ({ start: l.start, end: l.end, kind: l.kind as string }));
+  return { signals, labels };
+}
+
+/** Assembles the documented DetectResult from scored hours (any source: a range scored now, or a slice of a pre-scored table). */
+export function buildDetectResult(country: string, fromMs: number, toMs: number, det: Detector, cal: Calibration, hours: ScoredHour[], series?: DetectResult['series']): DetectResult {
+  const result: DetectResult = { country, from: iso(fromMs), to: iso(toMs), model: modelInfo(det, cal), hours: toDetectHours(hours), events: eventsOf(hours, det) };
+  if (series) result.series = series;
+  return result;
+}
+
+/** The hours of `frame` that can be scored, [from, to) in epoch ms: everything after the feature history. */
+export function scorableRange(frame: CountryFrame, det: Pick<Detector, 'spec'>): { from: number; to: number } {
+  const n = frame.timestamps.length;
+  const history = featureHistoryHours(det.spec);
+  return n > history ? { from: frame.timestamps[history], to: frame.timestamps[n - 1] + HOUR_MS } : { from: NaN, to: NaN };
+}
+
+/**
+ * Scores [fromMs, toMs) of `frame` with scoreRange (features over the window plus its history only) and returns the
+ * DetectResult; used by `radarwatch detect` on a local table or on a live window. Throws DataError, giving the
+ * scorable range, unless the frame covers the whole range and the feature history before it.
+ */
+export function detectRange(country: string, frame: CountryFrame, det: Detector, cal: Calibration, fromMs: number, toMs: number, opts: { series: boolean }): DetectResult {
+  const ok = scorableRange(frame, det);
+  if (!(fromMs >= ok.from && toMs <= ok.to)) {
+    const avail = Number.isFinite(ok.from) ? `hours from ${iso(ok.from)} to ${iso(ok.to)} (exclusive) can be scored` : `the table has no hour after the ${featureHistoryHours(det.spec)} hours of feature history`;
+    throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${country}: ${avail}`);
+  }
+  const r = scoreRange(frame, det, cal, fromMs, toMs);
+  const first = r.hours[0].timestamp;
+  const end = r.hours[r.hours.length - 1].timestamp + HOUR_MS;
+  const series = opts.series ? seriesOf(frame, r.start, r.start + r.hours.length, first, end) : undefined;
+  return buildDetectResult(country, first, end, det, cal, r.hours, series);
+}
+
+/** One loaded country: its model, calibration, table and the scores of every scorable hour of the table. */
+interface LoadedCountry {
+  served: ServedCountry;
+  det: Detector;
+  cal: Calibration;
+  frame: CountryFrame;
+  /** Row of the frame of the first scorable hour (the feature history before it is complete). */
+  first: number;
+  /** Scores of rows [first, frame rows). */
+  scores: RowScores;
+  threshold: number;
+}
+
+/** Options of createDetectionService (tests and the bench). */
+export interface DetectionServiceOptions {
+  /** Only these countries (default: every folder under results/models). */
+  countries?: string[];
+}
+
+/** Folders under results/models that look like a country's model (two upper-case letters), sorted. */
+function modelFolders(): string[] {
+  const root = path.join(resultsRoot(), 'models');
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^[A-Z]{2}$/.test(d.name))
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * Loads one country and scores its whole table once with scoreRange — the same code path a single request would
+ * take, so a slice of it equals scoreRange over that slice up to float32 rounding of the features (rolling sums
+ * started at another row).
+ */
+async function loadCountry(cfg: Config, cc: string): Promise<LoadedCountry> {
+  const dir = resultDirs.model(cc);
+  if (!fs.existsSync(path.join(dir, DETECTOR_FILES.meta))) throw new NotFittedError(`${dir} has no ${DETECTOR_FILES.meta} (training did not finish); run \`radarwatch train ${cc}\``);
+  const cal = loadCalibration(dir, cc);
+  const table = processedPaths(cfg.data.processedDir, cc);
+  if (!fs.existsSync(table.csv)) throw new DataError(`no processed table ${table.csv}; run \`radarwatch preprocess ${cc}\``);
+  const det = await loadCountryDetector(cfg, cc);
+  try {
+    const frame = await readProcessed(cfg.data.processedDir, cc);
+    const history = featureHistoryHours(det.spec);
+    const n = frame.timestamps.length;
+    if (n <= history) throw new DataError(`the table ${table.csv} has ${n} hours; detection needs more than the ${history} hours of feature history`);
+    const r = scoreRange(frame, det, cal, frame.timestamps[history], frame.timestamps[n - 1] + HOUR_MS);
+    const served: ServedCountry = {
+      code: cc,
+      name: countryName(cc),
+      trainedFrom: det.meta.split.train.from,
+      trainedTo: det.meta.split.train.to,
+      dataFrom: iso(frame.timestamps[r.start]),
+      dataTo: iso(frame.timestamps[n - 1] + HOUR_MS),
+    };
+    return { served, det, cal, frame, first: r.start, scores: r.scores, threshold: cal.threshold.value };
+  } catch (e) {
+    det.dispose();
+    throw e;
+  }
+}
+
+/** The ScoredHour of row `i` (relative to `c.first`), rebuilt from the stored typed arrays exactly as scoreRange builds it. */
+function scoredHour(c: LoadedCountry, i: number): ScoredHour {
+  const s = c.scores;
+  const S = s.signalNames.length;
+  const signals: Record<string, number> = {};
+  for (let k = 0; k < S; k++) signals[s.signalNames[k]] = s.signalShare[i * S + k];
+  const direction: Record<string, number> = {};
+  for (const [k, v] of Object.entries(s.direction)) direction[k] = v[i];
+  const score = s.score[i];
+  return { timestamp: c.frame.timestamps[c.first + i], score, threshold: c.threshold, anomaly: score > c.threshold, signals, direction };
+}
+
+/**
+ * Loads every country with a trained and calibrated model under results/models (RADARWATCH_RESULTS) and its
+ * processed table, and scores each table once; `detect()` then slices those scores, so one country-day costs well
+ * under a millisecond. Countries without a usable model or table are skipped with a warning; none at all is a
+ * NotFittedError saying what to run.
+ */
+export async function createDetectionService(cfg: Config, opts: DetectionServiceOptions = {}): Promise<DetectionService> {
+  await initBackend();
+  const codes = opts.countries ?? modelFolders();
+  const loaded = new Map<string, LoadedCountry>();
+  const skipped: string[] = [];
+  for (const cc of codes) {
+    const t0 = performance.now();
+    try {
+      const c = await loadCountry(cfg, cc);
+      loaded.set(cc, c);
+      log.info(`detect service: ${cc} loaded, ${c.scores.rows} hours scored (${c.served.dataFrom} .. ${c.served.dataTo}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      if (!isRadarwatchError(e)) throw e;
+      skipped.push(`${cc}: ${e.message}`);
+      log.warn(`detect service: skipping ${cc}: ${e.message}`);
+    }
+  }
+  if (loaded.size === 0) {
+    const where = path.join(resultsRoot(), 'models');
+    const why = skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ` ${where} holds no model folders.`;
+    throw new NotFittedError(`No trained and calibrated models to serve under ${where}.${why} Run \`radarwatch train\` and then \`radarwatch calibrate\` first.`);
+  }
+  const countries = [...loaded.values()].map((c) => c.served).sort((a, b) => a.code.localeCompare(b.code));
+
+  return {
+    countries: () => countries,
+    async detect(country, from, to, o) {
+      const c = loaded.get(country.toUpperCase());
+      if (!c) throw new NotFoundError(`Unknown country "${country}". Known: ${countries.map((x) => x.code).join(', ')}`);
+      const fromMs = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+      const toMs = Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS;
+      if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
+      const t0 = c.frame.timestamps[0];
+      const lo = Date.parse(c.served.dataFrom);
+      const hi = Date.parse(c.served.dataTo);
+      if (fromMs < lo || toMs > hi) {
+        throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${c.served.code}: hours from ${c.served.dataFrom} to ${c.served.dataTo} (exclusive) can be scored`);
+      }
+      const start = (fromMs - t0) / HOUR_MS - c.first;
+      const end = (toMs - t0) / HOUR_MS - c.first;
+      const hours: ScoredHour[] = [];
+      for (let i = start; i < end; i++) hours.push(scoredHour(c, i));
+      const series = o.series ? seriesOf(c.frame, c.first + start, c.first + end, fromMs, toMs) : undefined;
+      return buildDetectResult(c.served.code, fromMs, toMs, c.det, c.cal, hours, series);
+    },
+    close() {
+      for (const c of loaded.values()) c.det.dispose();
+      loaded.clear();
+    },
+  };
 }

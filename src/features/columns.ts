@@ -18,15 +18,19 @@ export interface SignalFeatureSpec {
   baseline: SeasonalBaseline;
 }
 
-/** Continuous feature names of one signal, in column order: level, mean<w>…, std<w>…, z<w>…, resid. */
-export function signalFeatureNames(signal: string, rollingHours: number[]): string[] {
-  return [
-    `${signal}.level`,
-    ...rollingHours.map((w) => `${signal}.mean${w}`),
-    ...rollingHours.map((w) => `${signal}.std${w}`),
-    ...rollingHours.map((w) => `${signal}.z${w}`),
-    `${signal}.resid`,
-  ];
+/** Rolling statistics a signal can get per window, in column order. */
+export const ROLLING_STATS = ['mean', 'std', 'z'] as const;
+export type RollingStat = (typeof ROLLING_STATS)[number];
+
+/** The rolling statistics of a features config; specs saved before the setting existed used all of them. */
+export function rollingStatsOf(cfg: Pick<FeaturesConfig, 'rollingHours'> & { rollingStats?: readonly RollingStat[] }): RollingStat[] {
+  const set = new Set(cfg.rollingStats ?? ROLLING_STATS);
+  return ROLLING_STATS.filter((s) => set.has(s));
+}
+
+/** Continuous feature names of one signal, in column order: level, mean<w>…, std<w>…, z<w>… (those configured), resid. */
+export function signalFeatureNames(signal: string, rollingHours: number[], stats: readonly RollingStat[] = ROLLING_STATS): string[] {
+  return [`${signal}.level`, ...stats.flatMap((st) => rollingHours.map((w) => `${signal}.${st}${w}`)), `${signal}.resid`];
 }
 
 /** Hour-of-week slot, hour and holiday flag per row from local time columns. */
@@ -44,13 +48,12 @@ export function seasonalIndex(local: LocalTimeColumns): SeasonalIndex {
 /** Unscaled continuous columns of one signal from its level, shape [names.length] × [rows]. */
 export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: FeaturesConfig, idx: SeasonalIndex, baselineHours: number): Float64Array[] {
   const roll = cfg.rollingHours.map((w) => rollingMeanStd(level, w));
-  return [
-    level,
-    ...roll.map((r) => r.mean),
-    ...roll.map((r) => r.std),
-    ...roll.map((r) => rollingZ(level, r, s.zFloor)),
-    seasonalResidual(level, s.baseline, idx, baselineHours).resid,
-  ];
+  const cols: Record<RollingStat, () => Float64Array[]> = {
+    mean: () => roll.map((r) => r.mean),
+    std: () => roll.map((r) => r.std),
+    z: () => roll.map((r) => rollingZ(level, r, s.zFloor)),
+  };
+  return [level, ...rollingStatsOf(cfg).flatMap((st) => cols[st]()), seasonalResidual(level, s.baseline, idx, baselineHours).resid];
 }
 
 /**

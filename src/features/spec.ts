@@ -7,7 +7,7 @@ import { rollingMeanStd } from './rolling';
 import { fitSeasonalBaseline, WEEK_HOURS } from './baseline';
 import { fitRobustScaler, type RobustScaler } from './scaler';
 import { categoricalLayout, featureLocalTime, resolveFeatureCalendar, type FeatureCalendar, type FeatureCalendarOptions } from './categorical';
-import { frameSignals, seasonalIndex, signalColumns, signalFeatureNames, type SignalFeatureSpec } from './columns';
+import { frameSignals, rollingStatsOf, seasonalIndex, signalColumns, signalFeatureNames, type SignalFeatureSpec } from './columns';
 import { medianOf } from './robust';
 
 /** Bumped whenever features change meaning; a model saved with another version must be retrained. */
@@ -116,8 +116,8 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
     columns.push(...signalColumns(level, s, config, idx, baselineHours));
   });
   const scaler = fitRobustScaler(columns, usable);
-  const contNames = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours));
-  const contSignal = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours).map(() => s));
+  const contNames = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours, rollingStatsOf(config)));
+  const contSignal = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours, rollingStatsOf(config)).map(() => s));
   const cat = categoricalLayout(config.daySegments);
   return {
     version: FEATURE_SPEC_VERSION,
@@ -158,7 +158,7 @@ export function checkFeatureSpec(spec: unknown): asserts spec is FeatureSpec {
   if (s.version !== FEATURE_SPEC_VERSION) {
     throw new DataError(`Feature spec version ${JSON.stringify(s.version)} is not supported; expected ${FEATURE_SPEC_VERSION}. Retrain the model to refit its features.`);
   }
-  const per = s.config ? signalFeatureNames('x', s.config.rollingHours).length : NaN;
+  const per = s.config ? signalFeatureNames('x', s.config.rollingHours, rollingStatsOf(s.config)).length : NaN;
   const nCont = s.contNames?.length ?? -1;
   if (!Array.isArray(s.signals) || !s.calendar || !s.scaler || nCont !== s.signals.length * per || s.scaler.center.length !== nCont || s.scaler.scale.length !== nCont || s.contSignal?.length !== nCont) {
     throw new DataError(`Feature spec is inconsistent: expected ${per} continuous features per signal with one scaler entry each; got ${nCont} names for ${s.signals?.length ?? 0} signals. The spec file is damaged; refit it.`);

@@ -3,7 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { configSchema, type Config } from '../config/schema';
+import { parseSavedConfig } from '../config/load';
+import type { Config } from '../config/schema';
 import type { CountryFrame } from '../data/types';
 import { DataError, NotFoundError } from '../errors';
 import { computeFeatures } from '../features/build';
@@ -210,7 +211,7 @@ export async function loadDetector(dir: string): Promise<Detector> {
   } catch (e) {
     throw new DataError(`${dir}/${DETECTOR_FILES.spec} is not a valid feature spec: ${(e as Error).message}`);
   }
-  const parsed = configSchema.safeParse(readJsonFile<unknown>(dir, DETECTOR_FILES.config));
+  const parsed = parseSavedConfig(readJsonFile<unknown>(dir, DETECTOR_FILES.config));
   if (!parsed.success) throw new DataError(`${dir}/${DETECTOR_FILES.config} is not a valid resolved config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const history = readJsonFile<EpochRecord[]>(dir, DETECTOR_FILES.history);
 

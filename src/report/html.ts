@@ -30,7 +30,10 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** Renders a page with a title and one plot per figure (in order), plotly inlined. */
+/**
+ * Renders a page with a title and one plot per figure (in order), plotly inlined. Once every plot is drawn the body gets
+ * `data-plotly-ready="<figures>"`, which the PNG renderer waits for.
+ */
 export function renderPlotlyHtml(title: string, figures: PlotlyFigure[], opts: { bundle?: string } = {}): string {
   const bundle = (opts.bundle ?? plotlyBundle()).replace(/<\/script/gi, '<\\/script');
   const divs = figures.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join('\n');
@@ -49,7 +52,8 @@ export function renderPlotlyHtml(title: string, figures: PlotlyFigure[], opts: {
 ${divs}
 <script>
 const FIGURES = ${scriptJson(figs)};
-FIGURES.forEach(function (f, i) { Plotly.newPlot('fig' + i, f.data, f.layout, { responsive: true, displaylogo: false }); });
+Promise.all(FIGURES.map(function (f, i) { return Plotly.newPlot('fig' + i, f.data, f.layout, { responsive: true, displaylogo: false }); }))
+  .then(function () { document.body.setAttribute('data-plotly-ready', String(FIGURES.length)); });
 </script>
 </body>
 </html>

@@ -5,6 +5,12 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './deps';
 import { errorHandler, limitUrl, methodNotAllowed, noStore, notFound, securityHeaders } from './middleware';
 import { parseDetectQuery, parseEventsQuery, type QueryLimits } from './validate';
+import { readWatchEvents } from '../watch/store';
+
+/** Optional: the live watcher's state database (results/watch/watch.db), whose events `/api/events` adds as `alerts`. */
+export interface WatchDeps {
+  watchDb?: string;
+}
 
 /** Package root: two levels up from both src/server (tsx) and dist/server (built). */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
@@ -31,10 +37,11 @@ function packageVersion(): string {
  * - `GET /api/health` → `{status, models, uptimeSeconds, version}`
  * - `GET /api/countries` → `{countries: ServedCountry[]}`
  * - `GET /api/detect?country=AT&date=YYYY-MM-DD | &from=…&to=…[&include=series]` → DetectResult
- * - `GET /api/events?country=AT&date=… | &from=…&to=…` → `{country, from, to, events}`
+ * - `GET /api/events?country=AT&date=… | &from=…&to=…` → `{country, from, to, events}`, plus `alerts` (the
+ *   `radarwatch watch` events overlapping the range, `source: "watch"`) when `watchDb` is given and exists
  * - `GET /` the page, `GET /vendor/plotly.min.js` the local plotly bundle.
  */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps & WatchDeps): Express {
   const { service, config } = deps;
   const startedAt = Date.now();
   const version = packageVersion();
@@ -77,7 +84,8 @@ export function createApp(deps: AppDeps): Express {
     .get(async (req, res) => {
       const q = parseEventsQuery(req.query, limits());
       const r = await service.detect(q.country, q.from, q.to, { series: false });
-      res.json({ country: r.country, from: r.from, to: r.to, events: r.events });
+      const alerts = deps.watchDb ? readWatchEvents(deps.watchDb, q.country, q.from.getTime(), q.to.getTime()) : undefined;
+      res.json({ country: r.country, from: r.from, to: r.to, events: r.events, ...(alerts ? { alerts } : {}) });
     })
     .all(methodNotAllowed(['GET']));
   app.use('/api', api);

@@ -21,6 +21,8 @@ export interface EpochEvent {
   epoch: number;
   loss: number;
   valLoss: number;
+  /** valLoss's unweighted parts, so callers (tuning) can score epochs with weights of their own. */
+  valParts: { contMse: number; catCe: number };
 }
 
 export interface FitOptions {
@@ -98,7 +100,8 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
         cost.dispose();
       }
       const loss = lossSum / lossRows;
-      const valLoss = evaluateLoss(model, features, valIdx, mcfg).loss;
+      const val = evaluateLoss(model, features, valIdx, mcfg);
+      const valLoss = val.loss;
       history.push({ epoch, loss, valLoss, seconds: (performance.now() - te) / 1000 });
       bar?.update(epoch, { loss: loss.toFixed(4), val: valLoss.toFixed(4) });
 
@@ -117,7 +120,7 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
       } else if (++wait >= tcfg.patience) {
         stopReason = 'patience';
       }
-      if ((await opts.onEpoch?.({ epoch, loss, valLoss })) === true) stopReason = 'callback';
+      if ((await opts.onEpoch?.({ epoch, loss, valLoss, valParts: { contMse: val.contMse, catCe: val.catCe } })) === true) stopReason = 'callback';
       if (stopReason !== 'maxEpochs') break;
     }
   } catch (e) {

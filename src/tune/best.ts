@@ -18,6 +18,8 @@ export interface BestParams {
   /** Study name and storage URL, to reopen it (e.g. with optuna-dashboard). */
   study: { name: string; storage: string };
   objective: string;
+  /** Fixed loss weights every trial was scored with (model.contWeight/catWeight of models.yml, not the tuned ones). */
+  objectiveWeights?: { contWeight: number; catWeight: number };
   direction: 'minimize' | 'maximize';
   updatedAt: string;
 }

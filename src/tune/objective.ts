@@ -1,4 +1,8 @@
-/** One tuning trial: sample the search space, train the country's autoencoder with those settings, report validation values per epoch, tell Optuna. */
+/**
+ * One tuning trial: sample the search space, train the country's autoencoder with those settings, report validation values per epoch, tell Optuna.
+ * The objective is scored with fixed loss weights (the config's, before tuning), never the trial's own, so a searched
+ * loss weighting (model.catShare) cannot lower the objective by rescaling the loss instead of improving the model.
+ */
 import { applyParam, resolveCountryConfig } from '../config/load';
 import type { Config, ParamSpace } from '../config/schema';
 import type { CountryFrame } from '../data/types';
@@ -9,7 +13,16 @@ import type { Study, Trial } from './shim';
 export interface EpochReport {
   epoch: number;
   loss: number;
+  /** Validation loss weighted with the trial's own contWeight/catWeight (what early stopping watches). */
   valLoss: number;
+  /** Its unweighted parts; needed whenever the space searches the loss weights. */
+  valParts?: { contMse: number; catCe: number };
+}
+
+/** The fixed weights the objective scores every trial with. */
+export interface ObjectiveWeights {
+  contWeight: number;
+  catWeight: number;
 }
 
 /** The slice of trainCountry's options the objective uses. */
@@ -32,6 +45,7 @@ export type TrainFn = (frame: CountryFrame, cfg: Config, opts: TrainCallOptions)
 
 /** Validation-only objectives and their optimisation direction. */
 export const OBJECTIVES = Object.freeze({
+  /** Validation loss (continuous MSE and categorical cross-entropy) weighted with the fixed ObjectiveWeights. */
   val_loss: { direction: 'minimize' as const, available: true },
   val_detection: { direction: 'maximize' as const, available: false },
 });
@@ -47,14 +61,52 @@ export function checkObjective(name: string): { direction: 'minimize' | 'maximiz
   return { direction: o.direction };
 }
 
+/** Config paths whose search would rescale the loss itself; model.catShare is the honest way to search the balance. */
+const LOSS_SCALE_KEYS = ['model.contWeight', 'model.catWeight'];
+
+/** Loss-weight keys of a search space (trials of such a space train with weights that differ from the objective's). */
+export function searchesLossWeights(space: Record<string, ParamSpace>): boolean {
+  return Object.keys(space).some((k) => k === 'model.catShare' || LOSS_SCALE_KEYS.includes(k));
+}
+
+/**
+ * The weights every trial's objective is scored with: the country's model.contWeight/catWeight from models.yml
+ * (defaults → file → overrides, never tuned values), identical for all trials of a study.
+ */
+export function objectiveWeights(cfg: Config, country: string): ObjectiveWeights {
+  const m = resolveCountryConfig(cfg, country).model;
+  return { contWeight: m.contWeight, catWeight: m.catWeight };
+}
+
+/**
+ * The objective value of one epoch: the validation parts weighted with the fixed weights. Without parts (a trainer that
+ * does not report them) the trial's own valLoss is only used when the trial trained with those same weights.
+ */
+export function epochObjective(e: EpochReport, fixed: ObjectiveWeights, trialWeights: ObjectiveWeights): number {
+  if (e.valParts) return fixed.contWeight * e.valParts.contMse + fixed.catWeight * e.valParts.catCe;
+  if (trialWeights.contWeight === fixed.contWeight && trialWeights.catWeight === fixed.catWeight) return e.valLoss;
+  throw new TuneError(
+    `epoch ${e.epoch}: the trainer reported no validation parts (valParts), so a trial with searched loss weights ` +
+      `(contWeight ${trialWeights.contWeight}, catWeight ${trialWeights.catWeight}) cannot be scored with the fixed weights ${JSON.stringify(fixed)}. ` +
+      'Use a trainer that reports valParts, or remove model.catShare from tune.space.',
+  );
+}
+
 /**
  * Validates a search space before any trial runs, so a typo fails once with a clear message instead of failing every trial.
- * Paths must exist in the config (model.catShare is virtual); float log ranges need low > 0; catShare must stay inside (0, 1).
+ * Paths must exist in the config (model.catShare is virtual); float log ranges need low > 0; catShare must stay inside (0, 1);
+ * model.contWeight/catWeight cannot be searched directly (that searches the loss scale).
  */
 export function validateSpace(space: Record<string, ParamSpace>, cfg: Config): void {
   const keys = Object.keys(space);
   if (keys.length === 0) throw new ConfigError('tune.space is empty; add at least one parameter, e.g. model.bottleneck: {type: int, low: 3, high: 16}');
   for (const [key, p] of Object.entries(space)) {
+    if (LOSS_SCALE_KEYS.includes(key)) {
+      throw new ConfigError(
+        `tune.space["${key}"]: searching a loss weight directly rescales the loss; search model.catShare instead ` +
+          '(a float share s strictly inside (0, 1): catWeight = s, contWeight = 1 - s), e.g. model.catShare: {type: float, low: 0.02, high: 0.5, log: true}',
+      );
+    }
     const where = `tune.space["${key}"]`;
     if (p.type !== 'categorical' && !(p.low <= p.high)) throw new ConfigError(`${where}: low ${p.low} is above high ${p.high}`);
     if (p.type === 'float' && p.log && p.low <= 0) throw new ConfigError(`${where}: a log-scale range needs low > 0, got ${p.low}`);
@@ -97,6 +149,8 @@ export interface TrialContext {
   cfg: Config;
   frame: CountryFrame;
   space: Record<string, ParamSpace>;
+  /** Fixed weights of the objective (see objectiveWeights). */
+  weights: ObjectiveWeights;
   /** Max epochs per trial (tune.epochs); also the pruners' resource. */
   epochs: number;
   train: TrainFn;
@@ -107,7 +161,9 @@ export interface TrialContext {
  * Runs one trial end to end and tells the study. A trial whose settings are invalid or whose training throws
  * (e.g. a width combination the model rejects, a diverging learning rate) is told `fail` with the reason stored as
  * user attribute `failReason`; the study goes on. Bridge failures (TuneError) propagate: the study cannot continue.
- * Only the validation loss is reported: trainCountry fits on the train split and never touches the test split.
+ * Each epoch reports the validation loss under the fixed ctx.weights (pruners compare those); a complete trial's value
+ * is that loss at the epoch whose weights the trainer keeps (its best epoch by its own loss), i.e. the score of the model
+ * `train` would save. trainCountry fits on the train split and validates on the validation split; the test split is never read.
  */
 export async function runTrial(study: Study, ctx: TrialContext): Promise<TrialResult> {
   const t0 = performance.now();
@@ -116,6 +172,8 @@ export async function runTrial(study: Study, ctx: TrialContext): Promise<TrialRe
   let step = 0;
   let pruned = false;
   let lastReported: number | null = null;
+  // objective value per epoch (1-based index), to read off the value of the epoch the trainer keeps
+  const perEpoch = new Map<number, number>();
   const finish = async (state: TrialResult['state'], value: number | null, failReason?: string): Promise<TrialResult> => {
     if (failReason) await trial.setUserAttr('failReason', failReason.slice(0, 2000));
     await trial.setUserAttr('epochs', step);
@@ -131,6 +189,7 @@ export async function runTrial(study: Study, ctx: TrialContext): Promise<TrialRe
     throw e;
   }
 
+  const trialWeights = { contWeight: trialCfg.model.contWeight, catWeight: trialCfg.model.catWeight };
   let outcome: TrainOutcome;
   try {
     outcome = await ctx.train(ctx.frame, trialCfg, {
@@ -140,8 +199,11 @@ export async function runTrial(study: Study, ctx: TrialContext): Promise<TrialRe
         step += 1;
         // A diverged epoch is not a value Optuna can rank; stop and let the best finite epoch stand.
         if (!Number.isFinite(e.valLoss)) return true;
-        await trial.report(e.valLoss, step);
-        lastReported = e.valLoss;
+        const value = epochObjective(e, ctx.weights, trialWeights);
+        if (!Number.isFinite(value)) return true;
+        await trial.report(value, step);
+        perEpoch.set(step, value);
+        lastReported = value;
         pruned = await trial.shouldPrune();
         return pruned;
       },
@@ -154,6 +216,11 @@ export async function runTrial(study: Study, ctx: TrialContext): Promise<TrialRe
   outcome.model?.dispose();
   if (pruned) return finish('pruned', lastReported);
   if (!Number.isFinite(outcome.bestValLoss)) return finish('fail', null, `no finite validation loss (best ${outcome.bestValLoss}); training diverged`);
+  const kept = outcome.bestEpoch !== undefined ? perEpoch.get(outcome.bestEpoch) : undefined;
+  const value = kept ?? Math.min(...perEpoch.values());
+  if (!Number.isFinite(value)) return finish('fail', null, `no finite objective value was reported (${perEpoch.size} epochs)`);
   if (outcome.bestEpoch !== undefined) await trial.setUserAttr('bestEpoch', outcome.bestEpoch);
-  return finish('complete', outcome.bestValLoss);
+  // the trial's own weighted loss, for reference only: it is not comparable across trials with different weights
+  await trial.setUserAttr('trainValLoss', outcome.bestValLoss);
+  return finish('complete', value);
 }

@@ -7,7 +7,7 @@ import type { CountryFrame } from '../data/types';
 import { TuneError } from '../errors';
 import { log } from '../util/log';
 import { writeBestParams, type BestParams } from './best';
-import { checkObjective, runTrial, validateSpace, type TrainFn, type TrialResult } from './objective';
+import { checkObjective, objectiveWeights, runTrial, validateSpace, type ObjectiveWeights, type TrainFn, type TrialResult } from './objective';
 import { prunerSpec, type PrunerName } from './pruners';
 import { createStudy, type BridgeInfo, type Study, type TrialRecord } from './shim';
 
@@ -70,20 +70,15 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   const timeoutSeconds = opts.timeoutSeconds ?? tcfg.timeoutSeconds;
   const { direction } = checkObjective(tcfg.objective);
   validateSpace(tcfg.space, cfg);
+  const weights = objectiveWeights(cfg, country);
   // The trainer stops at min(train.epochs, maxEpochs): that is the real per-trial budget Hyperband allots.
   const epochs = Math.min(tcfg.epochs, resolveCountryConfig(cfg, country).train.epochs);
   const pruner = prunerSpec(prunerName, { maxResource: epochs });
 
-  let train = opts.train;
-  if (!train) {
-    // loaded lazily so `analyze tuning` and tests with a stub trainer never load TensorFlow.js
-    await (await import('../model/backend')).initBackend();
-    train = (await import('../train/country')).trainCountry;
-  }
-  const frame = opts.frame ?? (await (await import('../data/processed')).readProcessed(cfg.data.processedDir, country));
   const storage = opts.storage ?? studyPath(country);
   const name = opts.studyName ?? studyName(country);
 
+  // Python first: a missing Optuna fails in a second, before data and TensorFlow.js are loaded
   const study = await createStudy({
     name,
     storage,
@@ -95,8 +90,16 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
     configPython: tcfg.python,
   });
   try {
-    checkResumable(study, tcfg.objective, storage);
+    checkResumable(study, tcfg.objective, weights, storage);
+    let train = opts.train;
+    if (!train) {
+      // loaded lazily so `analyze tuning` and tests with a stub trainer never load TensorFlow.js
+      await (await import('../model/backend')).initBackend();
+      train = (await import('../train/country')).trainCountry;
+    }
+    const frame = opts.frame ?? (await (await import('../data/processed')).readProcessed(cfg.data.processedDir, country));
     await study.setUserAttr('objective', tcfg.objective);
+    await study.setUserAttr('objectiveWeights', weights);
     await study.setUserAttr('epochs', epochs);
     if (study.staleFailed) log.warn(`${country}: ${study.staleFailed} trial(s) interrupted in an earlier session were marked failed`);
     const ran: TuneSummary['ran'] = { total: 0, complete: 0, pruned: 0, fail: 0 };
@@ -107,7 +110,7 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
         timedOut = true;
         break;
       }
-      const r = await runTrial(study, { country, cfg, frame, space: tcfg.space, epochs, train, progress: opts.progress });
+      const r = await runTrial(study, { country, cfg, frame, space: tcfg.space, weights, epochs, train, progress: opts.progress });
       ran.total++;
       ran[r.state]++;
       opts.onTrial?.(r, i + 1, trials);
@@ -142,6 +145,7 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
           failedTrials: summary.totals.fail,
           study: summary.study,
           objective: tcfg.objective,
+          objectiveWeights: weights,
           direction,
           updatedAt: new Date().toISOString(),
         };
@@ -154,13 +158,21 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   }
 }
 
-/** Values of different objectives cannot be ranked together; refuse to resume across a change. */
-function checkResumable(study: Study, objective: string, storage: string): void {
+/** Values of different objectives (or of one loss under different fixed weights) cannot be ranked together; refuse to resume across a change. */
+function checkResumable(study: Study, objective: string, weights: ObjectiveWeights, storage: string): void {
+  if (study.trialsAtOpen === 0) return;
   const prev = study.userAttrs.objective;
-  if (study.trialsAtOpen > 0 && prev !== undefined && prev !== objective) {
+  if (prev !== undefined && prev !== objective) {
     throw new TuneError(
       `Study "${study.name}" in ${storage} was run with objective "${prev}", now "${objective}"; their values cannot be compared. ` +
         'Move or delete that study.db to start a new study, or set tune.objective back.',
+    );
+  }
+  const pw = study.userAttrs.objectiveWeights as Partial<ObjectiveWeights> | undefined;
+  if (pw !== undefined && (pw.contWeight !== weights.contWeight || pw.catWeight !== weights.catWeight)) {
+    throw new TuneError(
+      `Study "${study.name}" in ${storage} scored trials with loss weights ${JSON.stringify(pw)} (model.contWeight/catWeight in models.yml), now ${JSON.stringify(weights)}; ` +
+        'their values cannot be compared. Move or delete that study.db to start a new study, or set the weights back.',
     );
   }
 }

@@ -13,6 +13,17 @@ describe('calibrate/threshold', () => {
     assert.ok(Math.abs(t.value - (6 + 2 * 1.4826 * 3)) < 1e-12);
   });
 
+  it('MAD rule on the log scale: exp(median(ln s) + k·1.4826·MAD(ln s)), hand-computed', () => {
+    // ln of e^0..e^4 = 0,1,2,3,4 → median 2, MAD 1; k = 2 → exp(2 + 2·1.4826).
+    const s = [0, 1, 2, 3, 4].map(Math.exp);
+    const pad = [...s, ...s]; // 10 scores minimum; the duplicates keep median 2 and MAD 1.
+    const t = fitThreshold(pad, 'mad', { k: 2, scale: 'log' });
+    assert.equal(t.scale, 'log');
+    assert.ok(Math.abs(t.value - Math.exp(2 + 2 * 1.4826)) < 1e-9);
+    // On skewed scores the log rule sits further out than the linear one with the same k.
+    assert.ok(t.value > fitThreshold(pad, 'mad', { k: 2, scale: 'linear' }).value);
+  });
+
   it('p99 and p99.5 interpolate linearly between order statistics (numpy type 7)', () => {
     // position (n-1)·q = 10·0.99 = 9.9 → 10 + 0.9·(11-10) = 10.9
     assert.ok(Math.abs(fitThreshold(scores, 'p99').value - 10.9) < 1e-12);

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyParam, loadConfig, parseConfig, resolveCountryConfig } from '../../src/config/load';
+import { applyParam, loadConfig, parseConfig, parseSavedConfig, resolveCountryConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
 
 const base = { countries: ['AT', 'DE'], dateRange: { from: '2024-01-01', to: '2024-03-31' } };
@@ -20,6 +20,15 @@ describe('config/load', () => {
       () => parseConfig({ ...base, calibrate: { method: 'p42' } }, 'models.yml'),
       (e: unknown) => e instanceof ConfigError && /calibrate\.method: got "p42", expected one of "mad", "p99", "p99\.5"/.test(e.message),
     );
+  });
+
+  it('reads a model\'s saved config written before a non-model stage changed, but never a bad model stage', () => {
+    const saved = { ...parseConfig(base), watch: { webhookRetries: 5 }, server: { port: 'x' } };
+    const r = parseSavedConfig(JSON.parse(JSON.stringify(saved)));
+    assert.ok(r.success);
+    assert.equal(r.data.server.port, parseConfig(base).server.port);
+    assert.equal(parseSavedConfig({ ...saved, model: { ...saved.model, bottleneck: -1 } }).success, false);
+    assert.equal(parseSavedConfig({ ...saved, features: { ...saved.features, unknownKnob: 1 } }).success, false);
   });
 
   it('rejects unknown keys, bad country codes and splits that do not sum to 1', () => {

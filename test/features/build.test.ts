@@ -44,6 +44,17 @@ describe('features/build', () => {
     assert.equal(fs.warmup[168], 0);
   });
 
+  it('builds only the configured rolling statistics, and the z columns equal the full set\'s', () => {
+    const zOnly = fitFeatureSpec(frame, { start: 0, end: 168 * 5 }, featuresSchema.parse({ baselineWeeks: 1, rollingHours: [3, 24], rollingStats: ['z'] }));
+    assert.deepEqual(zOnly.contNames.slice(0, 4), ['http.level', 'http.z3', 'http.z24', 'http.resid']);
+    assert.equal(zOnly.contNames.length, 6 * 4);
+    const a = computeFeatures(frame, zOnly);
+    const b = computeFeatures(frame, fitFeatureSpec(frame, { start: 0, end: 168 * 5 }, featuresSchema.parse({ baselineWeeks: 1, rollingHours: [3, 24] })));
+    const ja = a.contNames.indexOf('l7.z24');
+    const jb = b.contNames.indexOf('l7.z24');
+    for (const t of [200, 500, 1000]) assert.equal(a.cont[t * a.contNames.length + ja], b.cont[t * b.contNames.length + jb]);
+  });
+
   it('is causal: a huge spike from t+1 on leaves every feature of rows ≤ t unchanged', () => {
     const t = 700;
     const base = computeFeatures(frame, spec);

@@ -4,10 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, TuneError } from '../../src/errors';
 import { PRUNER_NAMES, prunerSpec } from '../../src/tune/pruners';
-import { OPTUNA_INSTALL_HELP, bridgeScriptPath, createStudy, pythonCandidates, type Study } from '../../src/tune/shim';
-
-// Real Optuna: Debian's python3-optuna under /usr/bin/python3 (see facts.md); RADARWATCH_PYTHON may point elsewhere.
-const PY = process.env.RADARWATCH_PYTHON ?? '/usr/bin/python3';
+import { OPTUNA_INSTALL_HELP, OptunaBridge, bridgeScriptPath, createStudy, pythonCandidates, type Study } from '../../src/tune/shim';
+import { describeOptuna, optunaPython } from './optuna';
 
 /** Runs one trial reporting `values` per step, stopping when the pruner says so; returns whether it was pruned. */
 async function runCurve(study: Study, values: number[], final: number): Promise<boolean> {
@@ -24,11 +22,22 @@ async function runCurve(study: Study, values: number[], final: number): Promise<
   return false;
 }
 
-describe('tune/shim (real Optuna)', function () {
+describeOptuna('tune/shim (real Optuna)', function () {
   this.timeout(60_000);
   let dir: string;
-  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-shim-'))));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Real Optuna: Debian's python3-optuna under /usr/bin/python3 (see facts.md), or RADARWATCH_PYTHON.
+  let PY: string;
+  // tests that exercise the auto candidates must not be short-circuited by the env var
+  const envPython = process.env.RADARWATCH_PYTHON;
+  before(() => {
+    PY = optunaPython();
+    delete process.env.RADARWATCH_PYTHON;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-shim-'));
+  });
+  after(() => {
+    if (envPython !== undefined) process.env.RADARWATCH_PYTHON = envPython;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('TPE converges near the optimum of (x-2)² + (y+1)² in 40 seeded trials', async () => {
     const study = await createStudy({ name: 'quadratic', sampler: { type: 'tpe', seed: 1 }, python: PY });
@@ -53,6 +62,27 @@ describe('tune/shim (real Optuna)', function () {
     } finally {
       await study.close();
     }
+  });
+
+  it('a seeded TPE study is reproducible and another seed samples differently', async () => {
+    const sample = async (seed: number) => {
+      const study = await createStudy({ name: `seed-${seed}`, sampler: { type: 'tpe', seed, nStartupTrials: 3 }, python: PY });
+      try {
+        const xs: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          const t = await study.ask();
+          const x = await t.suggestFloat('x', -10, 10);
+          xs.push(x);
+          await study.tell(t, (x - 2) ** 2);
+        }
+        return xs;
+      } finally {
+        await study.close();
+      }
+    };
+    const a = await sample(7);
+    assert.deepEqual(await sample(7), a);
+    assert.notDeepEqual(await sample(8), a);
   });
 
   it('int, log-float and categorical suggestions stay in range and Python errors come back as TuneError', async () => {
@@ -145,6 +175,29 @@ describe('tune/shim (real Optuna)', function () {
     await study.close(); // closing a dead study is harmless
   });
 
+  it('a Python process that stops answering is killed after callTimeoutMs and the call rejects (no hang)', async () => {
+    const study = await createStudy({ name: 'stall', python: PY, callTimeoutMs: 500 });
+    process.kill(study.bridge.pid!, 'SIGSTOP');
+    const t0 = Date.now();
+    await assert.rejects(study.ask(), (e: unknown) => e instanceof TuneError && /did not answer "ask" within 0.5 s/.test(e.message));
+    assert.ok(Date.now() - t0 < 5000);
+    await assert.rejects(study.ask(), TuneError);
+    await study.close();
+  });
+
+  it('a Python process that exits by itself mid-call rejects with its exit code and stderr', async () => {
+    // a bridge that greets, then dies on the first request as a crashing interpreter would
+    const script = path.join(dir, 'dying_bridge.py');
+    fs.writeFileSync(
+      script,
+      'import json, sys\nprint(json.dumps({"id": 0, "ok": True, "result": {"optuna": "x", "python": "x", "executable": "x"}}), flush=True)\n' +
+        'sys.stdin.readline()\nsys.stderr.write("boom: segfault-like crash\\n")\nsys.exit(7)\n',
+    );
+    const bridge = await OptunaBridge.start(PY, { script });
+    await assert.rejects(bridge.call('ask', { study: 1 }), (e: unknown) => e instanceof TuneError && /died unexpectedly \(exit code 7\)/.test(e.message) && /boom: segfault-like crash/.test(e.message));
+    await bridge.close();
+  });
+
   it('a missing interpreter gives the how-to-install message', async () => {
     await assert.rejects(
       createStudy({ name: 'x', pythonCandidates: [path.join(dir, 'no-such-python'), path.join(dir, 'nor-this')] }),
@@ -166,13 +219,27 @@ describe('tune/shim (real Optuna)', function () {
     const saved = process.env.PYTHONPATH;
     process.env.PYTHONPATH = fake;
     try {
-      await assert.rejects(createStudy({ name: 'x', python: PY }), (e: unknown) => e instanceof TuneError && /cannot import optuna: ImportError: No module named optuna \(test shadow\)/.test(e.message));
+      await assert.rejects(createStudy({ name: 'x', python: PY }), (e: unknown) => e instanceof TuneError && /from --python/.test(e.message) && /cannot import optuna: ImportError: No module named optuna \(test shadow\)/.test(e.message));
+      await assert.rejects(
+        createStudy({ name: 'x', pythonCandidates: [PY] }),
+        (e: unknown) => e instanceof TuneError && /No Python interpreter with Optuna found \(tried .*test shadow/.test(e.message) && e.message.includes(OPTUNA_INSTALL_HELP),
+      );
     } finally {
       if (saved === undefined) delete process.env.PYTHONPATH;
       else process.env.PYTHONPATH = saved;
     }
+    // auto mode moves past an interpreter that cannot run the bridge to the next one
+    const study = await createStudy({ name: 'auto', pythonCandidates: [path.join(dir, 'no-such-python'), PY] });
+    try {
+      assert.equal(study.bridge.python, PY);
+      assert.match(study.bridge.info.optuna, /^\d+\.\d+/);
+    } finally {
+      await study.close();
+    }
   });
+});
 
+describe('tune/shim (no Optuna needed)', () => {
   it('picks the interpreter by precedence --python, RADARWATCH_PYTHON, tune.python, then the defaults', () => {
     assert.deepEqual(pythonCandidates({ python: '/a', configPython: '/c' }, { RADARWATCH_PYTHON: '/b' }), [{ python: '/a', source: '--python' }]);
     assert.deepEqual(pythonCandidates({ configPython: '/c' }, { RADARWATCH_PYTHON: '/b' }), [{ python: '/b', source: 'RADARWATCH_PYTHON' }]);

@@ -1,6 +1,15 @@
 /** `radarwatch analyze <what> <countries>`: HTML analyses under results/analysis/<CC>/; one registered subcommand per analysis. */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Command } from 'commander';
-import { RadarwatchError } from '../../errors';
+import { resultDirs } from '../../data/paths';
+import { ConfigError, RadarwatchError } from '../../errors';
+import { writeCalibrationReport } from '../../report/calibration';
+import { writeEdaReport } from '../../report/eda';
+import { writeIndexPage } from '../../report/index-page';
+import { openPngRenderer, type PngRenderer } from '../../report/png';
+import { writeTestingReport } from '../../report/testing';
+import { writeTrainingReport } from '../../report/training';
 import { writeTuningReport } from '../../report/tuning';
 import { log } from '../../util/log';
 import { COUNTRY_HELP, type CliContext } from '../context';
@@ -41,12 +50,117 @@ const analyzeTuning: RegisterAnalysis = (analyze, ctx) => {
     });
 };
 
-/** The analyses, in pipeline order; `training` and `testing` register here too. */
-export const ANALYSES: RegisterAnalysis[] = [analyzeTuning];
+/**
+ * After pages were written: renders each `<name>.html` written since `since` to `<name>-<n>.png` (one per plot, headless
+ * Chromium) unless `png` is false, then rebuilds results/analysis/index.html. A missing browser is a warning, not a
+ * failure: the HTML pages are the primary output.
+ */
+export async function publishPages(ctx: CliContext, name: string, countries: string[], since: number, png: boolean): Promise<void> {
+  const pages = countries.map((cc) => path.join(resultDirs.analysis(cc), `${name}.html`)).filter((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs >= since - 5);
+  if (png && pages.length) {
+    let renderer: PngRenderer | undefined;
+    try {
+      renderer = await openPngRenderer();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      log.warn(`PNGs skipped: ${e.message}`);
+    }
+    try {
+      for (const page of renderer ? pages : []) {
+        const files = await renderer!.render(page);
+        ctx.out(`${path.basename(path.dirname(page))} ${name} png → ${files.length ? `${files[0]}${files.length > 1 ? ` … ${path.basename(files[files.length - 1])}` : ''}` : 'no plots'}`);
+      }
+    } finally {
+      await renderer?.close();
+    }
+  }
+  const { file, entries } = writeIndexPage({ countries: ctx.config().countries });
+  ctx.out(`index → ${file} (${entries.filter((e) => e.reports.length).length} countries with reports)`);
+}
+
+/**
+ * An analysis that writes one page per country with library code (`write`), then its PNGs and the index — also when
+ * some countries failed, so the pages that were written are published.
+ */
+function pageAnalysis(name: string, description: string, write: (ctx: CliContext, cc: string) => Promise<string>): RegisterAnalysis {
+  return (analyze, ctx) => {
+    analyze
+      .command(name)
+      .description(description)
+      .argument('[countries]', COUNTRY_HELP)
+      .action(async (positional: string | undefined) => {
+        const since = Date.now();
+        const countries = ctx.targets(positional);
+        try {
+          await perCountry(ctx, countries, name, (cc) => write(ctx, cc));
+        } finally {
+          await publishPages(ctx, name, countries, since, analyze.opts().png !== false);
+        }
+      });
+  };
+}
+
+const analyzeEda = pageAnalysis(
+  'eda',
+  'Plot a country\'s processed table: every signal over time with labelled anomalies shaded by kind, daily and weekly seasonality in local time, ' +
+    'signal correlations and label counts. Writes results/analysis/<CC>/eda.html (+ eda-<n>.png).',
+  async (ctx, cc) => {
+    const r = await writeEdaReport(ctx.config(), cc);
+    return `${r.file} (${r.figures} figures)`;
+  },
+);
+
+const analyzeTraining = pageAnalysis(
+  'training',
+  'Plot a trained model: training and validation loss per epoch with the restored best epoch, and actual vs reconstructed features with the score ' +
+    'for the first validation week and around a labelled anomaly. Writes results/analysis/<CC>/training.html (+ training-<n>.png).',
+  async (ctx, cc) => {
+    const r = await writeTrainingReport(ctx.config(), cc);
+    return `${r.file} (${r.epochs} epochs, best ${r.bestEpoch}; ${r.figures} figures)`;
+  },
+);
+
+const analyzeCalibration = pageAnalysis(
+  'calibration',
+  'Plot a calibrated model on its validation split: score distribution with the MAD, p99 and p99.5 thresholds, the share of normal and labelled hours ' +
+    'each flags, scores over time, and the temperature-scaling reliability diagram. Writes results/analysis/<CC>/calibration.html (+ PNGs).',
+  async (ctx, cc) => {
+    const r = await writeCalibrationReport(ctx.config(), cc);
+    return `${r.file} (${Object.entries(r.thresholds).map(([m, v]) => `${m} ${v.toPrecision(4)}`).join(', ')})`;
+  },
+);
+
+const analyzeTesting = pageAnalysis(
+  'testing',
+  'Evaluate a calibrated model on its test split (as `radarwatch test` does) and plot the metrics table against the similar-days baseline, detection ' +
+    'rate per kind, and detected vs missed labelled events over the signals and the score. Writes results/analysis/<CC>/testing.html (+ PNGs).',
+  async (ctx, cc) => {
+    const r = await writeTestingReport(ctx.config(), cc);
+    const m = r.evaluation.model;
+    return `${r.file} (${m.detectedEvents}/${m.labeledEvents} events detected, F1 ${m.f1.toFixed(3)})`;
+  },
+);
+
+/** The analyses, in pipeline order. */
+export const ANALYSES: RegisterAnalysis[] = [analyzeEda, analyzeTraining, analyzeTuning, analyzeCalibration, analyzeTesting];
+
+/** Analyses that publish (PNG + index) themselves; the others are published by the postAction hook after they succeed. */
+const SELF_PUBLISHING = new Set(['eda', 'training', 'calibration', 'testing']);
 
 /** Registers `analyze` and its subcommands. */
 export function registerAnalyze(program: Command, ctx: CliContext): void {
-  const analyze = program.command('analyze').description('Write HTML analyses (plotly, self-contained) under results/analysis/<CC>/.');
+  const analyze = program
+    .command('analyze')
+    .description('Write HTML analyses (plotly, self-contained) under results/analysis/<CC>/, a PNG per plot beside each page, and results/analysis/index.html.')
+    .option('--no-png', 'write the HTML pages only (PNGs need Chromium: $RADARWATCH_CHROMIUM or /usr/bin/chromium)');
   for (const register of ANALYSES) register(analyze, ctx);
   analyze.commands.forEach((c) => c.exitOverride());
+  let started = 0;
+  analyze.hook('preAction', () => {
+    started = Date.now();
+  });
+  analyze.hook('postAction', async (_analyze, action) => {
+    if (SELF_PUBLISHING.has(action.name())) return;
+    await publishPages(ctx, action.name(), ctx.targets(action.args[0]), started, analyze.opts().png !== false);
+  });
 }

@@ -7,12 +7,14 @@ import { registerTrain } from './train';
 import { registerValidate } from './validate';
 import { registerPreprocess } from './preprocess';
 import { registerServe } from './serve';
+import { registerWatch } from './watch';
 import { registerCalibrate } from './calibrate';
 import { registerTest } from './test';
+import { registerDetect } from './detect';
 import { registerMockRadar } from './mock-radar';
 import { registerTune } from './tune';
 import { registerAnalyze } from './analyze';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTrain, registerValidate, registerTune, registerCalibrate, registerTest, registerAnalyze, registerServe, registerMockRadar];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTrain, registerValidate, registerTune, registerCalibrate, registerTest, registerDetect, registerAnalyze, registerServe, registerWatch, registerMockRadar];

@@ -1,0 +1,181 @@
+/**
+ * Detection latency with the real trained models under results/models: in-process `detect()` of one country-day
+ * (target p99 ≤ 10 ms) and `GET /api/detect` under 32 concurrent connections on 127.0.0.1 (target p99 ≤ 25 ms).
+ * Runnable alone: `npx tsx scripts/bench/detect.ts` prints the result object.
+ */
+import { spawn } from 'child_process';
+import * as path from 'path';
+import type { Config } from '../../src/config/schema';
+import { DAY_MS } from '../../src/data/types';
+import { loadCountryRun } from '../../src/detect/load';
+import { createDetectionService, detectRange } from '../../src/detect/service';
+import { createApp } from '../../src/server/app';
+import type { DetectionService, ServedCountry } from '../../src/server/deps';
+import { listen } from '../../src/server/listen';
+import { createRng, type Rng } from '../../src/util/random';
+import type { Bench } from './types';
+
+const DAYS = 1000;
+const WARMUP = 200;
+const CONNECTIONS = 32;
+const HTTP_SECONDS = 10;
+const TARGET_INPROCESS_P99_MS = 10;
+const TARGET_HTTP_P99_MS = 25;
+
+/** Whole UTC days that lie inside a country's scorable data. */
+function daysOf(c: ServedCountry): number[] {
+  const first = Math.ceil(Date.parse(c.dataFrom) / DAY_MS) * DAY_MS;
+  const out: number[] = [];
+  for (let d = first; d + DAY_MS <= Date.parse(c.dataTo); d += DAY_MS) out.push(d);
+  return out;
+}
+
+function randomDays(countries: ServedCountry[], n: number, rng: Rng): { code: string; day: number }[] {
+  const days = countries.map((c) => ({ code: c.code, days: daysOf(c) })).filter((c) => c.days.length > 0);
+  return Array.from({ length: n }, () => {
+    const c = days[Math.floor(rng() * days.length)];
+    return { code: c.code, day: c.days[Math.floor(rng() * c.days.length)] };
+  });
+}
+
+/** p50/p99/mean/max of milliseconds. */
+function summary(ms: number[]): { n: number; p50: number; p90: number; p99: number; mean: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, p50: r(q(0.5)), p90: r(q(0.9)), p99: r(q(0.99)), mean: r(s.reduce((a, b) => a + b, 0) / s.length), max: r(s[s.length - 1]) };
+}
+
+/** Times `svc.detect` over `DAYS` random country-days (after WARMUP untimed ones). */
+async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<typeof summary>> {
+  const picks = randomDays(svc.countries(), DAYS + WARMUP, rng);
+  const times: number[] = [];
+  for (const [k, p] of picks.entries()) {
+    const t = performance.now();
+    await svc.detect(p.code, new Date(p.day), new Date(p.day + DAY_MS), { series: false });
+    if (k >= WARMUP) times.push(performance.now() - t);
+  }
+  return summary(times);
+}
+
+/** For comparison: scoring each request from scratch with scoreRange (what `radarwatch detect` does), one country. */
+async function perRequest(cfg: Config, svc: DetectionService, rng: Rng): Promise<Record<string, unknown>> {
+  const c = svc.countries()[0];
+  const { det, cal, frame } = await loadCountryRun(cfg, c.code);
+  try {
+    const warmup = 20;
+    const picks = randomDays([c], 100 + warmup, rng);
+    const times: number[] = [];
+    for (const [k, p] of picks.entries()) {
+      const t = performance.now();
+      detectRange(c.code, frame, det, cal!, p.day, p.day + DAY_MS, { series: false });
+      if (k >= warmup) times.push(performance.now() - t);
+    }
+    return { country: c.code, ...summary(times) };
+  } finally {
+    det.dispose();
+  }
+}
+
+/** The load generator, run in a child process so it does not share the server's event loop. */
+const DRIVER = `
+const autocannon = require('autocannon');
+let input = '';
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+const o = JSON.parse(input);
+let i = 0;
+autocannon({ url: o.url, connections: o.connections, duration: o.duration, requests: [{ setupRequest: (req) => ({ ...req, path: o.paths[i++ % o.paths.length] }) }] }, (err, r) => {
+  if (err) { process.stderr.write(String(err.stack || err)); process.exit(1); }
+  process.stdout.write(JSON.stringify({ latency: r.latency, requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, ok: r['2xx'], total: r.requests.total, duration: r.duration }));
+});
+});`;
+
+interface CannonResult {
+  latency: { p50: number; p90: number; p99: number; average: number; max: number };
+  requests: { average: number; total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  ok: number;
+  total: number;
+  duration: number;
+}
+
+function cannon(url: string, paths: string[], duration: number): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', DRIVER], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // the path list is too long for an environment variable
+    child.stdin.end(JSON.stringify({ url, paths, connections: CONNECTIONS, duration }));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon driver exited ${code}: ${err}`))));
+  });
+}
+
+/** GET /api/detect of random country-days with 32 connections against the real service on 127.0.0.1. */
+async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<Record<string, unknown>> {
+  const running = await listen(createApp({ service: svc, config: cfg }), { host: '127.0.0.1', port: 0 });
+  try {
+    const paths = randomDays(svc.countries(), 5000, rng).map((p) => `/api/detect?country=${p.code}&date=${new Date(p.day).toISOString().slice(0, 10)}`);
+    await cannon(running.url, paths, 2); // warm-up: JIT, sockets
+    const r = await cannon(running.url, paths, HTTP_SECONDS);
+    return {
+      connections: CONNECTIONS,
+      seconds: r.duration,
+      requests: r.total,
+      reqPerSec: Math.round(r.requests.average),
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: r.latency.average, max: r.latency.max },
+      errors: r.errors,
+      timeouts: r.timeouts,
+      non2xx: r.non2xx,
+    };
+  } finally {
+    await running.close();
+  }
+}
+
+export const detectBench: Bench = {
+  name: 'detect',
+  description: `Real-time detection with every trained model: in-process detect() of one country-day (p50/p99 over ${DAYS} random country-days, target p99 ≤ ${TARGET_INPROCESS_P99_MS} ms) and GET /api/detect under ${CONNECTIONS} connections for ${HTTP_SECONDS} s (target p99 ≤ ${TARGET_HTTP_P99_MS} ms).`,
+  async run(cfg) {
+    const rng = createRng(2025);
+    const t0 = performance.now();
+    const svc = await createDetectionService(cfg);
+    const loadSeconds = (performance.now() - t0) / 1000;
+    try {
+      const inproc = await inProcess(svc, rng);
+      const http = await overHttp(cfg, svc, rng);
+      const scratch = await perRequest(cfg, svc, rng);
+      const httpP99 = (http.latencyMs as { p99: number }).p99;
+      return {
+        countries: svc.countries().map((c) => c.code),
+        serviceLoadSeconds: Math.round(loadSeconds * 100) / 100,
+        inProcessMs: inproc,
+        http,
+        scoreRangePerRequestMs: scratch,
+        targets: { inProcessP99Ms: TARGET_INPROCESS_P99_MS, httpP99Ms: TARGET_HTTP_P99_MS },
+        withinTarget: { inProcess: inproc.p99 <= TARGET_INPROCESS_P99_MS, http: httpP99 <= TARGET_HTTP_P99_MS && http.errors === 0 && http.non2xx === 0 },
+      };
+    } finally {
+      await svc.close?.();
+    }
+  },
+};
+
+if (require.main === module) {
+  void (async () => {
+    const { loadConfig } = await import('../../src/config/load');
+    const result = await detectBench.run(loadConfig());
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  })().catch((e) => {
+    process.stderr.write(`bench detect failed: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}

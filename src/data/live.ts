@@ -1,0 +1,256 @@
+/**
+ * Live windows for real-time detection: fetches just the hours a detection needs (the range plus the feature history)
+ * from Radar or the local mock, runs them through the same fetch → parse/stitch → grid → preprocess code as the
+ * datasets, and puts the MIN0_MAX volume signals back on the scale of the processed table the model was trained on.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Config } from '../config/schema';
+import { DataError, InputError } from '../errors';
+import { featureHistoryHours, type FeatureSpec } from '../features/spec';
+import { RadarClient, requireToken, resolveRadarAccess } from '../radar/client';
+import { endpointFor, type EndpointSpec } from '../radar/endpoints';
+import { fetchRadar, type FetchSource } from '../radar/fetch';
+import { startMockRadar } from '../radar/mock-server';
+import { parseTimeseriesResult, unwrapEnvelope, type ParsedSeries } from '../radar/parse';
+import { createRateLimiter } from '../radar/rate-limit';
+import { isoSeconds, lastCompleteHour } from '../radar/windows';
+import { log } from '../util/log';
+import { sliceFrame } from './frame';
+import { processedPaths, RAW_SERIES } from './paths';
+import { preprocessCountryDetailed } from './preprocess';
+import { readProcessed } from './processed';
+import { stitchChunks } from './stitch';
+import { HOUR_MS, RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame } from './types';
+
+/** Where live windows come from: the Radar API, or the embedded generator behind an in-process mock Radar server. */
+export const LIVE_SOURCES: readonly FetchSource[] = ['radar', 'synthetic'];
+
+/** Validates a `--source` value. */
+export function parseLiveSource(s: string): FetchSource {
+  if (!(LIVE_SOURCES as readonly string[]).includes(s)) throw new InputError(`Unknown --source "${s}". Expected one of: ${LIVE_SOURCES.join(', ')}`);
+  return s as FetchSource;
+}
+
+/**
+ * Signals Radar returns MIN0_MAX per response (each response scaled to its own maximum): their level depends on the
+ * window asked for, so a live window must be rescaled before the model sees it. The others are absolute (shares, counts).
+ */
+export function min0MaxSignals(): string[] {
+  return RADAR_SIGNALS.filter((s) => RADAR_SIGNAL_KINDS[s] === 'volume' && (RAW_SERIES as readonly string[]).includes(s) && endpointFor(s).params.normalization === 'MIN0_MAX');
+}
+
+/** How one volume signal of a live window was put on the training scale. */
+export interface LiveScale {
+  /** Multiplier applied to the preprocessed live column. */
+  factor: number;
+  /**
+   * `anchor`: one request held a live window and an equally long window of the local processed table, so both share
+   * one MIN0_MAX maximum and the table's values give the factor (radar-api.md §2, option b);
+   * `level`: no local table, so the live median level was matched to the training median level (assumes no trend).
+   */
+  method: 'anchor' | 'level' | 'none';
+}
+
+export interface LiveOptions {
+  cfg: Config;
+  country: string;
+  /** Hours to score, [fromMs, toMs), hour-aligned. */
+  fromMs: number;
+  toMs: number;
+  /** The model's feature spec: how much history to fetch, and the training level when there is no table to anchor to. */
+  spec: FeatureSpec;
+  source: FetchSource;
+  /** Radar API root (default RADAR_API_BASE, else the public API); ignored for `synthetic`. */
+  baseUrl?: string;
+  /** API token (default CLOUDFLARE_API_TOKEN); required for `radar`. */
+  token?: string;
+  /** "Now" for the no-future check (default: the clock). */
+  now?: number;
+  /**
+   * The table whose scale the model was trained on: default the local processed table of the country when there is
+   * one; `null` forces the level fallback.
+   */
+  anchorTable?: CountryFrame | null;
+}
+
+export interface LiveFrame {
+  /** Hours [fromMs − history, toMs) on the training scale, with labels and unreliable hours from the live feeds. */
+  frame: CountryFrame;
+  scale: Record<string, LiveScale>;
+  /** Radar requests made for the anchors (the window fetch reports its own). */
+  anchorRequests: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const day = (ms: number) => iso(ms).slice(0, 10);
+
+/** A RadarClient that can send several series in one request (repeated keys), which a joint MIN0_MAX scale needs. */
+class SeriesListClient extends RadarClient {
+  private readonly root: string;
+  constructor(opts: ConstructorParameters<typeof RadarClient>[0]) {
+    super(opts);
+    this.root = opts.baseUrl.replace(/\/+$/, '');
+  }
+  /** Like RadarClient.url, but an array value becomes one repeated key per element (Radar's series-by-position). */
+  override url(spec: EndpointSpec, query: Record<string, string | string[]>): string {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.params)) if (!(k in query)) p.append(k, v);
+    for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+    return `${this.root}${spec.path}?${p.toString()}`;
+  }
+  /** One request with several named series over windows of equal length; returns the parsed series by name. */
+  async getSeries(spec: EndpointSpec, country: string, windows: { name: string; startMs: number; endMs: number }[]): Promise<Map<string, ParsedSeries>> {
+    const query = {
+      name: windows.map((w) => w.name),
+      dateStart: windows.map((w) => isoSeconds(w.startMs)),
+      dateEnd: windows.map((w) => isoSeconds(w.endMs)),
+      location: windows.map(() => country),
+    };
+    const label = windows.map((w) => `${w.name} ${isoSeconds(w.startMs)}..${isoSeconds(w.endMs)}`).join(' + ');
+    const env = await this.get(spec, query as unknown as Record<string, string>, { endpoint: spec.path, country, window: label });
+    const parsed = parseTimeseriesResult(unwrapEnvelope(env, `${spec.path} ${country} ${label}`), `${spec.path} ${country}`);
+    return new Map(parsed.series.map((s) => [s.name, s]));
+  }
+}
+
+/** Values of a column at given timestamps (NaN where the frame has no such hour). */
+function valuesAt(frame: CountryFrame, signal: string, timestamps: number[]): number[] {
+  const t0 = frame.timestamps[0];
+  const col = frame.signals[signal];
+  return timestamps.map((t) => {
+    const i = (t - t0) / HOUR_MS;
+    return Number.isInteger(i) && i >= 0 && i < col.length ? col[i] : NaN;
+  });
+}
+
+/**
+ * The factor that puts `live` (a preprocessed live column, MIN0_MAX over its own window) on the table's scale. One
+ * request asks for the last `hours` of the live window and the last `hours` of the table as two series, so Radar
+ * scales both by one maximum; the ratio table / anchor (a median over hours, as stitching does) carries the anchor
+ * series onto the table's scale, and the live series with it; the ratio of that to the preprocessed column is the factor.
+ */
+async function anchorFactor(client: SeriesListClient, signal: string, country: string, live: CountryFrame, table: CountryFrame, hours: number): Promise<number | undefined> {
+  const liveEnd = live.timestamps[live.timestamps.length - 1];
+  const tableEnd = table.timestamps[table.timestamps.length - 1];
+  const span = (hours - 1) * HOUR_MS;
+  const got = await client.getSeries(endpointFor(signal), country, [
+    { name: 'live', startMs: liveEnd - span, endMs: liveEnd },
+    { name: 'anchor', startMs: tableEnd - span, endMs: tableEnd },
+  ]);
+  const a = got.get('anchor');
+  const l = got.get('live');
+  if (!a || !l || !a.columns.values || !l.columns.values) throw new DataError(`${signal} ${country}: the anchored response lacks the "live" or "anchor" series; expected both (keys: ${[...got.keys()].join(', ')})`);
+  const tableAtAnchor = { timestamps: a.timestamps, values: valuesAt(table, signal, a.timestamps) };
+  const toTable = stitchChunks([tableAtAnchor, { timestamps: a.timestamps, values: a.columns.values }], { label: `${country} ${signal} anchor` });
+  if (toTable.fallbacks.length) return undefined;
+  const f = toTable.factors[1];
+  const liveOnTable = { timestamps: l.timestamps, values: l.columns.values.map((v) => v * f) };
+  const r = stitchChunks([liveOnTable, { timestamps: l.timestamps, values: valuesAt(live, signal, l.timestamps) }], { label: `${country} ${signal} live` });
+  return r.fallbacks.length ? undefined : r.factors[1];
+}
+
+/**
+ * Level fallback: the factor that makes the live window's median level equal the training median of `<signal>.level`
+ * (the robust scaler's centre). Right when traffic has not trended since training; returns undefined for a signal
+ * without a log level transform or without positive values.
+ */
+function levelFactor(frame: CountryFrame, signal: string, spec: FeatureSpec): number | undefined {
+  const s = spec.signals.find((x) => x.name === signal);
+  const j = spec.contNames.indexOf(`${signal}.level`);
+  if (!s || s.transform.name !== 'log' || j < 0) return undefined;
+  const target = Math.exp(spec.scaler.center[j]) - s.transform.eps;
+  const pos = Array.from(frame.signals[signal]).filter((v) => v > 0).sort((a, b) => a - b);
+  if (!(target > 0) || pos.length === 0) return undefined;
+  return target / pos[pos.length >> 1];
+}
+
+/** The local processed table of `country`, or null when there is none. */
+async function localTable(cfg: Config, country: string): Promise<CountryFrame | null> {
+  return fs.existsSync(processedPaths(cfg.data.processedDir, country).meta) ? readProcessed(cfg.data.processedDir, country) : null;
+}
+
+/**
+ * Fetches the live window of `country` for scoring hours [fromMs, toMs): whole UTC days from the first history hour
+ * to the last hour, downloaded by fetchRadar into a temporary raw store and built by preprocessCountryDetailed (the
+ * code the datasets go through), then cut to [fromMs − featureHistoryHours, toMs) and rescaled (see LiveScale).
+ * Throws InputError when the range reaches past the last complete hour, ConfigError without a token for `radar`.
+ */
+export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
+  const { cfg, country } = o;
+  const nowMs = o.now ?? Date.now();
+  const last = lastCompleteHour(nowMs);
+  if (o.toMs - HOUR_MS > last) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
+  const history = featureHistoryHours(o.spec);
+  const needFrom = o.fromMs - history * HOUR_MS;
+  let baseUrl: string | undefined;
+  let token: string | undefined;
+  if (o.source === 'radar') {
+    const access = resolveRadarAccess({ baseUrl: o.baseUrl, token: o.token });
+    baseUrl = access.baseUrl;
+    token = requireToken(access.token);
+  }
+  const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-live-'));
+  try {
+    log.info(`live: fetching ${country} ${iso(needFrom)} .. ${iso(o.toMs)} (${history} h of feature history + ${(o.toMs - o.fromMs) / HOUR_MS} h) from ${o.source}`);
+    await fetchRadar({ countries: [country], from: day(needFrom), to: day(o.toMs - HOUR_MS), source: o.source, cfg, rawDir, baseUrl, token, now: nowMs });
+    const pre = preprocessCountryDetailed({ rawDir, source: o.source, country, from: day(needFrom), to: day(o.toMs - HOUR_MS), cfg: cfg.data });
+    const t0 = pre.frame.timestamps[0];
+    const frame = sliceFrame(pre.frame, (needFrom - t0) / HOUR_MS, (o.toMs - t0) / HOUR_MS);
+    const { scale, requests } = await rescale(o, frame, nowMs);
+    return { frame, scale, anchorRequests: requests };
+  } finally {
+    fs.rmSync(rawDir, { recursive: true, force: true });
+  }
+}
+
+/** Multiplies each MIN0_MAX column of `frame` (in place) by its anchor factor, or the level fallback. */
+async function rescale(o: LiveOptions, frame: CountryFrame, nowMs: number): Promise<{ scale: Record<string, LiveScale>; requests: number }> {
+  const { cfg, country } = o;
+  const table = o.anchorTable === undefined ? await localTable(cfg, country) : o.anchorTable;
+  const signals = min0MaxSignals().filter((s) => frame.signals[s]);
+  const scale: Record<string, LiveScale> = {};
+  let client: SeriesListClient | undefined;
+  let close: (() => Promise<void>) | undefined;
+  // as long as the shorter of the live window and the table, and no longer than one fetch chunk
+  const hours = table ? Math.min(cfg.data.chunkDays * 24, frame.timestamps.length, table.timestamps.length) : 0;
+  try {
+    if (table && hours >= 24) {
+      let baseUrl: string;
+      let token: string | undefined;
+      if (o.source === 'synthetic') {
+        const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now: () => nowMs });
+        baseUrl = server.url;
+        close = () => server.close();
+      } else {
+        const access = resolveRadarAccess({ baseUrl: o.baseUrl, token: o.token });
+        baseUrl = access.baseUrl;
+        token = requireToken(access.token);
+      }
+      const limits = cfg.data[o.source];
+      client = new SeriesListClient({ baseUrl, token, timeoutMs: cfg.data.timeoutMs, retry: { retries: cfg.data.retries, baseMs: cfg.data.backoffMs, capMs: 30_000, maxRetryAfterMs: 6 * 60_000 }, limiter: createRateLimiter(limits.maxRequestsPer5Min) });
+    } else if (table) log.warn(`live: the processed table of ${country} has ${table.timestamps.length} hours, too few to anchor the MIN0_MAX scale; matching the training level instead`);
+    else log.warn(`live: no processed table of ${country} in ${cfg.data.processedDir} to anchor the MIN0_MAX scale of ${signals.join(', ')}; matching the training median level instead (right only if traffic has not trended since training)`);
+    for (const s of signals) {
+      let factor = client && table ? await anchorFactor(client, s, country, frame, table, hours) : undefined;
+      let method: LiveScale['method'] = 'anchor';
+      if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
+        factor = levelFactor(frame, s, o.spec);
+        method = 'level';
+        if (client) log.warn(`live: ${country} ${s}: no usable anchor hours (all near zero?); matching the training median level instead`);
+      }
+      if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
+        factor = 1;
+        method = 'none';
+        log.warn(`live: ${country} ${s}: left on the live window's own MIN0_MAX scale (no anchor and no training level)`);
+      }
+      const col = frame.signals[s];
+      for (let i = 0; i < col.length; i++) col[i] *= factor;
+      scale[s] = { factor, method };
+    }
+    return { scale, requests: client?.requests ?? 0 };
+  } finally {
+    await close?.();
+  }
+}

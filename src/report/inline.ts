@@ -1,0 +1,44 @@
+/**
+ * Figures as HTML fragments for notebook outputs (tslab `display.html`): the plotly bundle is inlined once per notebook
+ * by plotlyLoaderHtml(), each figure after that is a small div + script, so notebooks render offline without a CDN.
+ */
+import { randomUUID } from 'crypto';
+import { plotlyBundle, type PlotlyFigure } from './html';
+
+/** JSON safe inside <script>. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A <script> holding the whole plotly.js bundle (sets window.Plotly); display it once, in the notebook's import cell. */
+export function plotlyLoaderHtml(opts: { bundle?: string } = {}): string {
+  const bundle = (opts.bundle ?? plotlyBundle()).replace(/<\/script/gi, '<\\/script');
+  return `<script>${bundle}</script><div style="color:#888;font-size:smaller">plotly.js inlined (offline)</div>`;
+}
+
+/**
+ * One figure as a fragment: a div and a script that draws it once window.Plotly exists (it waits up to ~10 s for the
+ * loader output, then says which cell to run).
+ */
+export function figureHtml(fig: PlotlyFigure, opts: { id?: string } = {}): string {
+  const id = opts.id ?? `rw-fig-${randomUUID()}`;
+  const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 450;
+  const f = { data: fig.data, layout: { autosize: true, ...(fig.layout ?? {}) } };
+  return `<div id="${id}" class="rw-fig" style="width:100%;min-height:${height}px"></div>
+<script>(function () {
+  var f = ${scriptJson(f)}, tries = 0;
+  function draw() {
+    var el = document.getElementById(${JSON.stringify(id)});
+    if (!el) return;
+    if (window.Plotly) { window.Plotly.newPlot(el, f.data, f.layout, { responsive: true, displaylogo: false }); return; }
+    if (++tries < 200) { setTimeout(draw, 50); return; }
+    el.textContent = 'plotly.js is not loaded: run the notebook\\'s import cell (it displays the plotly bundle) first.';
+  }
+  draw();
+})();</script>`;
+}
+
+/** Several figures as one fragment, in order. */
+export function figuresHtml(figs: PlotlyFigure[]): string {
+  return figs.map((f) => figureHtml(f)).join('\n');
+}

@@ -1,0 +1,85 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseConfig } from '../../src/config/load';
+import { HOUR_MS } from '../../src/data/types';
+import { createApp } from '../../src/server/app';
+import { listen, type RunningServer } from '../../src/server/listen';
+import { advanceLifecycle, type WatchHour } from '../../src/watch/lifecycle';
+import { WatchStore } from '../../src/watch/store';
+import { createFakeService } from './fake-service';
+
+const config = parseConfig({ countries: ['AT', 'DE'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
+const T0 = Date.UTC(2025, 5, 20, 0);
+
+/** Hours from a pattern: `A` anomalous traffic drop, `.` normal. */
+function hours(pattern: string, start: number): WatchHour[] {
+  return [...pattern].map((c, i) => ({
+    timestamp: start + i * HOUR_MS,
+    score: c === 'A' ? 5 : 0.5,
+    threshold: 1,
+    anomaly: c === 'A',
+    signals: { http: 0.7, netflows: 0.3 },
+    direction: { http: -3, netflows: -2 },
+  }));
+}
+
+/** A watch database with, for AT, one closed event on 2025-06-20 and one still open from 2025-06-26 03:00. */
+function makeWatchDb(file: string): void {
+  const store = WatchStore.open(file);
+  const rules = { quietHours: 3, minEventHours: 1, topSignals: 2 };
+  store.seed('AT', [{ hour: T0 - HOUR_MS, values: { http: 1, netflows: 1 }, gap: 0, unreliable: 0 }], T0 - HOUR_MS, T0);
+  const closed = advanceLifecycle('AT', undefined, hours('..AAA....', T0), rules, T0 + 10 * HOUR_MS);
+  store.commit({ country: 'AT', events: closed.touched, alerts: closed.alerts, at: T0 + 10 * HOUR_MS });
+  const open = advanceLifecycle('AT', undefined, hours('AA', Date.UTC(2025, 5, 26, 3)), rules, Date.UTC(2025, 5, 26, 6));
+  store.commit({ country: 'AT', events: open.touched, alerts: open.alerts, at: Date.UTC(2025, 5, 26, 6) });
+  store.close();
+}
+
+describe('server/app: watch events in /api/events', () => {
+  let dir: string;
+  let withDb: RunningServer;
+  let missingDb: RunningServer;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-watch-events-'));
+    makeWatchDb(path.join(dir, 'watch.db'));
+    withDb = await listen(createApp({ service: createFakeService(['AT', 'DE']), config, watchDb: path.join(dir, 'watch.db') }), { host: '127.0.0.1', port: 0 });
+    missingDb = await listen(createApp({ service: createFakeService(['AT', 'DE']), config, watchDb: path.join(dir, 'none.db') }), { host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    await withDb.close();
+    await missingDb.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function events(srv: RunningServer, query: string): Promise<{ events: unknown[]; alerts?: { id: string; status: string; source: string; start: string; end: string; cause: string }[] }> {
+    const res = await fetch(`${srv.url}/api/events?${query}`);
+    assert.equal(res.status, 200);
+    return (await res.json()) as never;
+  }
+
+  it('when a watch database exists, then the watcher events overlapping the range come back under alerts, as last announced', async () => {
+    const r = await events(withDb, 'country=AT&from=2025-06-19&to=2025-06-30');
+    assert.ok(r.events.length > 0, 'the detection service events are still there');
+    assert.deepEqual(
+      r.alerts!.map((a) => [a.id, a.status, a.source, a.start, a.end, a.cause]),
+      [
+        ['AT-20250620T02', 'closed', 'watch', '2025-06-20T02:00:00.000Z', '2025-06-20T05:00:00.000Z', 'outage'],
+        ['AT-20250626T03', 'open', 'watch', '2025-06-26T03:00:00.000Z', '2025-06-26T05:00:00.000Z', 'outage'],
+      ],
+    );
+  });
+
+  it('when the range ends before an event or starts after a closed one, then that event is left out', async () => {
+    assert.deepEqual((await events(withDb, 'country=AT&from=2025-06-21&to=2025-06-25')).alerts, []);
+    assert.deepEqual((await events(withDb, 'country=AT&date=2025-06-20')).alerts!.map((a) => a.id), ['AT-20250620T02']);
+    assert.deepEqual((await events(withDb, 'country=DE&from=2025-06-19&to=2025-06-30')).alerts, []);
+  });
+
+  it('when no watch database exists, then the answer is unchanged (no alerts key)', async () => {
+    const r = await events(missingDb, 'country=AT&from=2025-06-24&to=2025-06-30');
+    assert.deepEqual(Object.keys(r), ['country', 'from', 'to', 'events']);
+  });
+});
