@@ -4,6 +4,7 @@
  * Runnable alone: `npx tsx scripts/bench/detect.ts` prints the result object.
  */
 import { spawn } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import type { Config } from '../../src/config/schema';
 import { DAY_MS } from '../../src/data/types';
@@ -60,8 +61,20 @@ async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<ty
 
 /** For comparison: scoring each request from scratch with scoreRange (what `radarwatch detect` does), one country. */
 async function perRequest(cfg: Config, svc: DetectionService, rng: Rng): Promise<Record<string, unknown>> {
-  const c = svc.countries()[0];
-  const { det, cal, frame } = await loadCountryRun(cfg, c.code);
+  // the first country whose model still loads (a model may be retrained while the bench runs)
+  let loaded: Awaited<ReturnType<typeof loadCountryRun>> | undefined;
+  let c = svc.countries()[0];
+  for (const x of svc.countries()) {
+    try {
+      loaded = await loadCountryRun(cfg, x.code);
+      c = x;
+      break;
+    } catch {
+      continue;
+    }
+  }
+  if (!loaded) return { skipped: 'no model could be loaded again' };
+  const { det, cal, frame } = loaded;
   try {
     const warmup = 20;
     const picks = randomDays([c], 100 + warmup, rng);
@@ -125,7 +138,11 @@ async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<R
   try {
     const paths = randomDays(svc.countries(), 5000, rng).map((p) => `/api/detect?country=${p.code}&date=${new Date(p.day).toISOString().slice(0, 10)}`);
     await cannon(running.url, paths, 2); // warm-up: JIT, sockets
+    const cpu0 = process.cpuUsage();
     const r = await cannon(running.url, paths, HTTP_SECONDS);
+    const cpu = process.cpuUsage(cpu0);
+    // server CPU per request: with one free core, CONNECTIONS × this is the queueing floor of the latency
+    const serverCpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, r.total)) * 1000) / 1000;
     return {
       connections: CONNECTIONS,
       seconds: r.duration,
@@ -135,6 +152,8 @@ async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<R
       errors: r.errors,
       timeouts: r.timeouts,
       non2xx: r.non2xx,
+      serverCpuMsPerRequest,
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
     };
   } finally {
     await running.close();

@@ -88,7 +88,8 @@ export const tuneBench: Bench = {
           sampler: { type: 'tpe', seed: benchCfg.tune.seed },
           objective: benchCfg.tune.objective,
           space: benchCfg.tune.space,
-          train: { batchSize: benchCfg.train.batchSize, patience: benchCfg.train.patience, learningRate: benchCfg.train.learningRate },
+          // learningRate is searched, so only the fixed training settings are recorded
+          train: { batchSize: benchCfg.train.batchSize, patience: benchCfg.train.patience, minDelta: benchCfg.train.minDelta, seed: benchCfg.train.seed },
           storage: 'temporary SQLite files (deleted after the run)',
         },
         hyperband: hb.figures,

@@ -182,7 +182,7 @@ export const serverSchema = z
 export const watchSchema = z
   .object({
     every: z.string().regex(/^\d+(s|m|h)$/, 'a period such as 30s, 15m or 1h').default('1h').describe('Cycle period, e.g. 30s, 15m, 1h.'),
-    quietHours: z.number().int().min(1).default(3).describe('Consecutive normal scored hours after which an open event closes.'),
+    quietHours: z.number().int().min(1).default(3).describe('Consecutive normal scored hours after which an open event closes; for live events it takes the place of detect.eventGapHours (gap-filled or unreliable hours count neither way).'),
     lateAfterHours: z.number().int().min(1).default(3).describe('A country whose newest complete hour is older than this is reported late (`data_late`).'),
     source: z.enum(['radar', 'synthetic']).optional().describe('Where the watcher pulls from (default: data.source); `synthetic` serves the generator from an in-process mock Radar on a simulated clock.'),
     backfillHours: z.number().int().min(0).default(24).describe('On a country\'s first cycle, only the last this-many complete hours are scored; older ones are fetched for scale and feature history only.'),
@@ -218,11 +218,11 @@ const stagesObject = z.object(stagesShape).strict();
 /** A per-country override: any subset of stage settings. */
 export const overrideSchema = z
   .object({
-    model: modelSchema.partial().optional(),
-    train: trainSchema.partial().optional(),
-    features: featuresSchema.partial().optional(),
-    calibrate: calibrateSchema.partial().optional(),
-    detect: detectSchema.partial().optional(),
+    model: z.object(overrideShape(modelSchema.shape)).strict().optional(),
+    train: z.object(overrideShape(trainSchema.shape)).strict().optional(),
+    features: z.object(overrideShape(featuresSchema.shape)).strict().optional(),
+    calibrate: z.object(overrideShape(calibrateSchema.shape)).strict().optional(),
+    detect: z.object(overrideShape(detectSchema.shape)).strict().optional(),
     tune: tuneOverrideSchema.optional(),
   })
   .strict();

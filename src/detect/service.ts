@@ -160,6 +160,8 @@ function scoredHour(c: LoadedCountry, i: number): ScoredHour {
 export async function createDetectionService(cfg: Config, opts: DetectionServiceOptions = {}): Promise<DetectionService> {
   await initBackend();
   const codes = opts.countries ?? modelFolders();
+  const missing = cfg.countries.filter((cc) => !codes.includes(cc));
+  if (!opts.countries && missing.length) log.warn(`detect service: no model for ${missing.join(', ')} under ${path.join(resultsRoot(), 'models')}; run \`radarwatch train ${missing.join(',')}\` and \`radarwatch calibrate ${missing.join(',')}\` to serve them`);
   const loaded = new Map<string, LoadedCountry>();
   const skipped: string[] = [];
   for (const cc of codes) {

@@ -64,11 +64,6 @@ export function checkObjective(name: string): { direction: 'minimize' | 'maximiz
 /** Config paths whose search would rescale the loss itself; model.catShare is the honest way to search the balance. */
 const LOSS_SCALE_KEYS = ['model.contWeight', 'model.catWeight'];
 
-/** Loss-weight keys of a search space (trials of such a space train with weights that differ from the objective's). */
-export function searchesLossWeights(space: Record<string, ParamSpace>): boolean {
-  return Object.keys(space).some((k) => k === 'model.catShare' || LOSS_SCALE_KEYS.includes(k));
-}
-
 /**
  * The weights every trial's objective is scored with: the country's model.contWeight/catWeight from models.yml
  * (defaults → file → overrides, never tuned values), identical for all trials of a study.

@@ -78,7 +78,9 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   const storage = opts.storage ?? studyPath(country);
   const name = opts.studyName ?? studyName(country);
 
-  // Python first: a missing Optuna fails in a second, before data and TensorFlow.js are loaded
+  // a missing table must not leave an empty study behind; the full read comes after Python is up
+  if (!opts.frame) (await import('../data/processed')).readProcessedMeta(cfg.data.processedDir, country);
+  // Python first: a missing Optuna fails in a second, before the table and TensorFlow.js are loaded
   const study = await createStudy({
     name,
     storage,

@@ -31,6 +31,14 @@ describe('config/load', () => {
     assert.equal(parseSavedConfig({ ...saved, features: { ...saved.features, unknownKnob: 1 } }).success, false);
   });
 
+  it('an override replaces only the keys it names; the file\'s other values stay', () => {
+    const c = parseConfig({ ...base, model: { catWeight: 0.3, bottleneck: 12 }, overrides: { AT: { model: { contWeight: 2 } } } });
+    const at = resolveCountryConfig(c, 'AT');
+    assert.equal(at.model.contWeight, 2);
+    assert.equal(at.model.catWeight, 0.3);
+    assert.equal(at.model.bottleneck, 12);
+  });
+
   it('rejects unknown keys, bad country codes and splits that do not sum to 1', () => {
     assert.throws(() => parseConfig({ ...base, modle: {} }), /unknown key\(s\) "modle"/);
     assert.throws(() => parseConfig({ ...base, countries: ['Austria'] }), /countries\.0: got "Austria", expected an ISO 3166-1 alpha-2 code/);

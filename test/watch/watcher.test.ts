@@ -1,5 +1,4 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import { HOUR_MS } from '../../src/data/types';
 import { WatchStore } from '../../src/watch/store';
@@ -172,7 +171,7 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
       assert.equal(rx.attempts, lines.length + 2);
       assert.deepEqual(rx.received.map((a) => a.id), lines.map((l) => JSON.parse(l).id));
       assert.equal(sleeps.length, 2);
-      assert.ok(sleeps[1] > sleeps[0] * 0.99 || sleeps[1] >= 5, `backoff grows: ${sleeps.join(', ')}`);
+      assert.ok(sleeps[1] > sleeps[0], `backoff grows: ${sleeps.join(', ')}`);
       const row = w.store.alerts()[0];
       assert.equal(row.attempts, 3);
       assert.equal(row.webhook, 'delivered');
@@ -237,9 +236,5 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
     } finally {
       await w.close();
     }
-  });
-
-  it('when the database exists, then the state file sits where it was asked to be', () => {
-    assert.ok(fs.existsSync(path.join(project.root, 'late.db')));
   });
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createDetectionService } from '../../detect/service';
 import { InputError } from '../../errors';
 import { createApp } from '../../server/app';
+import { defaultWatchDbPath } from '../../watch/store';
 import { listen } from '../../server/listen';
 import { log } from '../../util/log';
 import type { DetectionService } from '../../server/deps';
@@ -48,7 +49,7 @@ export function registerServe(
       const port = parsePort(o.port ?? cfg.server.port);
       const host = o.host ?? cfg.server.host;
       const service = await makeService(cfg);
-      const running = await listen(createApp({ service, config: cfg }), { host, port });
+      const running = await listen(createApp({ service, config: cfg, watchDb: defaultWatchDbPath() }), { host, port });
       const n = service.countries().length;
       log.info(`radarwatch: serving ${n} model${n === 1 ? '' : 's'} (${service.countries().map((c) => c.code).join(', ')}) at ${running.url}/`);
       const sig = await untilSignal();

@@ -1,0 +1,75 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { HOUR_MS } from '../../src/data/types';
+import { DataError } from '../../src/errors';
+import { deliverWebhook, printOutbox } from '../../src/watch/deliver';
+import { readWatchEvents, WatchStore } from '../../src/watch/store';
+import type { WatchAlert } from '../../src/watch/types';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function alert(i: number): WatchAlert {
+  return { id: `AT/data_late/${i}`, type: 'data_late', country: 'AT', at: new Date(T0 + i).toISOString(), data: { status: 'late' } };
+}
+
+describe('watch/store and outbox delivery', () => {
+  let dir: string;
+  let store: WatchStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-store-'));
+    store = WatchStore.open(path.join(dir, 'w.db'));
+    store.seed('AT', [{ hour: T0, values: { http: 1 }, gap: 0, unreliable: 0 }], T0, T0);
+  });
+  afterEach(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits a step atomically: a failing part leaves progress, scores and alerts untouched', () => {
+    const score = { hour: T0 + HOUR_MS, score: 1, threshold: 2, anomaly: false, neutral: false };
+    store.commit({ country: 'AT', scores: [score], lastScoredHour: T0 + HOUR_MS, alerts: [alert(1)], at: T0 });
+    // the same hour again: the primary key refuses it, and the alert of that step is not queued either
+    assert.throws(() => store.commit({ country: 'AT', scores: [score], lastScoredHour: T0 + 2 * HOUR_MS, alerts: [alert(2)], at: T0 }), /UNIQUE/);
+    assert.equal(store.progress('AT')!.lastScoredHour, T0 + HOUR_MS);
+    assert.deepEqual(store.alerts().map((a) => a.id), ['AT/data_late/1']);
+    assert.throws(() => store.commit({ country: 'DE', at: T0 }), (e: unknown) => e instanceof DataError && /seeded first/.test((e as Error).message));
+  });
+
+  it('prints each alert once, in order, across restarts', () => {
+    store.commit({ country: 'AT', alerts: [alert(1), alert(2)], at: T0 });
+    const out: string[] = [];
+    assert.equal(printOutbox(store, (l) => out.push(l)), 2);
+    store.close();
+    store = WatchStore.open(path.join(dir, 'w.db'));
+    store.commit({ country: 'AT', alerts: [alert(3)], at: T0 });
+    printOutbox(store, (l) => out.push(l));
+    assert.deepEqual(out.map((l) => JSON.parse(l).id), ['AT/data_late/1', 'AT/data_late/2', 'AT/data_late/3']);
+  });
+
+  it('queues for the webhook only while one is configured, and stops a pass at the first alert that keeps failing', async () => {
+    store.commit({ country: 'AT', alerts: [alert(1)], at: T0 });
+    store.webhookEnabled = true;
+    store.commit({ country: 'AT', alerts: [alert(2), alert(3)], at: T0 });
+    assert.deepEqual(store.alerts().map((a) => a.webhook), ['none', 'pending', 'pending']);
+    const posted: string[] = [];
+    const sleeps: number[] = [];
+    const policy = { url: 'http://127.0.0.1:9/none', retries: 2, backoffMs: 100, maxBackoffMs: 1000, timeoutMs: 100 };
+    const failing = await deliverWebhook(store, policy, { sleep: async (ms) => void sleeps.push(ms), random: () => 0, post: async (_u, _b, id) => (posted.push(id), { ok: false, error: 'HTTP 503' }) });
+    assert.deepEqual(failing, { delivered: 0, pending: 2, failures: 3, lastError: 'AT/data_late/2: HTTP 503' });
+    assert.deepEqual(posted, ['AT/data_late/2', 'AT/data_late/2', 'AT/data_late/2'], 'the later alert waits behind the failing one');
+    assert.deepEqual(sleeps, [50, 100], 'backoff doubles (jitter 0 gives half the ceiling)');
+    const ok = await deliverWebhook(store, policy, { post: async (_u, _b, id) => (posted.push(id), { ok: true, status: 204 }) });
+    assert.deepEqual(ok, { delivered: 2, pending: 0, failures: 0 });
+    assert.deepEqual(store.alerts().map((a) => [a.webhook, a.attempts]), [['none', 0], ['delivered', 4], ['delivered', 1]]);
+  });
+
+  it('refuses a database of another version and reads nothing from a missing file', () => {
+    store.setMeta('version', '99');
+    store.close();
+    assert.throws(() => WatchStore.open(path.join(dir, 'w.db')), /version 99.*expects 1/);
+    assert.equal(readWatchEvents(path.join(dir, 'missing.db'), 'AT', 0, T0), undefined);
+    store = WatchStore.open(path.join(dir, 'fresh.db'));
+  });
+});
