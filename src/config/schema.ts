@@ -54,6 +54,10 @@ export const featuresSchema = z
       .min(1)
       .default(['mean', 'std', 'z'])
       .describe('Rolling statistics per window: mean and std are levels (they carry an anomaly for the whole window after it ends), z is the deviation from the previous window.'),
+    detrend: z
+      .boolean()
+      .default(true)
+      .describe('Levels and rolling means relative to the causal local level (1-week median), so traffic growth and lasting shifts do not drift the features.'),
     baselineWeeks: z.number().int().min(1).default(4).describe('Training weeks behind the robust hour-of-week baseline.'),
     daySegments: z.number().int().min(2).max(24).default(24).describe('Categories of the time-of-day feature (24 = hour of day).'),
     clip: z.number().positive().default(10).describe('Scaled features are clipped to ±clip.'),

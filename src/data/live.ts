@@ -151,18 +151,20 @@ async function anchorFactor(client: SeriesListClient, signal: string, country: s
   return r.fallbacks.length ? undefined : r.factors[1];
 }
 
+/** fitLevelTransform sets a log transform's eps to this share of the median positive training value. */
+const LOG_EPS_SHARE = 0.05;
+
 /**
- * Level fallback: the factor that makes the live window's median level equal the training median of `<signal>.level`
- * (the robust scaler's centre). Right when traffic has not trended since training; returns undefined for a signal
- * without a log level transform or without positive values.
+ * Level fallback: the factor that makes the live window's median equal the training median, which the spec keeps as
+ * the log transform's eps (LOG_EPS_SHARE of the median positive training value). Right when traffic has not trended
+ * since training; undefined for a signal without a log transform or without positive values.
  */
 function levelFactor(frame: CountryFrame, signal: string, spec: FeatureSpec): number | undefined {
   const s = spec.signals.find((x) => x.name === signal);
-  const j = spec.contNames.indexOf(`${signal}.level`);
-  if (!s || s.transform.name !== 'log' || j < 0) return undefined;
-  const target = Math.exp(spec.scaler.center[j]) - s.transform.eps;
+  if (!s || s.transform.name !== 'log' || !(s.transform.eps > 0)) return undefined;
+  const target = s.transform.eps / LOG_EPS_SHARE;
   const pos = Array.from(frame.signals[signal]).filter((v) => v > 0).sort((a, b) => a - b);
-  if (!(target > 0) || pos.length === 0) return undefined;
+  if (pos.length === 0) return undefined;
   return target / pos[pos.length >> 1];
 }
 

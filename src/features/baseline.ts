@@ -75,6 +75,8 @@ export interface SeasonalResidual {
   resid: Float64Array;
   /** Causal expected level: rolling median of the deseasonalised level over the previous `windowHours`, plus the profile. */
   expected: Float64Array;
+  /** The causal local level alone (expected − profile): what the series runs at, without its daily/weekly shape. */
+  local: Float64Array;
 }
 
 /**
@@ -93,11 +95,13 @@ export function seasonalResidual(level: Float64Array, b: SeasonalBaseline, idx: 
   const local = rollingMedianPrev(d, windowHours, 1);
   const resid = new Float64Array(n);
   const expected = new Float64Array(n);
+  const localLevel = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // Row 0 has no history: expect what we see.
     const l = Number.isNaN(local[i]) ? d[i] : local[i];
+    localLevel[i] = l;
     expected[i] = l + season[i];
     resid[i] = level[i] - expected[i];
   }
-  return { resid, expected };
+  return { resid, expected, local: localLevel };
 }

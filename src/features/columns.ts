@@ -48,12 +48,16 @@ export function seasonalIndex(local: LocalTimeColumns): SeasonalIndex {
 /** Unscaled continuous columns of one signal from its level, shape [names.length] × [rows]. */
 export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: FeaturesConfig, idx: SeasonalIndex, baselineHours: number): Float64Array[] {
   const roll = cfg.rollingHours.map((w) => rollingMeanStd(level, w));
+  const season = seasonalResidual(level, s.baseline, idx, baselineHours);
+  // Detrended levels: relative to the causal local level, so growth over the years and lasting level shifts do not
+  // drift the features away from what the model saw in training. Specs saved before the setting existed used raw levels.
+  const rel = (x: Float64Array): Float64Array => (cfg.detrend ? x.map((v, i) => v - season.local[i]) : x);
   const cols: Record<RollingStat, () => Float64Array[]> = {
-    mean: () => roll.map((r) => r.mean),
+    mean: () => roll.map((r) => rel(r.mean)),
     std: () => roll.map((r) => r.std),
     z: () => roll.map((r) => rollingZ(level, r, s.zFloor)),
   };
-  return [level, ...rollingStatsOf(cfg).flatMap((st) => cols[st]()), seasonalResidual(level, s.baseline, idx, baselineHours).resid];
+  return [rel(level), ...rollingStatsOf(cfg).flatMap((st) => cols[st]()), season.resid];
 }
 
 /**

@@ -1,8 +1,9 @@
 /** Exploratory figures of one processed table: signals with labelled anomalies, daily and weekly seasonality in local time, correlations, label counts. */
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Config } from '../config/schema';
-import { resultDirs } from '../data/paths';
-import { readProcessed } from '../data/processed';
+import { processedPaths, resultDirs } from '../data/paths';
+import { readProcessed, readProcessedMeta } from '../data/processed';
 import { HOUR_MS, type CountryFrame } from '../data/types';
 import { countryCalendar, localTimeColumns } from '../util/calendar';
 import { countryName } from '../util/countries';
@@ -195,6 +196,16 @@ export function labelsFigure(frame: CountryFrame): PlotlyFigure {
 export function edaFigures(frame: CountryFrame): PlotlyFigure[] {
   const profiles = seasonalProfiles(frame);
   return [signalsFigure(frame), dailyProfileFigure(profiles), weeklyProfileFigure(profiles), correlationFigure(signalCorrelations(frame)), labelsFigure(frame)];
+}
+
+/** One row per country with a processed table in `processedDir` (rows, range, gap/unreliable hours, labels); for console.table. */
+export function processedSummaryRows(processedDir: string, countries: string[]): Record<string, string | number>[] {
+  return countries
+    .filter((cc) => fs.existsSync(processedPaths(processedDir, cc).meta))
+    .map((cc) => {
+      const m = readProcessedMeta(processedDir, cc);
+      return { country: cc, rows: m.rows, from: m.from, to: m.to, gapHours: m.gapHoursAny, unreliableHours: m.unreliableHours, labels: m.labelCount, kinds: Object.entries(m.labelsByKind).map(([k, n]) => `${k}=${n}`).join(' ') };
+    });
 }
 
 /** Reads the country's processed table and writes results/analysis/<CC>/eda.html; returns the file. */

@@ -1,4 +1,5 @@
 /** Test-split figures of one calibrated detector: metrics table against the no-training baseline, detection rate per kind, and detected vs missed labelled events over time. */
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
 import type { Config } from '../config/schema';
@@ -143,6 +144,20 @@ export function detectionTimelineFigure(d: TestingData): PlotlyFigure {
 /** The testing figures in page order. */
 export function testingFigures(d: TestingData): PlotlyFigure[] {
   return [metricsTableFigure(d.evaluation), perKindFigure(d.evaluation), detectionTimelineFigure(d)];
+}
+
+/** One row per country with results/testing/<CC>/metrics.json (written by `radarwatch test`): autoencoder vs baseline; for console.table. */
+export function testingSummaryRows(countries: string[]): Record<string, string | number>[] {
+  const rows: Record<string, string | number>[] = [];
+  for (const cc of countries) {
+    const file = path.join(resultDirs.testing(cc), 'metrics.json');
+    if (!fs.existsSync(file)) continue;
+    const e = JSON.parse(fs.readFileSync(file, 'utf8')) as CountryEvaluation;
+    for (const [name, m] of [['autoencoder', e.model], ['baseline', e.baseline]] as const) {
+      rows.push({ country: cc, detector: name, detected: `${m.detectedEvents}/${m.labeledEvents}`, detection: pct(m.detectionRate), hourlyFpr: pct(m.hourlyFpr, 2), precision: pct(m.eventPrecision), f1: Number(m.f1.toFixed(3)) });
+    }
+  }
+  return rows;
 }
 
 /** Evaluates the country's calibrated detector on its test split and writes results/analysis/<CC>/testing.html. */
