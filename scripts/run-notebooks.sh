@@ -74,7 +74,18 @@ for nb in "${notebooks[@]}"; do
     echo "== $nb ok in $((SECONDS - s)) s" >&2
   else
     echo "== $nb FAILED after $((SECONDS - s)) s" >&2
-    grep -v -i 'debugger warning\|frozen_modules\|PYDEVD\|Debugging will proceed\|frozen modules' "$WORK/nb.log" | tail -40 >&2
+    grep -v -i 'debugger warning\|frozen_modules\|PYDEVD\|Debugging will proceed\|frozen modules' "$WORK/nb.log" | grep -A12 'CellExecutionError' >&2 || true
+    # tslab reports a failing cell's error on stderr inside the cell, which nbconvert does not print: re-run keeping
+    # errors and show the stderr of each cell.
+    "$PYTHON" -m nbconvert --to notebook --execute --allow-errors "$nb" --output "$out" \
+      --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout="$NB_TIMEOUT" >/dev/null 2>&1 || true
+    "$PYTHON" - "$out" >&2 <<'PY' || true
+import json, sys
+for i, c in enumerate(json.load(open(sys.argv[1]))['cells']):
+    for o in c.get('outputs', []):
+        if o.get('output_type') == 'stream' and o.get('name') == 'stderr' and 'tfjs backend' not in ''.join(o['text']):
+            print(f"--- cell {i}: {''.join(c['source'])[:200]}\n{''.join(o['text'])[:3000]}")
+PY
     failed+=("$nb")
   fi
 done

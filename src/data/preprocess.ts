@@ -46,14 +46,14 @@ export interface PreprocessedCountry {
 }
 
 /** Which raw series feeds each signal, and how its values come out of the response. */
-const SIGNAL_SOURCES: Record<RadarSignal, { series: RawSeries; extract: (p: ParsedResult, where: string) => Points }> = {
+export const SIGNAL_SOURCES: Readonly<Record<RadarSignal, { series: RawSeries; extract: (p: ParsedResult, where: string) => Points }>> = Object.freeze({
   http: { series: 'http', extract: extractValues },
   netflows: { series: 'netflows', extract: extractValues },
   l3: { series: 'l3', extract: extractValues },
   l7: { series: 'l7', extract: extractValues },
   bot_share: { series: 'bot_class', extract: extractBotShare },
   bgp_ips: { series: 'bgp_ips', extract: extractBgpIpv4 },
-};
+});
 
 interface RawChunk {
   file: string;

@@ -14,17 +14,13 @@ import { endpointFor } from '../radar/endpoints';
 import { annotationWindows, hoursInWindows, mergeTimeWindows, type TimeWindow } from '../radar/labels';
 import { AGG_INTERVAL_MS, extractBgpIpv4, extractBotShare, extractValues, parseTimeseriesResult, unwrapEnvelope, type ParsedResult, type Points } from '../radar/parse';
 import { isoSeconds } from '../radar/windows';
+import { SIGNAL_SOURCES as RADAR_SIGNAL_SOURCES } from '../data/preprocess';
+
+/** Radar signal → raw series and extractor, indexable by the model's signal names. */
+const SIGNAL_SOURCES: Readonly<Record<string, (typeof RADAR_SIGNAL_SOURCES)[keyof typeof RADAR_SIGNAL_SOURCES]>> = RADAR_SIGNAL_SOURCES;
 import type { StoredHour } from './store';
 
 /** Which raw series feeds each Radar signal and how its values come out (as in data/preprocess). */
-const SIGNAL_SOURCES: Record<string, { series: RawSeries; extract: (p: ParsedResult, where: string) => Points }> = {
-  http: { series: 'http', extract: extractValues },
-  netflows: { series: 'netflows', extract: extractValues },
-  l3: { series: 'l3', extract: extractValues },
-  l7: { series: 'l7', extract: extractValues },
-  bot_share: { series: 'bot_class', extract: extractBotShare },
-  bgp_ips: { series: 'bgp_ips', extract: extractBgpIpv4 },
-};
 
 /**
  * Signals an hour must have before it counts as complete: the traffic volumes. Attack and bot series may lag
