@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load';
 import { createApp } from '../../src/server/app';
 import { listen, type RunningServer } from '../../src/server/listen';
 import { createFakeService } from './fake-service';
+import { makeWatchDb } from './watch-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join('results', 'screenshots', 'page.png');
@@ -21,8 +22,10 @@ describe('server/public page (real browser)', function () {
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) this.skip(); // no browser on this machine: nothing to drive
     const config = parseConfig({ countries: ['AT', 'DE'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
-    srv = await listen(createApp({ service: createFakeService(['AT', 'DE']), config }), { host: '127.0.0.1', port: 0 });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-chromium-'));
+    const watchDb = path.join(profile, 'watch.db');
+    makeWatchDb(watchDb);
+    srv = await listen(createApp({ service: createFakeService(['AT', 'DE']), config, watchDb }), { host: '127.0.0.1', port: 0 });
     // a fresh profile per run (playwright passes it as --user-data-dir)
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -75,6 +78,10 @@ describe('server/public page (real browser)', function () {
     assert.equal((await rows.nth(1).locator('td.cause').textContent())!.trim(), 'L7 attack');
     assert.match((await page.textContent('#summary'))!, /Hours: 192 · Anomalous hours: 8 · Events: 2/);
     assert.ok(await page.isHidden('#error'));
+    // the live watcher's events in range (one still open since 2025-06-26 03:00)
+    await page.waitForSelector('[data-testid="alert-row"]');
+    const alert = await page.locator('[data-testid="alert-row"]').last().locator('td').allTextContents();
+    assert.deepEqual(alert.slice(0, 3), ['open', '2025-06-26 03:00', '…']);
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

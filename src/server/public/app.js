@@ -133,6 +133,7 @@
       draw(result);
       renderEvents(result);
       renderSummary(result);
+      await loadAlerts(range).catch((e) => console.warn('live alerts unavailable: ' + e.message));
       history.replaceState(null, '', '?' + new URLSearchParams({ country: els.country.value, from: els.from.value, to: els.to.value }));
       els.status.textContent = '';
     } catch (e) {
@@ -240,6 +241,25 @@
           const pad = Math.max(6 * HOUR_MS, (Date.parse(e.end) - Date.parse(e.start)) * 2);
           Plotly.relayout(els.chart, { 'xaxis.range': [new Date(Date.parse(e.start) - pad).toISOString(), new Date(Date.parse(e.end) + pad).toISOString()] });
         });
+        return tr;
+      }),
+    );
+  }
+
+  /** The live watcher's events in range (from /api/events `alerts`); the section stays hidden when no watcher has run. */
+  async function loadAlerts(range) {
+    const section = document.getElementById('alerts');
+    const body = document.getElementById('alerts-body');
+    const q = new URLSearchParams({ country: els.country.value, from: range.from, to: range.to });
+    const res = await getJson('api/events?' + q);
+    const alerts = Array.isArray(res.alerts) ? res.alerts : [];
+    section.hidden = alerts.length === 0;
+    body.replaceChildren(
+      ...alerts.map((e) => {
+        const tr = document.createElement('tr');
+        tr.dataset.testid = 'alert-row';
+        const top = e.topSignals.map((s) => s.signal + ' ' + (s.direction === 'down' ? '↓' : '↑') + ' ' + Math.round(s.share * 100) + '%').join(', ');
+        tr.append(cell(e.status), cell(fmtTime(e.start)), cell(e.status === 'open' ? '…' : fmtTime(e.end)), cell(String(e.hours)), cell(e.severity), cell(CAUSE_NAMES[e.cause] || e.cause, 'cause'), cell(top, 'signals'));
         return tr;
       }),
     );
