@@ -60,6 +60,11 @@ for f in eda training tuning calibration testing; do
   [ -s "$RADARWATCH_RESULTS/analysis/AT/$f.html" ] || { echo "run-notebooks: analyze $f wrote no $f.html" >&2; exit 1; }
 done
 [ -s "$RADARWATCH_RESULTS/analysis/index.html" ] || { echo "run-notebooks: no analysis index" >&2; exit 1; }
+if [ -x "${RADARWATCH_CHROMIUM:-/usr/bin/chromium}" ]; then
+  for f in eda training tuning calibration testing; do
+    [ -s "$RADARWATCH_RESULTS/analysis/AT/$f-1.png" ] || { echo "run-notebooks: analyze $f wrote no $f-1.png" >&2; exit 1; }
+  done
+fi
 echo "   setup done in $((SECONDS - T0)) s" >&2
 
 # 3. the notebooks, executed into the temp folder

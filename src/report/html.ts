@@ -30,13 +30,20 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** Height of a figure in CSS pixels: its layout.height, else plotly's default 450. */
+export function figureHeight(fig: PlotlyFigure): number {
+  const h = fig.layout?.height;
+  return typeof h === 'number' && h > 0 ? h : 450;
+}
+
 /**
  * Renders a page with a title and one plot per figure (in order), plotly inlined. Once every plot is drawn the body gets
  * `data-plotly-ready="<figures>"`, which the PNG renderer waits for.
  */
 export function renderPlotlyHtml(title: string, figures: PlotlyFigure[], opts: { bundle?: string } = {}): string {
   const bundle = (opts.bundle ?? plotlyBundle()).replace(/<\/script/gi, '<\\/script');
-  const divs = figures.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join('\n');
+  // An explicit height per plot: with `responsive`, plotly sizes to its div, and a div without a height collapses to 0.
+  const divs = figures.map((f, i) => `<div id="fig${i}" class="fig" style="height:${figureHeight(f)}px"></div>`).join('\n');
   const figs = figures.map((f) => ({ data: f.data, layout: { autosize: true, ...(f.layout ?? {}) } }));
   return `<!DOCTYPE html>
 <html lang="en">
@@ -44,7 +51,7 @@ export function renderPlotlyHtml(title: string, figures: PlotlyFigure[], opts: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}h1{font-size:1.3rem}.fig{width:100%;min-height:420px;margin-bottom:1.5rem}</style>
+<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}h1{font-size:1.3rem}.fig{width:100%;margin-bottom:1.5rem}</style>
 <script>${bundle}</script>
 </head>
 <body>

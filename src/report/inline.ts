@@ -3,7 +3,7 @@
  * by plotlyLoaderHtml(), each figure after that is a small div + script, so notebooks render offline without a CDN.
  */
 import { randomUUID } from 'crypto';
-import { plotlyBundle, type PlotlyFigure } from './html';
+import { figureHeight, plotlyBundle, type PlotlyFigure } from './html';
 
 /** JSON safe inside <script>. */
 function scriptJson(v: unknown): string {
@@ -22,9 +22,8 @@ export function plotlyLoaderHtml(opts: { bundle?: string } = {}): string {
  */
 export function figureHtml(fig: PlotlyFigure, opts: { id?: string } = {}): string {
   const id = opts.id ?? `rw-fig-${randomUUID()}`;
-  const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 450;
   const f = { data: fig.data, layout: { autosize: true, ...(fig.layout ?? {}) } };
-  return `<div id="${id}" class="rw-fig" style="width:100%;min-height:${height}px"></div>
+  return `<div id="${id}" class="rw-fig" style="width:100%;height:${figureHeight(fig)}px"></div>
 <script>(function () {
   var f = ${scriptJson(f)}, tries = 0;
   function draw() {

@@ -83,9 +83,11 @@ export async function openPngRenderer(opts: PngOptions = {}): Promise<PngRendere
         return route.abort();
       });
       try {
+        const fail = () => new DataError(`${htmlFile} did not render cleanly: ${problems.join('; ')}`);
         await page.goto(pathToFileURL(path.resolve(htmlFile)).href, { waitUntil: 'load', timeout });
+        if (problems.length) throw fail();
         await page.waitForFunction(PLOTS_DRAWN, undefined, { timeout });
-        if (problems.length) throw new DataError(`${htmlFile} did not render cleanly: ${problems.join('; ')}`);
+        if (problems.length) throw fail();
         const figs = await page.$$('.fig');
         for (const old of existingPngs(htmlFile)) fs.rmSync(old, { force: true });
         const files: string[] = [];
