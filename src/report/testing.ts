@@ -80,7 +80,7 @@ export function metricsTableFigure(e: CountryEvaluation): PlotlyFigure {
         cells: { values: [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])], align: 'left', height: 26 },
       },
     ],
-    layout: { title: { text: `${e.country} test split ${e.test.from.slice(0, 10)} … ${e.test.to.slice(0, 10)}: ${e.test.evaluatedHours} evaluated hours` }, height: 420, margin: { t: 60, l: 20, r: 20, b: 20 } },
+    layout: { title: { text: `${e.country} test split ${e.test.from.slice(0, 10)} … ${e.test.to.slice(0, 10)}: ${e.test.evaluatedHours} evaluated hours` }, height: 360, margin: { t: 60, l: 20, r: 20, b: 20 } },
   };
 }
 

@@ -22,12 +22,10 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** An HTTP-level refusal (414, 405, 404 route) that is not a library error. */
 export class HttpError extends RadarwatchError {
-  override readonly status: number;
-  override readonly code: string;
   constructor(status: number, code: string, message: string) {
     super(message);
-    this.status = status;
-    this.code = code;
+    // Assigned, not redeclared: a redeclared field trips older TypeScript (tslab's 5.0), so src/index loads in notebooks.
+    Object.assign(this, { status, code });
   }
 }
 

@@ -85,7 +85,7 @@ function spawnWorker(job: FleetJob): Worker {
   // From src/ (tsx) the entry is worker.ts and needs tsx's require hook; from dist/ it is plain worker.js.
   const ext = path.extname(__filename);
   const file = path.join(__dirname, `worker${ext}`);
-  return new Worker(file, { workerData: job, execArgv: ext === '.ts' ? ['--require', 'tsx/cjs'] : [] });
+  return new Worker(file, { workerData: job, execArgv: ext === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [] });
 }
 
 /**
@@ -117,7 +117,10 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
     new Promise<void>((resolve) => {
       const worker = spawnWorker(job);
       let current: string | undefined;
+      let ready = false;
+      let startError: string | undefined;
       const next = () => {
+        ready = true;
         current = queue.shift();
         if (current === undefined) {
           void worker.terminate().then(() => resolve());
@@ -136,13 +139,19 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
       });
       // A crashed worker (out of memory, a bug outside trainAndSave) fails its country; a fresh worker takes the rest.
       worker.on('error', (e) => {
+        if (!ready) startError = e.message;
         if (current !== undefined) finish({ country: current, ok: false, error: `worker crashed: ${e.message}` });
         current = undefined;
       });
       worker.on('exit', (code) => {
         if (current !== undefined) finish({ country: current, ok: false, error: `worker exited with code ${code}` });
         current = undefined;
-        if (queue.length) void runWorker().then(resolve);
+        if (!ready) {
+          // A worker that cannot even start would fail the same way again: fail the waiting countries instead of respawning forever.
+          const why = `training worker could not start (${startError ?? `exit code ${code}`})`;
+          for (const c of queue.splice(0)) finish({ country: c, ok: false, error: why });
+          resolve();
+        } else if (queue.length) void runWorker().then(resolve);
         else resolve();
       });
     });
