@@ -36,12 +36,20 @@ export function categoricalNll(heads: CategoricalBatch[], T = 1): number {
   return n ? sum / n : NaN;
 }
 
-/** Expected calibration error of the top-1 prediction (equal-width confidence bins), pooled over heads. */
-export function expectedCalibrationError(heads: CategoricalBatch[], T = 1, bins = 15): number {
+/** One equal-width confidence bin of the top-1 prediction: [lo, hi), rows in it, mean confidence and accuracy (NaN when empty). */
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  confidence: number;
+  accuracy: number;
+}
+
+/** Reliability bins of the top-1 prediction of categorical heads at temperature T (pooled over heads, equal-width bins). */
+export function reliabilityBins(heads: CategoricalBatch[], T = 1, bins = 10): ReliabilityBin[] {
   const conf = new Float64Array(bins);
   const acc = new Float64Array(bins);
   const cnt = new Float64Array(bins);
-  let total = 0;
   for (const h of heads) {
     for (let r = 0; r < h.labels.length; r++) {
       const o = r * h.card;
@@ -61,11 +69,17 @@ export function expectedCalibrationError(heads: CategoricalBatch[], T = 1, bins 
       conf[b] += p;
       acc[b] += arg === h.labels[r] ? 1 : 0;
       cnt[b]++;
-      total++;
     }
   }
+  return Array.from(cnt, (n, b) => ({ lo: b / bins, hi: (b + 1) / bins, count: n, confidence: n ? conf[b] / n : NaN, accuracy: n ? acc[b] / n : NaN }));
+}
+
+/** Expected calibration error of the top-1 prediction (equal-width confidence bins), pooled over heads. */
+export function expectedCalibrationError(heads: CategoricalBatch[], T = 1, bins = 15): number {
+  const rb = reliabilityBins(heads, T, bins);
+  const total = rb.reduce((n, b) => n + b.count, 0);
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (cnt[b]) ece += (cnt[b] / total) * Math.abs(acc[b] / cnt[b] - conf[b] / cnt[b]);
+  for (const b of rb) if (b.count) ece += (b.count / total) * Math.abs(b.accuracy - b.confidence);
   return ece;
 }
 

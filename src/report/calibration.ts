@@ -1,7 +1,9 @@
 /** Calibration figures of one model: validation score distributions with the MAD / p99 / p99.5 thresholds side by side, and the temperature-scaling reliability diagram. */
 import * as path from 'path';
 import { normalRowMask, type Calibration, type ScoringModel } from '../calibrate/calibrate';
-import type { CategoricalBatch } from '../calibrate/temperature';
+import { reliabilityBins, type CategoricalBatch, type ReliabilityBin } from '../calibrate/temperature';
+
+export { reliabilityBins, type ReliabilityBin };
 import type { Config } from '../config/schema';
 import { sliceFrame } from '../data/frame';
 import { resultDirs } from '../data/paths';
@@ -17,47 +19,6 @@ import { isoHour, rounded } from './overlay';
 
 const METHOD_COLORS: Record<string, string> = { mad: '#d62728', p99: '#9467bd', 'p99.5': '#8c564b' };
 const methodColor = (m: string) => METHOD_COLORS[m] ?? '#7f7f7f';
-
-/** One equal-width confidence bin of a reliability diagram. */
-export interface ReliabilityBin {
-  /** Bin bounds on the top-1 probability. */
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean top-1 probability of the rows in the bin (NaN when empty). */
-  confidence: number;
-  /** Share of those rows whose top-1 class is the true one (NaN when empty). */
-  accuracy: number;
-}
-
-/** Reliability bins of the top-1 prediction of categorical heads at temperature T (pooled over heads, equal-width bins). */
-export function reliabilityBins(heads: CategoricalBatch[], T = 1, bins = 10): ReliabilityBin[] {
-  const conf = new Float64Array(bins);
-  const acc = new Float64Array(bins);
-  const cnt = new Float64Array(bins);
-  for (const h of heads) {
-    for (let r = 0; r < h.labels.length; r++) {
-      const o = r * h.card;
-      let max = -Infinity;
-      let arg = 0;
-      for (let c = 0; c < h.card; c++) {
-        const v = h.logits[o + c] / T;
-        if (v > max) {
-          max = v;
-          arg = c;
-        }
-      }
-      let z = 0;
-      for (let c = 0; c < h.card; c++) z += Math.exp(h.logits[o + c] / T - max);
-      const p = 1 / z;
-      const b = Math.min(bins - 1, Math.floor(p * bins));
-      conf[b] += p;
-      acc[b] += arg === h.labels[r] ? 1 : 0;
-      cnt[b]++;
-    }
-  }
-  return Array.from(cnt, (n, b) => ({ lo: b / bins, hi: (b + 1) / bins, count: n, confidence: n ? conf[b] / n : NaN, accuracy: n ? acc[b] / n : NaN }));
-}
 
 /** What the calibration figures show, recomputed from the validation split exactly as `calibrate` fitted it. */
 export interface CalibrationData {

@@ -4,24 +4,15 @@ import type { CountryFrame } from '../data/types';
 import { computeFeatures } from '../features/build';
 import { fitFeatureSpec, type FeatureSpec } from '../features/spec';
 import type { FeatureSet } from '../features/types';
-import { fitAutoencoder, type EpochRecord, type FitOptions, type StopReason } from './trainer';
+import { fitAutoencoder, type FitOptions, type FitResult } from './trainer';
 import { excludedRows, fitRows, splitRows, type RowSplit } from './split';
-import type * as tf from '@tensorflow/tfjs';
 
 export type TrainCountryOptions = Omit<FitOptions, 'label'>;
 
 /** Everything a training run produced; saveDetector turns it into a model folder. */
-export interface TrainResult {
-  /** The model with the best epoch's weights. */
-  model: tf.LayersModel;
+export interface TrainResult extends FitResult {
   /** Feature spec fitted on the training rows only. */
   spec: FeatureSpec;
-  history: EpochRecord[];
-  bestEpoch: number;
-  bestValLoss: number;
-  stoppedEarly: boolean;
-  stopReason: StopReason;
-  seconds: number;
   /** Row ranges of the frame, [start, end). */
   split: RowSplit;
   /** Rows of the train and validation ranges that entered the loss (not warmup, gap, unreliable or — when excluded — labelled). */
