@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole pipeline on the embedded default, offline — fetch (synthetic Radar), preprocess, train,
  * calibrate, test — by running the same CLI commands the README documents, then printing the metrics table.
- * Extra arguments are passed to every step (e.g. `npm run demo -- --countries AT,DE`).
+ * `--countries AT,DE` limits every step to those countries (`npm run demo -- --countries AT,DE`); default all.
  */
 import { run } from '../src/cli/main';
 

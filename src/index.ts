@@ -23,6 +23,7 @@ export * from './radar/rate-limit';
 export * from './radar/retry';
 export * from './radar/shape';
 export * from './radar/client';
+export * from './radar/endpoint';
 export * from './radar/fetch';
 export * from './radar/parse';
 export * from './radar/labels';

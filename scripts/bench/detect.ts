@@ -7,8 +7,10 @@ import { spawn } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import type { Config } from '../../src/config/schema';
-import { DAY_MS } from '../../src/data/types';
+import type { Calibration } from '../../src/calibrate/calibrate';
+import { DAY_MS, type CountryFrame } from '../../src/data/types';
 import { loadCountryRun } from '../../src/detect/load';
+import type { Detector } from '../../src/model/artifact';
 import { createDetectionService, detectRange } from '../../src/detect/service';
 import { createApp } from '../../src/server/app';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';
@@ -62,7 +64,7 @@ async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<ty
 /** For comparison: scoring each request from scratch with scoreRange (what `radarwatch detect` does), one country. */
 async function perRequest(cfg: Config, svc: DetectionService, rng: Rng): Promise<Record<string, unknown>> {
   // the first country whose model still loads (a model may be retrained while the bench runs)
-  let loaded: Awaited<ReturnType<typeof loadCountryRun>> | undefined;
+  let loaded: { det: Detector; cal: Calibration; frame: CountryFrame } | undefined;
   let c = svc.countries()[0];
   for (const x of svc.countries()) {
     try {
@@ -81,7 +83,7 @@ async function perRequest(cfg: Config, svc: DetectionService, rng: Rng): Promise
     const times: number[] = [];
     for (const [k, p] of picks.entries()) {
       const t = performance.now();
-      detectRange(c.code, frame, det, cal!, p.day, p.day + DAY_MS, { series: false });
+      detectRange(c.code, frame, det, cal, p.day, p.day + DAY_MS, { series: false });
       if (k >= warmup) times.push(performance.now() - t);
     }
     return { country: c.code, ...summary(times) };

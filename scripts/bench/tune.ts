@@ -8,7 +8,7 @@ import { sliceFrame } from '../../src/data/frame';
 import type { CountryFrame } from '../../src/data/types';
 import { prunerSpec, type PrunerName } from '../../src/tune/pruners';
 import { tuneCountry, type TuneSummary } from '../../src/tune/tune';
-import { benchFrame } from '../bench';
+import { benchFrame } from './frame';
 import type { Bench } from './types';
 
 /**

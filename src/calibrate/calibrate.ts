@@ -9,7 +9,8 @@ import type { CountryFrame } from '../data/types';
 import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
 import type { FeatureSpec } from '../features/spec';
-import { reconstruct } from '../model/autoencoder';
+import type { FeatureSet } from '../features/types';
+import { reconstruct, type Reconstruction } from '../model/autoencoder';
 import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';
 import { fitTemperature, type CategoricalBatch, type Temperature } from './temperature';
@@ -45,13 +46,25 @@ export function normalRowMask(frame: CountryFrame, warmup: Uint8Array, start: nu
   return m;
 }
 
+/** Validation rows [start, end) of a frame scored as calibration sees them. */
+export interface ValidationPass {
+  /** The frame cut at `end`: rows after the validation split never reach the features. */
+  cut: CountryFrame;
+  /** Features of the validation rows only. */
+  fs: FeatureSet;
+  recon: Reconstruction;
+  /** 1 per validation row usable as normal evidence (see normalRowMask), and warm-up flags, both [end − start]. */
+  normal: Uint8Array;
+  warmup: Uint8Array;
+  /** Indices (into the validation rows) of the normal rows. */
+  normalIdx: number[];
+}
+
 /**
- * Fits temperature and thresholds on the hours [valFromMs, valToMs) of `frame`. Rows after `valToMs` are cut off
- * before features are computed, so nothing from the test split can reach the fit (features are causal anyway).
+ * Computes features on the frame cut at `end` (causal features, and nothing from the test split can reach them) and
+ * reconstructs rows [start, end). Shared by fitCalibration and the calibration report, so both see the same scores.
  */
-export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
-  const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs);
-  if (end - start < 24) throw new DataError(`Only ${end - start} validation hours in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
+export function validationPass(frame: CountryFrame, det: ScoringModel, start: number, end: number): ValidationPass {
   const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
   const fsAll = computeFeatures(cut, det.spec);
   const fs = sliceFeatureSet(fsAll, start, end);
@@ -59,21 +72,36 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
   const normal = normalRowMask(cut, fsAll.warmup, start, end);
   const normalIdx: number[] = [];
   normal.forEach((v, i) => v && normalIdx.push(i));
+  return { cut, fs, recon, normal, warmup: fsAll.warmup.subarray(start, end), normalIdx };
+}
+
+/** The categorical heads' logits and true classes at `rows` of a reconstruction, one batch per head. */
+export function categoricalHeads(fs: FeatureSet, recon: Reconstruction, rows: number[]): CategoricalBatch[] {
+  return fs.catCardinalities.map((card, k) => {
+    const logits = new Float32Array(rows.length * card);
+    const labels = new Int32Array(rows.length);
+    rows.forEach((r, i) => {
+      logits.set(recon.catLogits[k].subarray(r * card, (r + 1) * card), i * card);
+      labels[i] = fs.cat[r * fs.catNames.length + k];
+    });
+    return { logits, card, labels };
+  });
+}
+
+/**
+ * Fits temperature and thresholds on the hours [valFromMs, valToMs) of `frame`. Rows after `valToMs` are cut off
+ * before features are computed, so nothing from the test split can reach the fit (features are causal anyway).
+ */
+export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
+  const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs);
+  if (end - start < 24) throw new DataError(`Only ${end - start} validation hours in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
+  const { fs, recon, normalIdx } = validationPass(frame, det, start, end);
   if (normalIdx.length < 24) throw new DataError(`Only ${normalIdx.length} normal validation hours (the rest are warm-up, gaps, unreliable or labelled); expected at least 24`);
 
   const cfg = det.config;
   let temperature: Temperature;
   if (cfg.calibrate.temperature && fs.catNames.length > 0) {
-    const heads: CategoricalBatch[] = fs.catCardinalities.map((card, k) => {
-      const logits = new Float32Array(normalIdx.length * card);
-      const labels = new Int32Array(normalIdx.length);
-      normalIdx.forEach((r, i) => {
-        logits.set(recon.catLogits[k].subarray(r * card, (r + 1) * card), i * card);
-        labels[i] = fs.cat[r * fs.catNames.length + k];
-      });
-      return { logits, card, labels };
-    });
-    temperature = fitTemperature(heads);
+    temperature = fitTemperature(categoricalHeads(fs, recon, normalIdx));
   } else {
     temperature = { T: 1, nllBefore: NaN, nllAfter: NaN, eceBefore: NaN, eceAfter: NaN, n: 0 };
   }

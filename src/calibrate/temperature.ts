@@ -1,5 +1,5 @@
 /** Temperature scaling of the categorical heads: one scalar T fitted by negative log-likelihood on validation rows. */
-import { NotFittedError } from '../errors';
+import { crossEntropy } from '../model/loss';
 
 /** Logits of one categorical head: `rows × card` row-major, with the true class per row. */
 export interface CategoricalBatch {
@@ -24,12 +24,7 @@ export function categoricalNll(heads: CategoricalBatch[], T = 1): number {
   for (const h of heads) {
     const rows = h.labels.length;
     for (let r = 0; r < rows; r++) {
-      const o = r * h.card;
-      let max = -Infinity;
-      for (let c = 0; c < h.card; c++) max = Math.max(max, h.logits[o + c] / T);
-      let z = 0;
-      for (let c = 0; c < h.card; c++) z += Math.exp(h.logits[o + c] / T - max);
-      sum += -(h.logits[o + h.labels[r]] / T - max - Math.log(z));
+      sum += crossEntropy(h.logits, r * h.card, h.card, h.labels[r], T);
       n++;
     }
   }
@@ -121,10 +116,4 @@ export function fitTemperature(heads: CategoricalBatch[]): Temperature {
     eceAfter: expectedCalibrationError(heads, T),
     n,
   };
-}
-
-/** The temperature to divide logits by; throws when calibration has not run. */
-export function applyTemperature(t: Temperature | undefined): number {
-  if (!t) throw new NotFittedError('No temperature fitted for this model; run `radarwatch calibrate <CC>` first');
-  return t.T;
 }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { processedPaths } from '../data/paths';
-import { InputError } from '../errors';
+import { InputError, RadarwatchError } from '../errors';
+import { log } from '../util/log';
 import { knownCountryCodes, parseCountries } from '../util/countries';
 
 export interface CliContext {
@@ -53,3 +54,45 @@ export function createContext(program: Command): CliContext {
 
 /** The shared positional/option text for country arguments. */
 export const COUNTRY_HELP = 'country: ISO alpha-2 code (AT), a comma list (AT,DE) or "all" (the models.yml list)';
+
+/**
+ * Runs `fn` for each country in turn. A typed failure is logged (`<step> <CC>: message`) and collected, so one bad
+ * country does not hide the others; `failure` then names them all (`<what> failed for n of N: …`) for the caller to
+ * throw after printing what succeeded. Untyped errors (bugs) propagate at once.
+ */
+export async function eachCountry<T>(countries: string[], names: { step: string; what: string }, fn: (cc: string) => Promise<T>): Promise<{ results: T[]; failure?: RadarwatchError }> {
+  const results: T[] = [];
+  const failures: string[] = [];
+  for (const cc of countries) {
+    try {
+      results.push(await fn(cc));
+    } catch (e) {
+      if (!(e instanceof RadarwatchError)) throw e;
+      failures.push(`${cc}: ${e.message}`);
+      log.error(`${names.step} ${cc}: ${e.message}`);
+    }
+  }
+  const failure = failures.length ? new RadarwatchError(`${names.what} failed for ${failures.length} of ${countries.length}: ${failures.join('; ')}`) : undefined;
+  return { results, failure };
+}
+
+/** Parses a non-negative integer flag (≥ `min`) or throws InputError naming it; undefined stays undefined (use the default). */
+export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} must be an integer ≥ ${min}; got "${value}"`);
+  return n;
+}
+
+/** Resolves when the process gets SIGINT or SIGTERM; the handlers are removed afterwards so a second signal kills as usual. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -6,7 +6,7 @@ import { labelKindPerHour } from '../radar/labels';
 import { log } from '../util/log';
 import { describeFill, fillGaps, hourRange, RESAMPLE_RULES, resampleToGrid, type ResampleRule } from './grid';
 import { processedPaths } from './paths';
-import { PROCESSED_FIXED_COLUMNS, writeProcessed, type ProcessedMeta } from './processed';
+import { PROCESSED_FIXED_COLUMNS, readCsvDataFrame, writeProcessed, type ProcessedMeta } from './processed';
 import { ANOMALY_KINDS, HOUR_MS, type AnomalyKind, type CountryFrame, type LabelWindow, type SignalKind } from './types';
 
 /** Header names recognised as the timestamp column (case-insensitive). */
@@ -33,17 +33,14 @@ export interface ImportCsvResult {
   paths: { csv: string; labels: string; meta: string };
 }
 
-type Danfo = typeof import('danfojs-node');
-
 /** Reads a CSV with danfojs-node as strings (no type guessing: every cell is checked here). */
 async function readCsvStrings(file: string): Promise<{ columns: string[]; rows: string[][] }> {
   if (!fs.existsSync(file)) throw new InputError(`CSV file not found: ${file}. Pass the path of an existing file.`);
-  if (fs.readFileSync(file, 'utf8').trim() === '') throw new DataError(`${file} is empty; expected a header row and at least ${MIN_ROWS} data rows.`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dfd = require('danfojs-node') as Danfo; // loaded lazily: it pulls in TensorFlow.js
-  let df: InstanceType<Danfo['DataFrame']>;
+  // Only a small file can be blank; a large one is never read twice just to check.
+  if (fs.statSync(file).size < 4096 && fs.readFileSync(file, 'utf8').trim() === '') throw new DataError(`${file} is empty; expected a header row and at least ${MIN_ROWS} data rows.`);
+  let df: Awaited<ReturnType<typeof readCsvDataFrame>>;
   try {
-    df = (await dfd.readCSV(file, { dynamicTyping: false, skipEmptyLines: true } as never)) as InstanceType<Danfo['DataFrame']>;
+    df = await readCsvDataFrame(file);
   } catch (e) {
     throw new DataError(`${file}: cannot be parsed as CSV (${(e as Error).message}); expected comma-separated values with a header row.`);
   }

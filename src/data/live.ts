@@ -9,10 +9,11 @@ import * as path from 'path';
 import type { Config } from '../config/schema';
 import { DataError, InputError } from '../errors';
 import { featureHistoryHours, type FeatureSpec } from '../features/spec';
-import { RadarClient, requireToken, resolveRadarAccess } from '../radar/client';
+import { LOG_EPS_SHARE } from '../features/transform';
+import { RadarClient } from '../radar/client';
+import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from '../radar/endpoint';
 import { endpointFor, type EndpointSpec } from '../radar/endpoints';
 import { fetchRadar, type FetchSource } from '../radar/fetch';
-import { startMockRadar } from '../radar/mock-server';
 import { parseTimeseriesResult, unwrapEnvelope, type ParsedSeries } from '../radar/parse';
 import { createRateLimiter } from '../radar/rate-limit';
 import { isoSeconds, lastCompleteHour } from '../radar/windows';
@@ -151,9 +152,6 @@ async function anchorFactor(client: SeriesListClient, signal: string, country: s
   return r.fallbacks.length ? undefined : r.factors[1];
 }
 
-/** fitLevelTransform sets a log transform's eps to this share of the median positive training value. */
-const LOG_EPS_SHARE = 0.05;
-
 /**
  * Level fallback: the factor that makes the live window's median equal the training median, which the spec keeps as
  * the log transform's eps (LOG_EPS_SHARE of the median positive training value). Right when traffic has not trended
@@ -186,73 +184,53 @@ export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
   if (o.toMs - HOUR_MS > last) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
   const history = featureHistoryHours(o.spec);
   const needFrom = o.fromMs - history * HOUR_MS;
-  let baseUrl: string | undefined;
-  let token: string | undefined;
-  if (o.source === 'radar') {
-    const access = resolveRadarAccess({ baseUrl: o.baseUrl, token: o.token });
-    baseUrl = access.baseUrl;
-    token = requireToken(access.token);
-  }
+  // one endpoint (one mock server for `synthetic`) for the window and its scale anchors
+  const endpoint = await openRadarEndpoint(o.source, cfg, { baseUrl: o.baseUrl, token: o.token, now: () => nowMs });
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-live-'));
   try {
     log.info(`live: fetching ${country} ${iso(needFrom)} .. ${iso(o.toMs)} (${history} h of feature history + ${(o.toMs - o.fromMs) / HOUR_MS} h) from ${o.source}`);
-    await fetchRadar({ countries: [country], from: day(needFrom), to: day(o.toMs - HOUR_MS), source: o.source, cfg, rawDir, baseUrl, token, now: nowMs });
+    await fetchRadar({ countries: [country], from: day(needFrom), to: day(o.toMs - HOUR_MS), source: o.source, cfg, rawDir, endpoint, now: nowMs });
     const pre = preprocessCountryDetailed({ rawDir, source: o.source, country, from: day(needFrom), to: day(o.toMs - HOUR_MS), cfg: cfg.data });
     const t0 = pre.frame.timestamps[0];
     const frame = sliceFrame(pre.frame, (needFrom - t0) / HOUR_MS, (o.toMs - t0) / HOUR_MS);
-    const { scale, requests } = await rescale(o, frame, nowMs);
+    const { scale, requests } = await rescale(o, frame, endpoint);
     return { frame, scale, anchorRequests: requests };
   } finally {
     fs.rmSync(rawDir, { recursive: true, force: true });
+    await endpoint.close();
   }
 }
 
 /** Multiplies each MIN0_MAX column of `frame` (in place) by its anchor factor, or the level fallback. */
-async function rescale(o: LiveOptions, frame: CountryFrame, nowMs: number): Promise<{ scale: Record<string, LiveScale>; requests: number }> {
+async function rescale(o: LiveOptions, frame: CountryFrame, endpoint: RadarEndpoint): Promise<{ scale: Record<string, LiveScale>; requests: number }> {
   const { cfg, country } = o;
   const table = o.anchorTable === undefined ? await localTable(cfg, country) : o.anchorTable;
   const signals = min0MaxSignals().filter((s) => frame.signals[s]);
   const scale: Record<string, LiveScale> = {};
   let client: SeriesListClient | undefined;
-  let close: (() => Promise<void>) | undefined;
   // as long as the shorter of the live window and the table, and no longer than one fetch chunk
   const hours = table ? Math.min(cfg.data.chunkDays * 24, frame.timestamps.length, table.timestamps.length) : 0;
-  try {
-    if (table && hours >= 24) {
-      let baseUrl: string;
-      let token: string | undefined;
-      if (o.source === 'synthetic') {
-        const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now: () => nowMs });
-        baseUrl = server.url;
-        close = () => server.close();
-      } else {
-        const access = resolveRadarAccess({ baseUrl: o.baseUrl, token: o.token });
-        baseUrl = access.baseUrl;
-        token = requireToken(access.token);
-      }
-      const limits = cfg.data[o.source];
-      client = new SeriesListClient({ baseUrl, token, timeoutMs: cfg.data.timeoutMs, retry: { retries: cfg.data.retries, baseMs: cfg.data.backoffMs, capMs: 30_000, maxRetryAfterMs: 6 * 60_000 }, limiter: createRateLimiter(limits.maxRequestsPer5Min) });
-    } else if (table) log.warn(`live: the processed table of ${country} has ${table.timestamps.length} hours, too few to anchor the MIN0_MAX scale; matching the training level instead`);
-    else log.warn(`live: no processed table of ${country} in ${cfg.data.processedDir} to anchor the MIN0_MAX scale of ${signals.join(', ')}; matching the training median level instead (right only if traffic has not trended since training)`);
-    for (const s of signals) {
-      let factor = client && table ? await anchorFactor(client, s, country, frame, table, hours) : undefined;
-      let method: LiveScale['method'] = 'anchor';
-      if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
-        factor = levelFactor(frame, s, o.spec);
-        method = 'level';
-        if (client) log.warn(`live: ${country} ${s}: no usable anchor hours (all near zero?); matching the training median level instead`);
-      }
-      if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
-        factor = 1;
-        method = 'none';
-        log.warn(`live: ${country} ${s}: left on the live window's own MIN0_MAX scale (no anchor and no training level)`);
-      }
-      const col = frame.signals[s];
-      for (let i = 0; i < col.length; i++) col[i] *= factor;
-      scale[s] = { factor, method };
+  if (table && hours >= 24) {
+    const limits = cfg.data[o.source];
+    client = new SeriesListClient({ baseUrl: endpoint.baseUrl, token: endpoint.token, timeoutMs: cfg.data.timeoutMs, retry: retryPolicyOf(cfg.data), limiter: createRateLimiter(limits.maxRequestsPer5Min) });
+  } else if (table) log.warn(`live: the processed table of ${country} has ${table.timestamps.length} hours, too few to anchor the MIN0_MAX scale; matching the training level instead`);
+  else log.warn(`live: no processed table of ${country} in ${cfg.data.processedDir} to anchor the MIN0_MAX scale of ${signals.join(', ')}; matching the training median level instead (right only if traffic has not trended since training)`);
+  for (const s of signals) {
+    let factor = client && table ? await anchorFactor(client, s, country, frame, table, hours) : undefined;
+    let method: LiveScale['method'] = 'anchor';
+    if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
+      factor = levelFactor(frame, s, o.spec);
+      method = 'level';
+      if (client) log.warn(`live: ${country} ${s}: no usable anchor hours (all near zero?); matching the training median level instead`);
     }
-    return { scale, requests: client?.requests ?? 0 };
-  } finally {
-    await close?.();
+    if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
+      factor = 1;
+      method = 'none';
+      log.warn(`live: ${country} ${s}: left on the live window's own MIN0_MAX scale (no anchor and no training level)`);
+    }
+    const col = frame.signals[s];
+    for (let i = 0; i < col.length; i++) col[i] *= factor;
+    scale[s] = { factor, method };
   }
+  return { scale, requests: client?.requests ?? 0 };
 }

@@ -47,11 +47,16 @@ export interface ProcessedMetaInput {
   to?: string;
 }
 
-type Danfo = typeof import('danfojs-node');
+export type Danfo = typeof import('danfojs-node');
 // Loaded on first use: requiring danfojs-node loads TensorFlow.js, which costs about a second.
 function danfo(): Danfo {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('danfojs-node') as Danfo;
+}
+
+/** Reads a CSV with danfojs-node, every cell a string (no dynamic typing: callers parse and check each value). */
+export async function readCsvDataFrame(file: string): Promise<InstanceType<Danfo['DataFrame']>> {
+  return (await danfo().readCSV(file, { dynamicTyping: false, skipEmptyLines: true } as never)) as InstanceType<Danfo['DataFrame']>;
 }
 
 const RESERVED = new Set<string>(PROCESSED_FIXED_COLUMNS);
@@ -150,11 +155,10 @@ export async function readProcessed(processedDir: string, id: string): Promise<C
   const fail = (what: string): never => {
     throw new DataError(`${p.csv}: ${what}. ${fix}`);
   };
-  const dfd = danfo();
   let df: InstanceType<Danfo['DataFrame']>;
   try {
     // No dynamic typing: values are parsed and checked here, so "NaN" or "abc" cannot slip through as NaN.
-    df = (await dfd.readCSV(p.csv, { dynamicTyping: false, skipEmptyLines: true } as never)) as InstanceType<Danfo['DataFrame']>;
+    df = await readCsvDataFrame(p.csv);
   } catch (e) {
     return fail(`cannot be parsed as CSV (${(e as Error).message})`);
   }

@@ -4,6 +4,7 @@
  * the hours where consecutive windows overlap carry both scales and reveal that factor.
  */
 import { log } from '../util/log';
+import { medianOf } from '../util/stats';
 import { HOUR_MS } from './types';
 
 /** One chunk: epoch ms ascending and values on the chunk's own scale (NaN = missing point). */
@@ -34,12 +35,6 @@ export interface StitchResult {
   factors: number[];
   /** Indexes of chunks whose factor came from the level fallback instead of overlap ratios. */
   fallbacks: number[];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**
@@ -74,7 +69,7 @@ export function stitchChunks(chunks: Chunk[], opts: StitchOptions = {}): StitchR
       // Rounding error shrinks with the value, so keep the pairs within one decade of the most precise one.
       const best = pairs.reduce((m, p) => Math.max(m, p.precision), 0);
       const ratios = pairs.filter((p) => p.precision >= 0.1 * best).map((p) => p.ratio);
-      if (ratios.length > 0) factor = median(ratios);
+      if (ratios.length > 0) factor = medianOf(ratios);
       else {
         factor = levelFactor(acc, c, minValue, levelHours) ?? factors[k - 1];
         fallbacks.push(k);
@@ -120,5 +115,5 @@ function levelFactor(acc: Map<number, { v: number; raw: number }>, c: Chunk, min
     if (c.timestamps[i] > lastPrev && Number.isFinite(c.values[i]) && c.values[i] > minValue) after.push(c.values[i]);
   }
   if (before.length === 0 || after.length === 0) return undefined;
-  return median(before) / median(after);
+  return medianOf(before) / medianOf(after);
 }

@@ -2,7 +2,7 @@
 import { sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { HOUR_MS } from '../data/types';
-import { DataError, NotFittedError } from '../errors';
+import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
 import { featureHistoryHours } from '../features/spec';
 import { reconstruct } from '../model/autoencoder';
@@ -24,8 +24,7 @@ export interface ScoredRange {
  * `fromMs` (featureHistoryHours(spec)); features are computed from there only, so the cost grows with the
  * window, not with the table.
  */
-export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibration | undefined, fromMs: number, toMs: number): ScoredRange {
-  if (!cal) throw new NotFittedError(`Model of ${frame.id} is not calibrated; run \`radarwatch calibrate ${frame.id}\` first`);
+export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibration, fromMs: number, toMs: number): ScoredRange {
   const { start, end } = rowsOfRange(frame.timestamps, fromMs, toMs);
   if (end <= start) {
     throw new DataError(`No data for ${frame.id} in ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}; the table covers ${new Date(frame.timestamps[0]).toISOString()}..${new Date(frame.timestamps[frame.timestamps.length - 1] + HOUR_MS).toISOString()}`);
@@ -41,17 +40,19 @@ export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibrat
   const fs = sliceFeatureSet(fsAll, start - from, end - from);
   const recon = reconstruct(det.model, fs);
   const scores = scoreRows(fs, recon, det.config.model, cal.temperature.T);
-  const S = scores.signalNames.length;
-  const threshold = cal.threshold.value;
   const hours: ScoredHour[] = [];
-  for (let r = 0; r < fs.rows; r++) {
-    const signals: Record<string, number> = {};
-    for (let s = 0; s < S; s++) signals[scores.signalNames[s]] = scores.signalShare[r * S + s];
-    const direction: Record<string, number> = {};
-    for (const [k, v] of Object.entries(scores.direction)) direction[k] = v[r];
-    hours.push({ timestamp: fs.timestamps[r], score: scores.score[r], threshold, anomaly: scores.score[r] > threshold, signals, direction });
-  }
+  for (let r = 0; r < fs.rows; r++) hours.push(scoredHourAt(scores, r, fs.timestamps[r], cal.threshold.value));
   return { hours, scores, start };
+}
+
+/** The ScoredHour of row `r` of `scores` (hour start `timestamp`, epoch ms) against `threshold`. */
+export function scoredHourAt(scores: RowScores, r: number, timestamp: number, threshold: number): ScoredHour {
+  const S = scores.signalNames.length;
+  const signals: Record<string, number> = {};
+  for (let s = 0; s < S; s++) signals[scores.signalNames[s]] = scores.signalShare[r * S + s];
+  const direction: Record<string, number> = {};
+  for (const [k, v] of Object.entries(scores.direction)) direction[k] = v[r];
+  return { timestamp, score: scores.score[r], threshold, anomaly: scores.score[r] > threshold, signals, direction };
 }
 
 /** Scored hours → the JSON form (ISO timestamps, shares rounded to 4 decimals). */

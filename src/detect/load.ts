@@ -14,9 +14,7 @@ import { loadDetector, type Detector } from '../model/artifact';
  */
 export function withPostRules(det: Detector, cfg: Config, country: string): Detector {
   const now = resolveCountryConfig(cfg, country);
-  return Object.assign(Object.create(Object.getPrototypeOf(det)) as Detector, det, {
-    config: { ...det.config, calibrate: now.calibrate, detect: now.detect, evaluate: now.evaluate },
-  });
+  return { ...det, config: { ...det.config, calibrate: now.calibrate, detect: now.detect, evaluate: now.evaluate } };
 }
 
 /** Loads the detector of `country` from results/models/<CC> with current post-rules. */
@@ -24,7 +22,9 @@ export async function loadCountryDetector(cfg: Config, country: string): Promise
   return withPostRules(await loadDetector(resultDirs.model(country)), cfg, country);
 }
 
-/** Detector, calibration and processed table of a country. */
+/** Detector, calibration and processed table of a country; `{calibrated: false}` skips the calibration (e.g. to fit it). */
+export function loadCountryRun(cfg: Config, country: string): Promise<{ det: Detector; cal: Calibration; frame: CountryFrame }>;
+export function loadCountryRun(cfg: Config, country: string, opts: { calibrated: false }): Promise<{ det: Detector; cal?: undefined; frame: CountryFrame }>;
 export async function loadCountryRun(cfg: Config, country: string, opts: { calibrated?: boolean } = {}): Promise<{ det: Detector; cal?: Calibration; frame: CountryFrame }> {
   const det = await loadCountryDetector(cfg, country);
   const cal = opts.calibrated === false ? undefined : loadCalibration(det.dir, country);

@@ -4,6 +4,7 @@
  */
 import type { FeatureSet } from '../features/types';
 import type { Reconstruction } from '../model/autoencoder';
+import { crossEntropy } from '../model/loss';
 
 export interface ScoreWeights {
   contWeight: number;
@@ -48,15 +49,7 @@ export function categoricalCrossEntropy(fs: FeatureSet, recon: Reconstruction, T
   return fs.catCardinalities.map((card, k) => {
     const logits = recon.catLogits[k];
     const ce = new Float64Array(fs.rows);
-    for (let r = 0; r < fs.rows; r++) {
-      const o = r * card;
-      let max = -Infinity;
-      for (let c = 0; c < card; c++) max = Math.max(max, logits[o + c] / T);
-      let z = 0;
-      for (let c = 0; c < card; c++) z += Math.exp(logits[o + c] / T - max);
-      const truth = fs.cat[r * nCat + k];
-      ce[r] = -(logits[o + truth] / T - max - Math.log(z));
-    }
+    for (let r = 0; r < fs.rows; r++) ce[r] = crossEntropy(logits, r * card, card, fs.cat[r * nCat + k], T);
     return ce;
   });
 }

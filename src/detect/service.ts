@@ -14,7 +14,7 @@ import { initBackend } from '../model/backend';
 import type { DetectionService, ServedCountry } from '../server/deps';
 import { countryName } from '../util/countries';
 import { log } from '../util/log';
-import { eventsOf, scoreRange, toDetectHours } from './detect';
+import { eventsOf, scoreRange, scoredHourAt, toDetectHours } from './detect';
 import { loadCountryDetector } from './load';
 import type { RowScores } from './score';
 import type { DetectResult, ScoredHour } from './types';
@@ -86,7 +86,9 @@ interface LoadedCountry {
   first: number;
   /** Scores of rows [first, frame rows). */
   scores: RowScores;
-  threshold: number;
+  /** Scorable hours [fromMs, toMs), epoch ms (served.dataFrom / dataTo as numbers). */
+  fromMs: number;
+  toMs: number;
 }
 
 /** Options of createDetectionService (tests and the bench). */
@@ -132,23 +134,11 @@ async function loadCountry(cfg: Config, cc: string): Promise<LoadedCountry> {
       dataFrom: iso(frame.timestamps[r.start]),
       dataTo: iso(frame.timestamps[n - 1] + HOUR_MS),
     };
-    return { served, det, cal, frame, first: r.start, scores: r.scores, threshold: cal.threshold.value };
+    return { served, det, cal, frame, first: r.start, scores: r.scores, fromMs: frame.timestamps[r.start], toMs: frame.timestamps[n - 1] + HOUR_MS };
   } catch (e) {
     det.dispose();
     throw e;
   }
-}
-
-/** The ScoredHour of row `i` (relative to `c.first`), rebuilt from the stored typed arrays exactly as scoreRange builds it. */
-function scoredHour(c: LoadedCountry, i: number): ScoredHour {
-  const s = c.scores;
-  const S = s.signalNames.length;
-  const signals: Record<string, number> = {};
-  for (let k = 0; k < S; k++) signals[s.signalNames[k]] = s.signalShare[i * S + k];
-  const direction: Record<string, number> = {};
-  for (const [k, v] of Object.entries(s.direction)) direction[k] = v[i];
-  const score = s.score[i];
-  return { timestamp: c.frame.timestamps[c.first + i], score, threshold: c.threshold, anomaly: score > c.threshold, signals, direction };
 }
 
 /**
@@ -192,15 +182,13 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
       const toMs = Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS;
       if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
       const t0 = c.frame.timestamps[0];
-      const lo = Date.parse(c.served.dataFrom);
-      const hi = Date.parse(c.served.dataTo);
-      if (fromMs < lo || toMs > hi) {
+      if (fromMs < c.fromMs || toMs > c.toMs) {
         throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${c.served.code}: hours from ${c.served.dataFrom} to ${c.served.dataTo} (exclusive) can be scored`);
       }
       const start = (fromMs - t0) / HOUR_MS - c.first;
       const end = (toMs - t0) / HOUR_MS - c.first;
       const hours: ScoredHour[] = [];
-      for (let i = start; i < end; i++) hours.push(scoredHour(c, i));
+      for (let i = start; i < end; i++) hours.push(scoredHourAt(c.scores, i, c.frame.timestamps[c.first + i], c.cal.threshold.value));
       const series = o.series ? seriesOf(c.frame, c.first + start, c.first + end, fromMs, toMs) : undefined;
       return buildDetectResult(c.served.code, fromMs, toMs, c.det, c.cal, hours, series);
     },

@@ -74,7 +74,10 @@ export function runBaseline(frame: CountryFrame, cfg: EvaluateConfig['baseline']
       if (t % 24 === 0 || !Number.isFinite(sigma)) {
         const past = Array.from(r.subarray(Math.max(0, t - window), t)).filter(Number.isFinite);
         // A floor keeps near-constant signals (e.g. announced address space) from flagging rounding noise.
-        if (past.length >= 48) sigma = Math.max(1.4826 * mad(past), 1e-3 * (Math.abs(median(past)) + 1), 1e-6);
+        if (past.length >= 48) {
+          const m = median(past);
+          sigma = Math.max(1.4826 * mad(past, m), 1e-3 * (Math.abs(m) + 1), 1e-6);
+        }
       }
       if (!Number.isFinite(sigma)) continue;
       const z = Math.abs(r[t]) / sigma;

@@ -3,10 +3,9 @@ import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
 import type { CountryFrame } from '../data/types';
 import { resultDirs, resultsRoot } from '../data/paths';
-import { scoreRange } from '../detect/detect';
+import { scoreRange, type ScoredRange } from '../detect/detect';
 import { groupEvents } from '../detect/events';
-import type { ScoredHour } from '../detect/types';
-import { rowsOfRange } from '../detect/window';
+import type { AnomalyEvent, ScoredHour } from '../detect/types';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fsx';
 import { runBaseline } from './baseline';
 import { computeMetrics, type Metrics } from './metrics';
@@ -27,7 +26,19 @@ export interface CountryEvaluation {
  * for both detectors alike.
  */
 export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Calibration, testFromMs: number, testToMs: number): CountryEvaluation {
-  const { hours, start } = scoreRange(frame, det, cal, testFromMs, testToMs);
+  return evaluateScored(frame, det, cal, scoreRange(frame, det, cal, testFromMs, testToMs), testFromMs, testToMs).evaluation;
+}
+
+/** evaluateCountry on hours already scored by scoreRange over [testFromMs, testToMs); also returns the detector's events. */
+export function evaluateScored(
+  frame: CountryFrame,
+  det: ScoringModel,
+  cal: Calibration,
+  scored: ScoredRange,
+  testFromMs: number,
+  testToMs: number,
+): { evaluation: CountryEvaluation; events: AnomalyEvent[] } {
+  const { hours, start } = scored;
   const n = frame.timestamps.length;
   const flagged = new Uint8Array(n);
   const evaluated = new Uint8Array(n);
@@ -40,7 +51,8 @@ export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Cal
   const model = computeMetrics({ timestamps: frame.timestamps, flagged, evaluated, labels: frame.labels, events: modelEvents });
 
   const base = runBaseline(frame, det.config.evaluate.baseline);
-  const { start: s0, end: s1 } = rowsOfRange(frame.timestamps, testFromMs, testToMs);
+  const s0 = start;
+  const s1 = start + hours.length;
   const baseFlagged = new Uint8Array(n);
   const baseHours: ScoredHour[] = [];
   for (let r = s0; r < s1; r++) {
@@ -53,7 +65,7 @@ export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Cal
 
   const labelsBySource: Record<string, number> = {};
   for (const l of frame.labels) labelsBySource[l.source] = (labelsBySource[l.source] ?? 0) + 1;
-  return {
+  const evaluation: CountryEvaluation = {
     country: frame.id,
     test: { from: new Date(testFromMs).toISOString(), to: new Date(testToMs).toISOString(), hours: s1 - s0, evaluatedHours: model.evaluatedHours },
     threshold: { method: cal.threshold.method, value: cal.threshold.value },
@@ -62,6 +74,7 @@ export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Cal
     labelsBySource,
     createdAt: new Date().toISOString(),
   };
+  return { evaluation, events: modelEvents };
 }
 
 const SUMMARY_COLUMNS = ['country', 'detector', 'threshold', 'labeled_events', 'detected', 'detection_rate', 'hourly_fpr', 'event_precision', 'f1', 'median_ttd_hours', 'predicted_events'];

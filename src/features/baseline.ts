@@ -1,5 +1,5 @@
 /** Robust seasonal baseline: a fitted local hour-of-week profile (plus a holiday adjustment) around a causal rolling median level. */
-import { medianOf } from './robust';
+import { medianOf } from '../util/stats';
 import { rollingMedianPrev } from './rolling';
 
 /** Hours per week: the number of hour-of-week slots. */

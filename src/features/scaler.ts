@@ -1,5 +1,5 @@
 /** Robust per-feature scaler: centre on the median, divide by the IQR-based sigma, clip to ±clip. */
-import { quantileSorted, sortedFinite } from './robust';
+import { quantileSorted, sortedFinite } from '../util/stats';
 
 /** Fitted scaler (plain JSON): one centre and one positive scale per continuous feature. */
 export interface RobustScaler {

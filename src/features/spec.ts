@@ -1,6 +1,6 @@
 /** fitFeatureSpec: learns every data-dependent feature parameter from training rows only, as a plain-JSON spec saved with the model. */
 import { DataError, InputError, NotFittedError } from '../errors';
-import type { CountryFrame, SignalKind } from '../data/types';
+import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
 import { featuresSchema, type FeaturesConfig } from '../config/schema';
 import { fitLevelTransform, applyLevelTransform } from './transform';
 import { rollingMeanStd } from './rolling';
@@ -8,7 +8,7 @@ import { fitSeasonalBaseline, WEEK_HOURS } from './baseline';
 import { fitRobustScaler, type RobustScaler } from './scaler';
 import { categoricalLayout, featureLocalTime, resolveFeatureCalendar, type FeatureCalendar, type FeatureCalendarOptions } from './categorical';
 import { frameSignals, rollingStatsOf, seasonalIndex, signalColumns, signalFeatureNames, type SignalFeatureSpec } from './columns';
-import { medianOf } from './robust';
+import { medianOf, sortedFinite } from '../util/stats';
 
 /** Bumped whenever features change meaning; a model saved with another version must be retrained. */
 export const FEATURE_SPEC_VERSION = 1;
@@ -104,7 +104,7 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
   const columns: Float64Array[] = [];
   signalNames.forEach((name, k) => {
     const raw = allRaw[k].subarray(start, end);
-    const transform = fitLevelTransform(name, kinds[k], sortedIncluded(raw, include));
+    const transform = fitLevelTransform(name, kinds[k], sortedFinite(raw, include));
     const level = applyLevelTransform(transform, raw);
     // A z floor of 10 % of the typical short-window std (never below 0.1 % on log/logit scales) keeps flat stretches from exploding.
     const typicalStd = medianOf(rollingMeanStd(level, minRoll).std, usable);
@@ -116,8 +116,10 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
     columns.push(...signalColumns(level, s, config, idx, baselineHours));
   });
   const scaler = fitRobustScaler(columns, usable);
-  const contNames = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours, rollingStatsOf(config)));
-  const contSignal = signalNames.flatMap((s) => signalFeatureNames(s, config.rollingHours, rollingStatsOf(config)).map(() => s));
+  const stats = rollingStatsOf(config);
+  const perSignal = signalNames.map((s) => signalFeatureNames(s, config.rollingHours, stats));
+  const contNames = perSignal.flat();
+  const contSignal = perSignal.flatMap((names, k) => names.map(() => signalNames[k]));
   const cat = categoricalLayout(config.daySegments);
   return {
     version: FEATURE_SPEC_VERSION,
@@ -132,15 +134,8 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
     catNames: cat.names,
     catCardinalities: cat.cardinalities,
     scaler,
-    fit: { from: new Date(timestamps[0]).toISOString(), to: new Date(timestamps[m - 1] + 3_600_000).toISOString(), rows: m, usedRows },
+    fit: { from: new Date(timestamps[0]).toISOString(), to: new Date(timestamps[m - 1] + HOUR_MS).toISOString(), rows: m, usedRows },
   };
-}
-
-/** Included raw values of a slice (the transform is fitted on them only). */
-function sortedIncluded(raw: Float64Array, include: Uint8Array): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < raw.length; i++) if (include[i]) out.push(raw[i]);
-  return Float64Array.from(out);
 }
 
 /** Rows of history computeFeatures needs before the first hour to be scored (the spec's warmupHours). */

@@ -1,7 +1,7 @@
 /** Per-kind level transforms: map a raw signal onto a scale where multiplicative changes (volumes, counts) or share changes (rates) become additive. */
 import { DataError } from '../errors';
 import type { SignalKind } from '../data/types';
-import { sortedFinite, quantileSorted } from './robust';
+import { sortedFinite, quantileSorted } from '../util/stats';
 
 /** Transform names: `log` = ln(x + eps), `logit` = logit of a 0–100 share, `identity` = x unchanged. */
 export const LEVEL_TRANSFORMS = ['log', 'logit', 'identity'] as const;
@@ -13,6 +13,9 @@ export interface LevelTransform {
   /** Offset: for `log`, added before the log; for `logit`, the share (0–1) clamp margin. Unused by `identity`. */
   eps: number;
 }
+
+/** A log transform's eps as a share of the median positive training value (data/live.ts inverts it). */
+export const LOG_EPS_SHARE = 0.05;
 
 /** Clamp margin for logit shares: 0.5 % keeps 0 % and 100 % finite (±5.3) without flattening 1 %-level changes. */
 const LOGIT_EPS = 0.005;
@@ -39,7 +42,7 @@ export function fitLevelTransform(signal: string, kind: SignalKind, values: Arra
   while (firstPos < v.length && v[firstPos] <= 0) firstPos++;
   // An all-zero training signal (e.g. no attacks ever seen) still needs a scale: use 1 so later spikes are visible.
   const medPos = firstPos < v.length ? quantileSorted(v.subarray(firstPos), 0.5) : 1;
-  return { name: 'log', eps: 0.05 * medPos };
+  return { name: 'log', eps: LOG_EPS_SHARE * medPos };
 }
 
 /** Applies a fitted level transform to raw values, returning a new column of the same length. */

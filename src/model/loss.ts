@@ -36,13 +36,16 @@ export function corruptCont(cont: Float32Array, cfg: Pick<ModelConfig, 'noiseStd
   return out;
 }
 
-/** Cross-entropy of one row's logits (numerically stable log-sum-exp), in nats. */
-export function crossEntropy(logits: ArrayLike<number>, offset: number, card: number, target: number): number {
+/**
+ * Cross-entropy of the true class under softmax(logits / T) for one row's logits [offset, offset + card), in nats.
+ * Max-shifted log-sum-exp, so large logits do not overflow. The one softmax-CE of radarwatch: loss, scores, temperature.
+ */
+export function crossEntropy(logits: ArrayLike<number>, offset: number, card: number, target: number, T = 1): number {
   let max = -Infinity;
-  for (let c = 0; c < card; c++) max = Math.max(max, logits[offset + c]);
-  let sum = 0;
-  for (let c = 0; c < card; c++) sum += Math.exp(logits[offset + c] - max);
-  return max + Math.log(sum) - logits[offset + target];
+  for (let c = 0; c < card; c++) max = Math.max(max, logits[offset + c] / T);
+  let z = 0;
+  for (let c = 0; c < card; c++) z += Math.exp(logits[offset + c] / T - max);
+  return -(logits[offset + target] / T - max - Math.log(z));
 }
 
 /** Loss of a set of rows, split into its parts. */

@@ -8,9 +8,9 @@ import { InputError, RadarApiError, isRadarwatchError } from '../errors';
 import { removeStaleTemps, writeJsonAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
-import { RadarClient, requireToken, resolveRadarAccess } from './client';
+import { RadarClient } from './client';
 import { endpointFor, LABEL_WINDOW_DAYS, type EndpointSpec } from './endpoints';
-import { startMockRadar } from './mock-server';
+import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from './endpoint';
 import { createRateLimiter, realClock, type Clock } from './rate-limit';
 import { chunkWindows, isoSeconds, lastCompleteHour, parseDateArg, windowLabel, type DateWindow } from './windows';
 
@@ -26,6 +26,8 @@ export interface FetchOptions {
   to: string;
   source: FetchSource;
   cfg: Config;
+  /** An endpoint the caller opened (and closes) for `source`; default: opened and closed here. */
+  endpoint?: RadarEndpoint;
   /** Raw store root (default cfg.data.rawDir); files go under `<rawDir>/<source>/…`. */
   rawDir?: string;
   /** Radar API root; default RADAR_API_BASE, else the public API. Ignored for `synthetic`. */
@@ -147,26 +149,16 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   if (staleTempsRemoved > 0) log.info(`fetch: removed ${staleTempsRemoved} temp file(s) left by an interrupted run in ${dir}`);
   const tasks = planFetch({ countries: opts.countries, series, fromMs, toMs, cfg, rawDir, source: opts.source });
 
-  let baseUrl: string;
-  let token: string | undefined;
-  let close: (() => Promise<void>) | undefined;
-  if (opts.source === 'synthetic') {
-    // the mock shares our notion of now, so an injected `now` also bounds what it serves
-    const server = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now: opts.now === undefined ? undefined : () => nowMs });
-    baseUrl = server.url;
-    close = () => server.close();
-  } else {
-    const access = resolveRadarAccess({ baseUrl: opts.baseUrl, token: opts.token });
-    token = requireToken(access.token);
-    baseUrl = access.baseUrl;
-  }
+  // the mock shares our notion of now, so an injected `now` also bounds what it serves; a caller's endpoint is its to close
+  const endpoint = opts.endpoint ?? (await openRadarEndpoint(opts.source, cfg, { baseUrl: opts.baseUrl, token: opts.token, now: opts.now === undefined ? undefined : () => nowMs }));
+  const close = opts.endpoint ? undefined : () => endpoint.close();
 
   const limits = cfg.data[opts.source];
   const client = new RadarClient({
-    baseUrl,
-    token,
+    baseUrl: endpoint.baseUrl,
+    token: endpoint.token,
     timeoutMs: cfg.data.timeoutMs,
-    retry: { retries: cfg.data.retries, baseMs: cfg.data.backoffMs, capMs: 30_000, maxRetryAfterMs: 6 * 60_000 },
+    retry: retryPolicyOf(cfg.data),
     limiter: createRateLimiter(limits.maxRequestsPer5Min, clock),
     clock,
     onRetry: ({ ctx, attempt, delayMs, reason }) => log.debug(`fetch: retry ${attempt} of ${ctx.endpoint} ${ctx.country} ${ctx.window} in ${delayMs} ms (${reason})`),

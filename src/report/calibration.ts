@@ -1,21 +1,19 @@
 /** Calibration figures of one model: validation score distributions with the MAD / p99 / p99.5 thresholds side by side, and the temperature-scaling reliability diagram. */
 import * as path from 'path';
-import { normalRowMask, type Calibration, type ScoringModel } from '../calibrate/calibrate';
-import { reliabilityBins, type CategoricalBatch, type ReliabilityBin } from '../calibrate/temperature';
-
-export { reliabilityBins, type ReliabilityBin };
+import { categoricalHeads, validationPass, type Calibration, type ScoringModel } from '../calibrate/calibrate';
+import { reliabilityBins, type ReliabilityBin } from '../calibrate/temperature';
 import type { Config } from '../config/schema';
-import { sliceFrame } from '../data/frame';
 import { resultDirs } from '../data/paths';
 import type { CountryFrame } from '../data/types';
 import { loadCountryRun } from '../detect/load';
 import { scoreRows } from '../detect/score';
-import { rowsOfRange, sliceFeatureSet } from '../detect/window';
-import { computeFeatures } from '../features/build';
-import { reconstruct } from '../model/autoencoder';
+import { rowsOfRange } from '../detect/window';
 import { initBackend } from '../model/backend';
 import { writePlotlyHtml, type PlotlyFigure } from './html';
 import { isoHour, rounded } from './overlay';
+
+/** Re-exported: the reliability diagram's bins are the calibration module's. */
+export { reliabilityBins, type ReliabilityBin };
 
 const METHOD_COLORS: Record<string, string> = { mad: '#d62728', p99: '#9467bd', 'p99.5': '#8c564b' };
 const methodColor = (m: string) => METHOD_COLORS[m] ?? '#7f7f7f';
@@ -39,24 +37,11 @@ export interface CalibrationData {
 export function calibrationData(frame: CountryFrame, det: ScoringModel & { meta: { split: { validation: { from: string; to: string } } } }, cal: Calibration): CalibrationData {
   const v = det.meta.split.validation;
   const { start, end } = rowsOfRange(frame.timestamps, Date.parse(v.from), Date.parse(v.to));
-  const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
-  const fsAll = computeFeatures(cut, det.spec);
-  const fset = sliceFeatureSet(fsAll, start, end);
-  const recon = reconstruct(det.model, fset);
+  const { cut, fs: fset, recon, normal, warmup, normalIdx } = validationPass(frame, det, start, end);
   const T = cal.temperature.T;
   const scores = scoreRows(fset, recon, det.config.model, T).score;
-  const normal = normalRowMask(cut, fsAll.warmup, start, end);
-  const kind = Array.from(normal, (n, i) => (n ? 1 : !fsAll.warmup[start + i] && cut.labelKind[start + i] ? 2 : 0));
-  const normalIdx = kind.flatMap((k, i) => (k === 1 ? [i] : []));
-  const heads: CategoricalBatch[] = fset.catCardinalities.map((card, k) => {
-    const logits = new Float32Array(normalIdx.length * card);
-    const labels = new Int32Array(normalIdx.length);
-    normalIdx.forEach((r, i) => {
-      logits.set(recon.catLogits[k].subarray(r * card, (r + 1) * card), i * card);
-      labels[i] = fset.cat[r * fset.catNames.length + k];
-    });
-    return { logits, card, labels };
-  });
+  const kind = Array.from(normal, (n, i) => (n ? 1 : !warmup[i] && cut.labelKind[start + i] ? 2 : 0));
+  const heads = categoricalHeads(fset, recon, normalIdx);
   return {
     country: frame.id,
     timestamps: fset.timestamps,
@@ -205,9 +190,9 @@ export async function writeCalibrationReport(cfg: Config, country: string): Prom
   await initBackend();
   const { det, cal, frame } = await loadCountryRun(cfg, country);
   try {
-    const figures = calibrationFigures(calibrationData(frame, det, cal!));
-    const file = writePlotlyHtml(path.join(resultDirs.analysis(country), 'calibration.html'), `radarwatch calibration — ${country} (threshold ${cal!.threshold.method} = ${cal!.threshold.value.toPrecision(4)})`, figures);
-    return { file, figures: figures.length, thresholds: Object.fromEntries(thresholdList(cal!).map((t) => [t.method, t.value])) };
+    const figures = calibrationFigures(calibrationData(frame, det, cal));
+    const file = writePlotlyHtml(path.join(resultDirs.analysis(country), 'calibration.html'), `radarwatch calibration — ${country} (threshold ${cal.threshold.method} = ${cal.threshold.value.toPrecision(4)})`, figures);
+    return { file, figures: figures.length, thresholds: Object.fromEntries(thresholdList(cal).map((t) => [t.method, t.value])) };
   } finally {
     det.dispose();
   }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { resultsRoot } from '../data/paths';
 import { writeFileAtomic } from '../util/fsx';
 import { countryName } from '../util/countries';
-import { escapeHtml } from './html';
+import { escapeHtml, htmlPage } from './html';
 import { existingPngs } from './png';
 
 /** Report pages in pipeline order; other `.html` files in a country folder follow alphabetically. */
@@ -60,6 +60,8 @@ export function scanAnalyses(root: string = analysisRoot(), countries: string[] 
   });
 }
 
+const INDEX_CSS = 'table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4rem .7rem;text-align:left;vertical-align:top}thead th{background:#e8eef7}td.none{color:#999;text-align:center}a.png{font-size:.85em}small{color:#666}';
+
 /** The index page: one row per country, one cell per report kind with the page link and its PNG links. No scripts. */
 export function renderIndexPage(entries: IndexEntry[], opts: { title?: string; generatedAt?: string } = {}): string {
   const title = opts.title ?? 'radarwatch analyses';
@@ -79,21 +81,8 @@ export function renderIndexPage(entries: IndexEntry[], opts: { title?: string; g
   const body = entries.length
     ? `<table>\n<thead><tr><th>country</th>${kinds.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`
     : '<p>No analyses yet. Run <code>radarwatch analyze eda all</code> (or training, calibration, testing, tuning).</p>';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4rem .7rem;text-align:left;vertical-align:top}thead th{background:#e8eef7}td.none{color:#999;text-align:center}a.png{font-size:.85em}small{color:#666}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>${entries.length} countries · pages are self-contained (plotly inlined) and open offline${opts.generatedAt ? ` · generated ${escapeHtml(opts.generatedAt)}` : ''}</p>
-${body}
-</body>
-</html>
-`;
+  const intro = `<p>${entries.length} countries · pages are self-contained (plotly inlined) and open offline${opts.generatedAt ? ` · generated ${escapeHtml(opts.generatedAt)}` : ''}</p>`;
+  return htmlPage(title, `${intro}\n${body}`, { css: INDEX_CSS });
 }
 
 /** Rebuilds `<root>/index.html` from the pages on disk; returns the file and the entries it lists. */

@@ -3,17 +3,11 @@
  * by plotlyLoaderHtml(), each figure after that is a small div + script, so notebooks render offline without a CDN.
  */
 import { randomUUID } from 'crypto';
-import { figureHeight, plotlyBundle, type PlotlyFigure } from './html';
-
-/** JSON safe inside <script>. */
-function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
+import { autosized, figureHeight, inlineScript, scriptJson, type PlotlyFigure } from './html';
 
 /** A <script> holding the whole plotly.js bundle (sets window.Plotly); display it once, in the notebook's import cell. */
 export function plotlyLoaderHtml(opts: { bundle?: string } = {}): string {
-  const bundle = (opts.bundle ?? plotlyBundle()).replace(/<\/script/gi, '<\\/script');
-  return `<script>${bundle}</script><div style="color:#888;font-size:smaller">plotly.js inlined (offline)</div>`;
+  return `${inlineScript(opts.bundle)}<div style="color:#888;font-size:smaller">plotly.js inlined (offline)</div>`;
 }
 
 /**
@@ -22,7 +16,7 @@ export function plotlyLoaderHtml(opts: { bundle?: string } = {}): string {
  */
 export function figureHtml(fig: PlotlyFigure, opts: { id?: string } = {}): string {
   const id = opts.id ?? `rw-fig-${randomUUID()}`;
-  const f = { data: fig.data, layout: { autosize: true, ...(fig.layout ?? {}) } };
+  const f = autosized(fig);
   return `<div id="${id}" class="rw-fig" style="width:100%;height:${figureHeight(fig)}px"></div>
 <script>(function () {
   var f = ${scriptJson(f)}, tries = 0;

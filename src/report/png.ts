@@ -106,13 +106,3 @@ export async function openPngRenderer(opts: PngOptions = {}): Promise<PngRendere
     },
   };
 }
-
-/** Renders one page with a browser of its own (for many pages, reuse openPngRenderer). */
-export async function renderPngs(htmlFile: string, opts: PngOptions = {}): Promise<string[]> {
-  const r = await openPngRenderer(opts);
-  try {
-    return await r.render(htmlFile);
-  } finally {
-    await r.close();
-  }
-}

@@ -6,10 +6,9 @@ import type { Config } from '../config/schema';
 import { resultDirs } from '../data/paths';
 import type { CountryFrame, LabelWindow } from '../data/types';
 import { scoreRange } from '../detect/detect';
-import { groupEvents } from '../detect/events';
 import { loadCountryRun } from '../detect/load';
 import type { AnomalyEvent } from '../detect/types';
-import { evaluateCountry, type CountryEvaluation } from '../evaluate/evaluate';
+import { evaluateScored, type CountryEvaluation } from '../evaluate/evaluate';
 import type { Metrics } from '../evaluate/metrics';
 import { initBackend } from '../model/backend';
 import { writePlotlyHtml, type PlotlyFigure } from './html';
@@ -37,8 +36,9 @@ export interface TestingData {
 export function testingData(frame: CountryFrame, det: ScoringModel & { meta: { split: { test: { from: string; to: string } } } }, cal: Calibration): TestingData {
   const from = Date.parse(det.meta.split.test.from);
   const to = Date.parse(det.meta.split.test.to);
-  const evaluation = evaluateCountry(frame, det, cal, from, to);
-  const { hours, start } = scoreRange(frame, det, cal, from, to);
+  const scored = scoreRange(frame, det, cal, from, to);
+  const { evaluation, events } = evaluateScored(frame, det, cal, scored, from, to);
+  const { hours, start } = scored;
   const end = start + hours.length;
   return {
     evaluation,
@@ -46,7 +46,7 @@ export function testingData(frame: CountryFrame, det: ScoringModel & { meta: { s
     score: hours.map((h) => h.score),
     threshold: cal.threshold.value,
     signals: frame.signalNames.map((s) => ({ name: s, values: Array.from(frame.signals[s].subarray(start, end)) })),
-    events: groupEvents(hours, det.config.detect),
+    events,
     labels: labelsIn(frame.labels, from, to),
   };
 }
@@ -165,7 +165,7 @@ export async function writeTestingReport(cfg: Config, country: string): Promise<
   await initBackend();
   const { det, cal, frame } = await loadCountryRun(cfg, country);
   try {
-    const d = testingData(frame, det, cal!);
+    const d = testingData(frame, det, cal);
     const figures = testingFigures(d);
     const m = d.evaluation.model;
     const file = writePlotlyHtml(path.join(resultDirs.analysis(country), 'testing.html'), `radarwatch testing — ${country} (${m.detectedEvents}/${m.labeledEvents} events detected, F1 ${m.f1.toFixed(3)})`, figures);

@@ -4,7 +4,7 @@ import type { CountryFrame } from '../data/types';
 import { resultDirs } from '../data/paths';
 import { DataError } from '../errors';
 import type { Detector } from '../model/artifact';
-import { crossEntropy, evaluateLoss, type LossParts } from '../model/loss';
+import { crossEntropy, type LossParts } from '../model/loss';
 import { writeJsonAtomic } from '../util/fsx';
 import { mean, quantile } from '../util/stats';
 import { excludedRows, fitRows, type RowRange } from './split';
@@ -70,13 +70,18 @@ export function validateDetector(det: Detector, frame: CountryFrame): Validation
     const sum = own.reduce((s, f) => s + f.mean, 0);
     return { signal, features: own.length, meanSquaredError: sum / own.length, share: total > 0 ? sum / total : 0 };
   });
+  // The loss from the reconstruction already at hand (float64 sums, as evaluateLoss), not from a second forward pass.
+  const contMse = perFeature.reduce((sum, f) => sum + f.mean, 0) / nCont;
+  const catCe = nCat ? categorical.reduce((sum, c) => sum + c.mean, 0) / nCat : 0;
+  const w = det.config.model;
+  const loss: LossParts = { loss: w.contWeight * contMse + (nCat ? w.catWeight * catCe : 0), contMse, catCe, rows: idx.length };
   const v = det.meta.split.validation;
   return {
     country: det.country,
     modelDir: det.dir,
     createdAt: new Date().toISOString(),
     range: { from: v.from, to: v.to, rows: v.rows, fittedRows: idx.length },
-    loss: evaluateLoss(det.model, features, idx, det.config.model),
+    loss,
     features: perFeature,
     categorical,
     signals,

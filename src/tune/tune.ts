@@ -64,7 +64,8 @@ const count = (ts: TrialRecord[], s: TrialRecord['state']): number => ts.filter(
  */
 export async function tuneCountry(country: string, cfg: Config, opts: TuneOptions = {}): Promise<TuneSummary> {
   const t0 = performance.now();
-  const tcfg: TuneConfig = resolveCountryConfig(cfg, country).tune;
+  const resolved = resolveCountryConfig(cfg, country);
+  const tcfg: TuneConfig = resolved.tune;
   const trials = opts.trials ?? tcfg.trials;
   const prunerName = opts.pruner ?? tcfg.pruner;
   const timeoutSeconds = opts.timeoutSeconds ?? tcfg.timeoutSeconds;
@@ -72,7 +73,7 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   validateSpace(tcfg.space, cfg);
   const weights = objectiveWeights(cfg, country);
   // The trainer stops at min(train.epochs, maxEpochs): that is the real per-trial budget Hyperband allots.
-  const epochs = Math.min(tcfg.epochs, resolveCountryConfig(cfg, country).train.epochs);
+  const epochs = Math.min(tcfg.epochs, resolved.train.epochs);
   const pruner = prunerSpec(prunerName, { maxResource: epochs });
 
   const storage = opts.storage ?? studyPath(country);

@@ -1,8 +1,8 @@
 /**
  * The watcher's live feed: fetches one window of a country's Radar series and appends its new hours to the
  * stored series on the model's training scale (MIN0_MAX windows are stitched onto the stored hours they overlap,
- * with the same stitching, resampling and gap filling as data/preprocess).
- * (A fetch-window helper local to the watcher until src/data/live.ts exists; fold the two together then.)
+ * with the same stitching, resampling and gap filling as data/preprocess). Unlike data/live.ts, which anchors a fresh
+ * window on the processed table, it chains each window onto its own stored series, so it keeps working far past the table.
  */
 import { defaultRadarRule, fillGaps, hourRange, medianStep, resampleToGrid } from '../data/grid';
 import type { RawSeries } from '../data/paths';
@@ -12,15 +12,13 @@ import { DataError } from '../errors';
 import type { RadarClient } from '../radar/client';
 import { endpointFor } from '../radar/endpoints';
 import { annotationWindows, hoursInWindows, mergeTimeWindows, type TimeWindow } from '../radar/labels';
-import { AGG_INTERVAL_MS, extractBgpIpv4, extractBotShare, extractValues, parseTimeseriesResult, unwrapEnvelope, type ParsedResult, type Points } from '../radar/parse';
+import { AGG_INTERVAL_MS, parseTimeseriesResult, unwrapEnvelope, type ParsedResult, type Points } from '../radar/parse';
 import { isoSeconds } from '../radar/windows';
 import { SIGNAL_SOURCES as RADAR_SIGNAL_SOURCES } from '../data/preprocess';
-
-/** Radar signal → raw series and extractor, indexable by the model's signal names. */
-const SIGNAL_SOURCES: Readonly<Record<string, (typeof RADAR_SIGNAL_SOURCES)[keyof typeof RADAR_SIGNAL_SOURCES]>> = RADAR_SIGNAL_SOURCES;
 import type { StoredHour } from './store';
 
-/** Which raw series feeds each Radar signal and how its values come out (as in data/preprocess). */
+/** Radar signal → raw series and extractor (data/preprocess's table), indexable by the model's signal names. */
+const SIGNAL_SOURCES: Readonly<Record<string, (typeof RADAR_SIGNAL_SOURCES)[keyof typeof RADAR_SIGNAL_SOURCES]>> = RADAR_SIGNAL_SOURCES;
 
 /**
  * Signals an hour must have before it counts as complete: the traffic volumes. Attack and bot series may lag

@@ -1,8 +1,8 @@
 /** Where the watcher pulls live data from: a frozen registry keyed by the names used in config (`radar`, `synthetic`). */
 import type { Config } from '../config/schema';
 import { ConfigError } from '../errors';
-import { DEFAULT_RADAR_BASE, RadarClient, requireToken, resolveRadarAccess } from '../radar/client';
-import { startMockRadar } from '../radar/mock-server';
+import { RadarClient } from '../radar/client';
+import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from '../radar/endpoint';
 import { createRateLimiter, realClock } from '../radar/rate-limit';
 import { log } from '../util/log';
 
@@ -24,21 +24,14 @@ export interface SourceOptions {
   token?: string;
 }
 
-type SourceFactory = (o: SourceOptions) => Promise<{ baseUrl: string; token?: string; close(): Promise<void> }>;
+type SourceFactory = (o: SourceOptions) => Promise<RadarEndpoint>;
 
 /** Source name → factory. Both end in the same RadarClient, so parsing and retries are shared. */
 export const WATCH_SOURCES: Readonly<Record<'radar' | 'synthetic', SourceFactory>> = Object.freeze({
-  radar: async (o: SourceOptions) => {
-    const access = resolveRadarAccess({ baseUrl: o.baseUrl, token: o.token });
-    // the public API needs a token; a local mock or proxy given explicitly may not
-    const token = access.baseUrl === DEFAULT_RADAR_BASE ? requireToken(access.token) : access.token;
-    return { baseUrl: access.baseUrl, token, close: async () => undefined };
-  },
-  synthetic: async (o: SourceOptions) => {
-    // the embedded generator behind an in-process mock Radar whose "now" is the watcher's (simulated) clock
-    const server = await startMockRadar({ seed: o.cfg.generator.seed, generator: o.cfg.generator, now: o.now });
-    return { baseUrl: server.url, close: () => server.close() };
-  },
+  // the public API needs a token; a local mock or proxy given explicitly may not
+  radar: (o: SourceOptions) => openRadarEndpoint('radar', o.cfg, { baseUrl: o.baseUrl, token: o.token, tokenRequired: 'public-api' }),
+  // the embedded generator behind an in-process mock Radar whose "now" is the watcher's (simulated) clock
+  synthetic: (o: SourceOptions) => openRadarEndpoint('synthetic', o.cfg, { now: o.now }),
 });
 
 export type WatchSourceName = keyof typeof WATCH_SOURCES;
@@ -54,7 +47,7 @@ export async function openSource(name: string, o: SourceOptions): Promise<OpenSo
     baseUrl: src.baseUrl,
     token: src.token,
     timeoutMs: o.cfg.data.timeoutMs,
-    retry: { retries: o.cfg.data.retries, baseMs: o.cfg.data.backoffMs, capMs: 30_000, maxRetryAfterMs: 6 * 60_000 },
+    retry: retryPolicyOf(o.cfg.data),
     limiter: createRateLimiter(limits.maxRequestsPer5Min, realClock),
     onRetry: ({ ctx, attempt, delayMs, reason }) => log.debug(`watch: retry ${attempt} of ${ctx.endpoint} ${ctx.country} in ${delayMs} ms (${reason})`),
   });

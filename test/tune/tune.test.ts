@@ -62,21 +62,29 @@ function stubTrain(calls: Call[], opts0: { onEpoch?: (epoch: number) => void } =
   };
 }
 
+const savedResults = process.env.RADARWATCH_RESULTS;
+
+/** Points RADARWATCH_RESULTS at a fresh temp folder; returns it. */
+function useTempResults(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-tune-'));
+  process.env.RADARWATCH_RESULTS = dir;
+  return dir;
+}
+
+/** Restores RADARWATCH_RESULTS and removes the temp folder. */
+function restoreResults(dir: string): void {
+  if (savedResults === undefined) delete process.env.RADARWATCH_RESULTS;
+  else process.env.RADARWATCH_RESULTS = savedResults;
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 describeOptuna('tune/tune (study runner and objective against real Optuna, stub trainer)', function () {
   this.timeout(60_000);
   let dir: string;
   let PY: string;
   before(() => (PY = optunaPython()));
-  const saved = process.env.RADARWATCH_RESULTS;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-tune-'));
-    process.env.RADARWATCH_RESULTS = dir;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.RADARWATCH_RESULTS;
-    else process.env.RADARWATCH_RESULTS = saved;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => (dir = useTempResults()));
+  afterEach(() => restoreResults(dir));
 
   it('samples every space path, trains with catShare as weights summing to 1, writes best.json, and resumes to 20 trials', async () => {
     const cfg = config();
@@ -205,16 +213,8 @@ describeOptuna('tune/tune (study runner and objective against real Optuna, stub 
 
 describe('tune/objective and best.json (no Optuna needed)', () => {
   let dir: string;
-  const saved = process.env.RADARWATCH_RESULTS;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-tune-'));
-    process.env.RADARWATCH_RESULTS = dir;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.RADARWATCH_RESULTS;
-    else process.env.RADARWATCH_RESULTS = saved;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => (dir = useTempResults()));
+  afterEach(() => restoreResults(dir));
 
   it('epochObjective weights the validation parts with the fixed weights, whatever the trial trained with', () => {
     const fixed = { contWeight: 1, catWeight: 0.1 };

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { resultDirs } from '../../data/paths';
-import { ConfigError, RadarwatchError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { writeCalibrationReport } from '../../report/calibration';
 import { writeEdaReport } from '../../report/eda';
 import { writeIndexPage } from '../../report/index-page';
@@ -12,43 +12,16 @@ import { writeTestingReport } from '../../report/testing';
 import { writeTrainingReport } from '../../report/training';
 import { writeTuningReport } from '../../report/tuning';
 import { log } from '../../util/log';
-import { COUNTRY_HELP, type CliContext } from '../context';
+import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
 
 /** Adds one `analyze <name>` subcommand. */
 export type RegisterAnalysis = (analyze: Command, ctx: CliContext) => void;
 
-/** Runs `fn` per country, printing each written file; collects typed failures so one bad country does not hide the others. */
+/** Runs `fn` per country, printing each written file; one bad country does not hide the others (see eachCountry). */
 async function perCountry(ctx: CliContext, countries: string[], what: string, fn: (cc: string) => Promise<string>): Promise<void> {
-  const failures: string[] = [];
-  for (const cc of countries) {
-    try {
-      ctx.out(`${cc} ${what} → ${await fn(cc)}`);
-    } catch (e) {
-      if (!(e instanceof RadarwatchError)) throw e;
-      failures.push(`${cc}: ${e.message}`);
-      log.error(`analyze ${what} ${cc}: ${e.message}`);
-    }
-  }
-  if (failures.length) throw new RadarwatchError(`analyze ${what} failed for ${failures.length} of ${countries.length}: ${failures.join('; ')}`);
+  const { failure } = await eachCountry(countries, { step: `analyze ${what}`, what: `analyze ${what}` }, async (cc) => ctx.out(`${cc} ${what} → ${await fn(cc)}`));
+  if (failure) throw failure;
 }
-
-const analyzeTuning: RegisterAnalysis = (analyze, ctx) => {
-  analyze
-    .command('tuning')
-    .description(
-      'Plot a country\'s Optuna study: optimisation history with best-so-far, parameter importances (fANOVA, or η² without scikit-learn), ' +
-        'and per-trial validation curves with pruned trials dashed. Writes results/analysis/<CC>/tuning.html (plotly inlined, opens offline).',
-    )
-    .argument('[countries]', COUNTRY_HELP)
-    .option('--python <path>', 'Python interpreter with Optuna (default: $RADARWATCH_PYTHON, tune.python, or one that has it)')
-    .action(async (positional: string | undefined, o: { python?: string }) => {
-      const cfg = ctx.config();
-      await perCountry(ctx, ctx.targets(positional), 'tuning', async (cc) => {
-        const r = await writeTuningReport(cc, { python: o.python, configPython: cfg.overrides[cc]?.tune?.python ?? cfg.tune.python });
-        return `${r.file} (${r.trials} trials: ${r.complete} complete, ${r.pruned} pruned; importances: ${r.importances.method})`;
-      });
-    });
-};
 
 /**
  * After pages were written: renders each `<name>.html` written since `since` to `<name>-<n>.png` (one per plot, headless
@@ -82,17 +55,19 @@ export async function publishPages(ctx: CliContext, name: string, countries: str
  * An analysis that writes one page per country with library code (`write`), then its PNGs and the index — also when
  * some countries failed, so the pages that were written are published.
  */
-function pageAnalysis(name: string, description: string, write: (ctx: CliContext, cc: string) => Promise<string>): RegisterAnalysis {
+function pageAnalysis<O extends object = object>(
+  name: string,
+  description: string,
+  write: (ctx: CliContext, cc: string, opts: O) => Promise<string>,
+  options: (cmd: Command) => Command = (cmd) => cmd,
+): RegisterAnalysis {
   return (analyze, ctx) => {
-    analyze
-      .command(name)
-      .description(description)
-      .argument('[countries]', COUNTRY_HELP)
-      .action(async (positional: string | undefined) => {
+    options(analyze.command(name).description(description).argument('[countries]', COUNTRY_HELP))
+      .action(async (positional: string | undefined, opts: O) => {
         const since = Date.now();
         const countries = ctx.targets(positional);
         try {
-          await perCountry(ctx, countries, name, (cc) => write(ctx, cc));
+          await perCountry(ctx, countries, name, (cc) => write(ctx, cc, opts));
         } finally {
           await publishPages(ctx, name, countries, since, analyze.opts().png !== false);
         }
@@ -120,6 +95,18 @@ const analyzeTraining = pageAnalysis(
   },
 );
 
+const analyzeTuning = pageAnalysis<{ python?: string }>(
+  'tuning',
+  'Plot a country\'s Optuna study: optimisation history with best-so-far, parameter importances (fANOVA, or η² without scikit-learn), ' +
+    'and per-trial validation curves with pruned trials dashed. Writes results/analysis/<CC>/tuning.html (plotly inlined, opens offline; + PNGs).',
+  async (ctx, cc, o) => {
+    const cfg = ctx.config();
+    const r = await writeTuningReport(cc, { python: o.python, configPython: cfg.overrides[cc]?.tune?.python ?? cfg.tune.python });
+    return `${r.file} (${r.trials} trials: ${r.complete} complete, ${r.pruned} pruned; importances: ${r.importances.method})`;
+  },
+  (cmd) => cmd.option('--python <path>', 'Python interpreter with Optuna (default: $RADARWATCH_PYTHON, tune.python, or one that has it)'),
+);
+
 const analyzeCalibration = pageAnalysis(
   'calibration',
   'Plot a calibrated model on its validation split: score distribution with the MAD, p99 and p99.5 thresholds, the share of normal and labelled hours ' +
@@ -144,9 +131,6 @@ const analyzeTesting = pageAnalysis(
 /** The analyses, in pipeline order. */
 export const ANALYSES: RegisterAnalysis[] = [analyzeEda, analyzeTraining, analyzeTuning, analyzeCalibration, analyzeTesting];
 
-/** Analyses that publish (PNG + index) themselves; the others are published by the postAction hook after they succeed. */
-const SELF_PUBLISHING = new Set(['eda', 'training', 'calibration', 'testing']);
-
 /** Registers `analyze` and its subcommands. */
 export function registerAnalyze(program: Command, ctx: CliContext): void {
   const analyze = program
@@ -155,12 +139,4 @@ export function registerAnalyze(program: Command, ctx: CliContext): void {
     .option('--no-png', 'write the HTML pages only (PNGs need Chromium: $RADARWATCH_CHROMIUM or /usr/bin/chromium)');
   for (const register of ANALYSES) register(analyze, ctx);
   analyze.commands.forEach((c) => c.exitOverride());
-  let started = 0;
-  analyze.hook('preAction', () => {
-    started = Date.now();
-  });
-  analyze.hook('postAction', async (_analyze, action) => {
-    if (SELF_PUBLISHING.has(action.name())) return;
-    await publishPages(ctx, action.name(), ctx.targets(action.args[0]), started, analyze.opts().png !== false);
-  });
 }

@@ -4,11 +4,10 @@ import { fitCalibration, withMethod } from '../../calibrate/calibrate';
 import { saveCalibration } from '../../calibrate/store';
 import { THRESHOLD_METHODS } from '../../calibrate/threshold';
 import { loadCountryRun } from '../../detect/load';
-import { ConfigError, RadarwatchError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { initBackend } from '../../model/backend';
-import { log } from '../../util/log';
 import { formatTable } from '../../util/table';
-import { COUNTRY_HELP, type CliContext } from '../context';
+import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
 
 /** Registers `calibrate`. */
 export function registerCalibrate(program: Command, ctx: CliContext): void {
@@ -22,25 +21,20 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       const cfg = ctx.config();
       if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
       await initBackend();
-      const rows: (string | number)[][] = [];
-      const failures: string[] = [];
-      for (const cc of ctx.targets(positional, o.countries)) {
+      const { results: rows, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'calibrate', what: 'calibration' }, async (cc) => {
+        const { det, frame } = await loadCountryRun(cfg, cc, { calibrated: false });
         try {
-          const { det, frame } = await loadCountryRun(cfg, cc, { calibrated: false });
           const v = det.meta.split.validation;
           let cal = fitCalibration(frame, det, Date.parse(v.from), Date.parse(v.to));
           if (o.method) cal = withMethod(cal, o.method);
           saveCalibration(det.dir, cal);
           const t = cal.temperature;
-          rows.push([cc, t.T.toFixed(3), `${t.nllBefore.toFixed(3)} → ${t.nllAfter.toFixed(3)}`, `${t.eceBefore.toFixed(3)} → ${t.eceAfter.toFixed(3)}`, cal.fittedOn.normalRows, cal.thresholds.mad.value.toFixed(4), cal.thresholds.p99.value.toFixed(4), cal.thresholds['p99.5'].value.toFixed(4), cal.threshold.method]);
+          return [cc, t.T.toFixed(3), `${t.nllBefore.toFixed(3)} → ${t.nllAfter.toFixed(3)}`, `${t.eceBefore.toFixed(3)} → ${t.eceAfter.toFixed(3)}`, cal.fittedOn.normalRows, cal.thresholds.mad.value.toFixed(4), cal.thresholds.p99.value.toFixed(4), cal.thresholds['p99.5'].value.toFixed(4), cal.threshold.method];
+        } finally {
           det.dispose();
-        } catch (e) {
-          if (!(e instanceof RadarwatchError)) throw e;
-          failures.push(`${cc}: ${e.message}`);
-          log.error(`calibrate ${cc}: ${e.message}`);
         }
-      }
+      });
       if (rows.length) ctx.out(formatTable(['country', 'T', 'NLL before → after', 'ECE before → after', 'normal val h', 'mad', 'p99', 'p99.5', 'in use'], rows));
-      if (failures.length) throw new RadarwatchError(`calibration failed for ${failures.length} of ${failures.length + rows.length}: ${failures.join('; ')}`);
+      if (failure) throw failure;
     });
 }

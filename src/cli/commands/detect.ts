@@ -118,7 +118,7 @@ export function formatDetectResult(r: DetectResult, opts: { series?: boolean; so
 async function detectLocal(cfg: Config, cc: string, fromMs: number, toMs: number, series: boolean): Promise<DetectResult> {
   const { det, cal, frame } = await loadCountryRun(cfg, cc);
   try {
-    return detectRange(cc, frame, det, cal!, fromMs, toMs, { series });
+    return detectRange(cc, frame, det, cal, fromMs, toMs, { series });
   } finally {
     det.dispose();
   }

@@ -5,7 +5,7 @@ import { InputError } from '../../errors';
 import type { GeneratorConfig } from '../../config/schema';
 import { startMockRadar, type MockRadar } from '../../radar/mock-server';
 import { log } from '../../util/log';
-import type { CliContext } from '../context';
+import { untilSignal, type CliContext } from '../context';
 
 function intOption(name: string, value: string, min: number, max: number): number {
   const v = Number(value);
@@ -37,15 +37,7 @@ export function registerMockRadar(program: Command, ctx: CliContext): void {
       const server: MockRadar = await startMockRadar({ generator, seed, port: intOption('port', o.port, 0, 65535), host: o.host, now, requireToken: o.requireToken });
       ctx.out(server.url);
       log.info(`Mock Radar (seed ${seed ?? generator.seed ?? 42}) listening. Use it with: export RADAR_API_BASE=${server.url}  — Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilSignal();
       await server.close();
       log.info('Mock Radar stopped.');
     });

@@ -8,26 +8,13 @@ import { listen } from '../../server/listen';
 import { log } from '../../util/log';
 import type { DetectionService } from '../../server/deps';
 import type { Config } from '../../config/schema';
-import type { CliContext } from '../context';
+import { untilSignal, type CliContext } from '../context';
 
 /** Parses a --port value: an integer 0..65535 (0 = any free port). */
 export function parsePort(v: string | number): number {
   const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`Expected --port as an integer 0..65535; got "${v}"`);
   return n;
-}
-
-/** Resolves when the process gets SIGINT or SIGTERM; the handlers are removed afterwards so a second signal kills as usual. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(sig);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 /** Registers `serve`; `makeService` is swappable so tests can serve a fake without trained models. */

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { withMethod } from '../../calibrate/calibrate';
 import { THRESHOLD_METHODS } from '../../calibrate/threshold';
 import { loadCountryRun } from '../../detect/load';
-import { ConfigError, RadarwatchError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { evaluateCountry, pooledMetrics, writeEvaluations, type CountryEvaluation } from '../../evaluate/evaluate';
 import { initBackend } from '../../model/backend';
 import { log } from '../../util/log';
 import { formatTable, pct } from '../../util/table';
-import { COUNTRY_HELP, type CliContext } from '../context';
+import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
 
 /** The metrics table printed by `test` (and the demo): one row per country and detector, then pooled rows and per-kind rates. */
 export function metricsReport(evals: CountryEvaluation[]): string {
@@ -45,25 +45,20 @@ export function registerTest(program: Command, ctx: CliContext): void {
       const cfg = ctx.config();
       if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
       await initBackend();
-      const evals: CountryEvaluation[] = [];
-      const failures: string[] = [];
-      for (const cc of ctx.targets(positional, o.countries)) {
+      const { results: evals, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'test', what: 'evaluation' }, async (cc) => {
+        const { det, cal, frame } = await loadCountryRun(cfg, cc);
         try {
-          const { det, cal, frame } = await loadCountryRun(cfg, cc);
           const t = det.meta.split.test;
-          evals.push(evaluateCountry(frame, det, o.method ? withMethod(cal!, o.method) : cal!, Date.parse(t.from), Date.parse(t.to)));
+          return evaluateCountry(frame, det, o.method ? withMethod(cal, o.method) : cal, Date.parse(t.from), Date.parse(t.to));
+        } finally {
           det.dispose();
-        } catch (e) {
-          if (!(e instanceof RadarwatchError)) throw e;
-          failures.push(`${cc}: ${e.message}`);
-          log.error(`test ${cc}: ${e.message}`);
         }
-      }
+      });
       if (evals.length) {
         const { summary } = writeEvaluations(evals);
         ctx.out(o.json ? JSON.stringify(evals, null, 2) : metricsReport(evals));
         log.info(`wrote results/testing/<CC>/metrics.json and ${summary}`);
       }
-      if (failures.length) throw new RadarwatchError(`evaluation failed for ${failures.length} of ${failures.length + evals.length}: ${failures.join('; ')}`);
+      if (failure) throw failure;
     });
 }

@@ -2,15 +2,7 @@
 import type { Command } from 'commander';
 import { InputError, RadarwatchError } from '../../errors';
 import { trainCountries, type CountrySummary } from '../../train/fleet';
-import { COUNTRY_HELP, type CliContext } from '../context';
-
-/** Parses a positive integer flag or throws InputError naming it. */
-export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} must be an integer ≥ ${min}; got "${value}"`);
-  return n;
-}
+import { COUNTRY_HELP, positiveInt, type CliContext } from '../context';
 
 /** The summary table `train` prints. */
 export function formatTrainTable(rows: CountrySummary[]): string[] {

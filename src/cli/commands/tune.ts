@@ -1,18 +1,11 @@
 /** `radarwatch tune`: per-country Optuna studies (TPE + pruning) over tune.space, resumable, writing results/tuning/<CC>/best.json. */
 import type { Command } from 'commander';
-import { InputError, RadarwatchError } from '../../errors';
+import { InputError } from '../../errors';
 import { PRUNER_NAMES, type PrunerName } from '../../tune/pruners';
-import { tuneCountry, type TuneSummary } from '../../tune/tune';
+import { tuneCountry } from '../../tune/tune';
 import { log } from '../../util/log';
 import { formatTable } from '../../util/table';
-import { COUNTRY_HELP, type CliContext } from '../context';
-
-function positiveInt(flag: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} expects an integer ≥ ${min}, got "${v}"`);
-  return n;
-}
+import { COUNTRY_HELP, eachCountry, positiveInt, type CliContext } from '../context';
 
 function fmt(v: number | undefined): string {
   return v === undefined ? '-' : Math.abs(v) >= 1e-3 ? v.toFixed(5) : v.toExponential(3);
@@ -40,26 +33,18 @@ export function registerTune(program: Command, ctx: CliContext): void {
       if (o.pruner !== undefined && !PRUNER_NAMES.includes(o.pruner as PrunerName)) throw new InputError(`Unknown --pruner "${o.pruner}". Expected one of: ${PRUNER_NAMES.join(', ')}`);
       const trials = positiveInt('--trials', o.trials, 1);
       const timeoutSeconds = positiveInt('--timeout', o.timeout, 0);
-      const done: TuneSummary[] = [];
-      const failures: string[] = [];
-      for (const cc of ctx.targets(positional, o.countries)) {
-        try {
-          const s = await tuneCountry(cc, cfg, {
-            trials,
-            timeoutSeconds,
-            pruner: o.pruner as PrunerName | undefined,
-            python: o.python,
-            onTrial: (r, i, n) => log.info(`${cc} trial ${r.number} (${i}/${n}) ${r.state}${r.value !== null ? ` ${fmt(r.value)}` : ''} after ${r.epochs} epochs, ${r.seconds.toFixed(1)} s`),
-          });
-          done.push(s);
-          if (s.best) ctx.out(`${cc} best trial ${s.best.trial}: ${JSON.stringify(s.best.params)}${s.bestFile ? ` → ${s.bestFile}` : ''}`);
-          else log.warn(`${cc}: no trial completed yet, best.json not written`);
-        } catch (e) {
-          if (!(e instanceof RadarwatchError)) throw e;
-          failures.push(`${cc}: ${e.message}`);
-          log.error(`tune ${cc}: ${e.message}`);
-        }
-      }
+      const { results: done, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'tune', what: 'tuning' }, async (cc) => {
+        const s = await tuneCountry(cc, cfg, {
+          trials,
+          timeoutSeconds,
+          pruner: o.pruner as PrunerName | undefined,
+          python: o.python,
+          onTrial: (r, i, n) => log.info(`${cc} trial ${r.number} (${i}/${n}) ${r.state}${r.value !== null ? ` ${fmt(r.value)}` : ''} after ${r.epochs} epochs, ${r.seconds.toFixed(1)} s`),
+        });
+        if (s.best) ctx.out(`${cc} best trial ${s.best.trial}: ${JSON.stringify(s.best.params)}${s.bestFile ? ` → ${s.bestFile}` : ''}`);
+        else log.warn(`${cc}: no trial completed yet, best.json not written`);
+        return s;
+      });
       if (done.length) {
         ctx.out(
           formatTable(
@@ -68,6 +53,6 @@ export function registerTune(program: Command, ctx: CliContext): void {
           ),
         );
       }
-      if (failures.length) throw new RadarwatchError(`tuning failed for ${failures.length} of ${failures.length + done.length}: ${failures.join('; ')}`);
+      if (failure) throw failure;
     });
 }

@@ -4,6 +4,7 @@
  * LabelWindow records. Every synthetic item carries one extension field, `radarwatchKind`, which real
  * Radar items lack (the parser derives the kind from `outage.outageType` for those).
  */
+import { isoSeconds } from '../../radar/windows';
 import { countryName } from '../../util/countries';
 import type { AnomalyKind, LabelWindow } from '../types';
 import type { InjectedAnomaly } from './anomalies';
@@ -56,11 +57,6 @@ export interface RadarPipelineAnnotation {
   description: string;
   scope: null;
   linkedUrl: null;
-}
-
-/** UTC ISO-8601 without milliseconds, the way Radar writes dates (`2024-01-23T21:15:00Z`). */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** True for kinds Radar lists as outages (annotations) rather than traffic anomalies. */

@@ -5,7 +5,8 @@
  */
 import { DAY_MS, HOUR_MS } from '../../data/types';
 import { type RadarGenerator, type SimulatedSeries } from '../../data/generator/simulate';
-import { anomalyDataSources, isOutageKind, isoSeconds, outageAnnotation, pipelineAnnotation, trafficAnomalyItem } from '../../data/generator/labels';
+import { isoSeconds } from '../windows';
+import { anomalyDataSources, isOutageKind, outageAnnotation, pipelineAnnotation, trafficAnomalyItem } from '../../data/generator/labels';
 import { SERIES_DATA_SOURCE, pipelineAffects, type GeneratedSeries } from '../../data/generator/quality';
 import { gaussAt } from '../../data/generator/hash';
 import { hashSeed } from '../../util/random';
