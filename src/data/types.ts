@@ -39,8 +39,10 @@ export interface LabelWindow {
 export interface CountryFrame {
   /** ISO alpha-2 code, or the `--id` of an imported CSV. */
   id: string;
-  /** Epoch milliseconds of each hour start, ascending, exactly 3,600,000 apart. */
+  /** Epoch milliseconds of each step start, ascending, exactly `stepMs` apart. */
   timestamps: number[];
+  /** Grid step in ms (1 min … 1 day); absent means hourly (3,600,000), as every Radar table is by default. */
+  stepMs?: number;
   /** Signal names in column order. */
   signalNames: string[];
   /** Kind per signal (decides feature transforms). */
@@ -59,3 +61,14 @@ export interface CountryFrame {
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+export const MINUTE_MS = 60_000;
+
+/** The grid step of a frame in ms (hourly unless the frame says otherwise). */
+export function frameStep(frame: Pick<CountryFrame, 'stepMs'>): number {
+  return frame.stepMs ?? HOUR_MS;
+}
+
+/** Steps of `stepMs` in a duration of `ms`, rounded, at least `min` (windows and gaps are defined in time, counted in steps). */
+export function stepsIn(ms: number, stepMs: number, min = 1): number {
+  return Math.max(min, Math.round(ms / stepMs));
+}
