@@ -11,6 +11,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# the build script stamps dist/ with the freshness rule bin/radarwatch.js checks (`npm ci` above had no src/ to build)
+COPY scripts/build.ts ./scripts/build.ts
+COPY bin ./bin
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

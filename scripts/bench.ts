@@ -11,9 +11,11 @@ import { countParams } from '../src/model/autoencoder';
 import { initBackend } from '../src/model/backend';
 import { trainCountry } from '../src/train/country';
 import { writeJsonAtomic } from '../src/util/fsx';
+import { cliBench } from './bench/cli';
 import { detectBench } from './bench/detect';
 import { BENCH_ROWS, benchFrame } from './bench/frame';
 import { tuneBench } from './bench/tune';
+import { runQualityBench } from './bench/quality';
 import type { Bench } from './bench/types';
 
 const BENCHES: Bench[] = [
@@ -49,12 +51,31 @@ const BENCHES: Bench[] = [
   },
   detectBench,
   tuneBench,
+  cliBench,
+  {
+    name: 'quality',
+    description: 'Detection quality of every registered detector on the generator (3 seeds + shifted), cloud-monitoring and NAB (flags after `--`: --quick, --datasets a,b, --detectors x,y); also writes results/benchmarks/quality.md.',
+    async run() {
+      // The whole report (written as results/benchmarks/quality.json); the runner adds backend and hardware.
+      const r = await runQualityBench(process.argv.slice(2));
+      process.stdout.write(`${r.table}\n`);
+      const { name: _n, ...rest } = r.report;
+      return rest as unknown as Record<string, unknown>;
+    },
+  },
 ];
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  // Flags (--quick, --datasets a,b …) belong to the quality bench; names are the bare words.
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a, i) => !a.startsWith('--') && !['--datasets', '--detectors'].includes(args[i - 1]));
   const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
-  if (unknown.length) throw new Error(`Unknown bench ${unknown.join(', ')}. Known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  if (unknown.length) {
+    // a usage error: one line, no stack
+    process.stderr.write(`bench: unknown bench ${unknown.map((u) => `"${u}"`).join(', ')}. Known: ${BENCHES.map((b) => b.name).join(', ')} (npm run bench -- NAME …; none runs all)\n`);
+    process.exitCode = 2;
+    return;
+  }
   const cfg = loadConfig();
   const backend = await initBackend();
   for (const b of BENCHES.filter((x) => !wanted.length || wanted.includes(x.name))) {
@@ -72,7 +93,7 @@ async function main(): Promise<void> {
       cores: os.availableParallelism(),
       createdAt: new Date().toISOString(),
     });
-    process.stdout.write(`${b.name}: ${JSON.stringify(result)}\n→ ${file}\n`);
+    process.stdout.write(`${b.name}: ${b.name === 'quality' ? 'table above' : JSON.stringify(result)}\n→ ${file}\n`);
   }
 }
 

@@ -39,7 +39,8 @@ if ! jupyter kernelspec list 2>/dev/null | grep -qw tslab; then
   tslab install --python="$PYTHON" >/dev/null
 fi
 
-rw() { (cd "$WORK" && tsx "$ROOT/src/cli/main.ts" "$@"); }
+# the installed bin, as users run it (dist/ from `npm ci`, or the sources when they changed since)
+rw() { (cd "$WORK" && node "$ROOT/bin/radarwatch.js" "$@"); }
 step() {
   local s=$SECONDS
   echo "== radarwatch $*" >&2

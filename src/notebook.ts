@@ -19,7 +19,7 @@ export { loadCalibration } from './calibrate/store';
 export { loadCountryRun, loadCountryDetector } from './detect/load';
 export { trainAndSave } from './train/fleet';
 export { createStudy } from './tune/shim';
-export { studyName, studyPath } from './tune/tune';
+export { studyName, studyPath, tuneCountry } from './tune/tune';
 export { tuningFigures, writeTuningReport } from './report/tuning';
 export { edaFigures, processedSummaryRows, seasonalProfiles, signalCorrelations, writeEdaReport } from './report/eda';
 export { trainingFigures, trainingCurveFigure, exampleWindows, reconstructionExample, reconstructionFigure, writeTrainingReport } from './report/training';

@@ -13,6 +13,7 @@ import { loadCountryRun } from '../../src/detect/load';
 import type { Detector } from '../../src/model/artifact';
 import { createDetectionService, detectRange } from '../../src/detect/service';
 import { createApp } from '../../src/server/app';
+import { startHeavyLane } from '../../src/server/heavy-lane';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { listen } from '../../src/server/listen';
 import { createRng, type Rng } from '../../src/util/random';
@@ -24,6 +25,10 @@ const CONNECTIONS = 32;
 const HTTP_SECONDS = 10;
 const TARGET_INPROCESS_P99_MS = 10;
 const TARGET_HTTP_P99_MS = 25;
+/** Under heavy load: 32 connections asking for 90 days with include=series, while health and one-day requests run. */
+const HEAVY_DAYS = 90;
+const LIGHT_CONNECTIONS = 4;
+const TARGET_HEALTH_P99_MS = 50;
 
 /** Whole UTC days that lie inside a country's scorable data. */
 function daysOf(c: ServedCountry): number[] {
@@ -117,14 +122,14 @@ interface CannonResult {
   duration: number;
 }
 
-function cannon(url: string, paths: string[], duration: number): Promise<CannonResult> {
+function cannon(url: string, paths: string[], duration: number, connections = CONNECTIONS): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', DRIVER], {
       cwd: path.resolve(__dirname, '..', '..'),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // the path list is too long for an environment variable
-    child.stdin.end(JSON.stringify({ url, paths, connections: CONNECTIONS, duration }));
+    child.stdin.end(JSON.stringify({ url, paths, connections, duration }));
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -162,9 +167,58 @@ async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<R
   }
 }
 
+/** Latency summary of one autocannon run. */
+function cannonSummary(r: CannonResult) {
+  return { requests: r.total, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, reqPerSec: Math.round(r.requests.average), latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: r.latency.average, max: r.latency.max } };
+}
+
+/**
+ * The server as `radarwatch serve` runs it (heavy lane in a worker thread) under 32 connections of random 90-day
+ * include=series requests for HTTP_SECONDS, while one connection polls /api/health and LIGHT_CONNECTIONS ask for
+ * one-day detections. Heavy requests beyond the server's limit get 503 + Retry-After; what matters is that health
+ * and one-day answers stay fast.
+ */
+async function underHeavyLoad(cfg: Config, svc: DetectionService, rng: Rng): Promise<Record<string, unknown>> {
+  const lane = startHeavyLane(cfg, { countries: svc.countries().map((c) => c.code) });
+  const t0 = performance.now();
+  while (!lane.ready() && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 100));
+  const laneSeconds = (performance.now() - t0) / 1000;
+  const running = await listen(createApp({ service: svc, config: cfg, heavy: lane }), { host: '127.0.0.1', port: 0 });
+  try {
+    const heavyPaths = svc.countries().flatMap((c) => {
+      const days = daysOf(c);
+      return days.length > HEAVY_DAYS ? Array.from({ length: 500 }, () => {
+        const d = days[Math.floor(rng() * (days.length - HEAVY_DAYS))];
+        const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+        return `/api/detect?country=${c.code}&from=${iso(d)}&to=${iso(d + (HEAVY_DAYS - 1) * DAY_MS)}&include=series`;
+      }) : [];
+    });
+    const lightPaths = randomDays(svc.countries(), 5000, rng).map((p) => `/api/detect?country=${p.code}&date=${new Date(p.day).toISOString().slice(0, 10)}`);
+    await cannon(running.url, heavyPaths, 2); // warm-up
+    const [heavy, health, light] = await Promise.all([
+      cannon(running.url, heavyPaths, HTTP_SECONDS, CONNECTIONS),
+      cannon(running.url, ['/api/health'], HTTP_SECONDS, 1),
+      cannon(running.url, lightPaths, HTTP_SECONDS, LIGHT_CONNECTIONS),
+    ]);
+    return {
+      heavyLaneReady: lane.ready(),
+      heavyLaneStartSeconds: Math.round(laneSeconds * 100) / 100,
+      heavy: { connections: CONNECTIONS, days: HEAVY_DAYS, ...cannonSummary(heavy) },
+      health: { connections: 1, ...cannonSummary(health) },
+      oneDay: { connections: LIGHT_CONNECTIONS, ...cannonSummary(light) },
+      targets: { healthP99Ms: TARGET_HEALTH_P99_MS, oneDayP99Ms: TARGET_HTTP_P99_MS },
+      withinTarget: health.latency.p99 <= TARGET_HEALTH_P99_MS && light.latency.p99 <= TARGET_HTTP_P99_MS && health.non2xx === 0 && light.non2xx === 0 && heavy.errors === 0 && heavy.timeouts === 0,
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    };
+  } finally {
+    await running.close();
+    await lane.close();
+  }
+}
+
 export const detectBench: Bench = {
   name: 'detect',
-  description: `Real-time detection with every trained model: in-process detect() of one country-day (p50/p99 over ${DAYS} random country-days, target p99 ≤ ${TARGET_INPROCESS_P99_MS} ms) and GET /api/detect under ${CONNECTIONS} connections for ${HTTP_SECONDS} s (target p99 ≤ ${TARGET_HTTP_P99_MS} ms).`,
+  description: `Real-time detection with every trained model: in-process detect() of one country-day (p50/p99 over ${DAYS} random country-days, target p99 ≤ ${TARGET_INPROCESS_P99_MS} ms) and GET /api/detect under ${CONNECTIONS} connections for ${HTTP_SECONDS} s (target p99 ≤ ${TARGET_HTTP_P99_MS} ms), and /api/health and one-day requests while ${CONNECTIONS} connections ask for ${HEAVY_DAYS} days with include=series (targets p99 ≤ ${TARGET_HEALTH_P99_MS} ms and ≤ ${TARGET_HTTP_P99_MS} ms).`,
   async run(cfg) {
     const rng = createRng(2025);
     const t0 = performance.now();
@@ -173,6 +227,7 @@ export const detectBench: Bench = {
     try {
       const inproc = await inProcess(svc, rng);
       const http = await overHttp(cfg, svc, rng);
+      const heavyLoad = await underHeavyLoad(cfg, svc, rng);
       const scratch = await perRequest(cfg, svc, rng);
       const httpP99 = (http.latencyMs as { p99: number }).p99;
       return {
@@ -180,9 +235,10 @@ export const detectBench: Bench = {
         serviceLoadSeconds: Math.round(loadSeconds * 100) / 100,
         inProcessMs: inproc,
         http,
+        heavyLoad,
         scoreRangePerRequestMs: scratch,
         targets: { inProcessP99Ms: TARGET_INPROCESS_P99_MS, httpP99Ms: TARGET_HTTP_P99_MS },
-        withinTarget: { inProcess: inproc.p99 <= TARGET_INPROCESS_P99_MS, http: httpP99 <= TARGET_HTTP_P99_MS && http.errors === 0 && http.non2xx === 0 },
+        withinTarget: { inProcess: inproc.p99 <= TARGET_INPROCESS_P99_MS, http: httpP99 <= TARGET_HTTP_P99_MS && http.errors === 0 && http.non2xx === 0, heavyLoad: heavyLoad.withinTarget },
       };
     } finally {
       await svc.close?.();

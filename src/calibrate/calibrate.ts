@@ -13,6 +13,11 @@ import type { FeatureSet } from '../features/types';
 import { reconstruct, type Reconstruction } from '../model/autoencoder';
 import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';
+import { frameStep } from '../data/types';
+import { evidenceWindows, fitEvidenceModel, type EvidenceModel } from '../detect/evidence';
+import { budgetShare, scoreHybrid, type DetectorSource, type NetworkPart } from '../detect/hybrid';
+import { fitSeasonalRule, type SeasonalRule } from '../detect/seasonal';
+import type { FeatureCalendar } from '../features/categorical';
 import { fitTemperature, type CategoricalBatch, type Temperature } from './temperature';
 import { fitThreshold, THRESHOLD_METHODS, type Threshold } from './threshold';
 
@@ -25,12 +30,20 @@ export interface ScoringModel {
 
 /** The fitted post-rules saved as calibration.json beside the model. */
 export interface Calibration {
-  version: 1;
+  version: 2;
+  /** Which evidence the detector combines (calibrate.detector). */
+  detector: DetectorSource;
+  /** The seasonal rule, fitted on the training rows (null for `autoencoder` alone). */
+  seasonal: SeasonalRule | null;
+  /** Tails of every evidence stream and of their combination on normal validation rows. */
+  evidence: EvidenceModel;
+  /** The false-alarm budget behind the probability: anomaly probability 0.5 = this share of normal rows. */
+  budget: { falseAlarmsPerWeek: number; share: number };
   /** Temperature of the categorical heads (T = 1 when disabled). */
   temperature: Temperature;
-  /** The threshold in use (cfg.calibrate.method). */
+  /** Threshold of the autoencoder's raw reconstruction score (cfg.calibrate.method), kept for reports and comparison. */
   threshold: Threshold;
-  /** Every method fitted on the same scores, for comparison. */
+  /** Every raw-score method fitted on the same scores, for comparison. */
   thresholds: Record<string, Threshold>;
   /** Validation hours the rules were fitted on. */
   fittedOn: { from: string; to: string; rows: number; normalRows: number };
@@ -64,7 +77,7 @@ export interface ValidationPass {
  * Computes features on the frame cut at `end` (causal features, and nothing from the test split can reach them) and
  * reconstructs rows [start, end). Shared by fitCalibration and the calibration report, so both see the same scores.
  */
-export function validationPass(frame: CountryFrame, det: ScoringModel, start: number, end: number): ValidationPass {
+export function validationPass(frame: CountryFrame, det: Pick<ScoringModel, 'model' | 'spec'>, start: number, end: number): ValidationPass {
   const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
   const fsAll = computeFeatures(cut, det.spec);
   const fs = sliceFeatureSet(fsAll, start, end);
@@ -88,15 +101,21 @@ export function categoricalHeads(fs: FeatureSet, recon: Reconstruction, rows: nu
   });
 }
 
+/** The autoencoder part of a scoring model at temperature `T`. */
+export function networkPart(det: ScoringModel, T: number): NetworkPart {
+  return { model: det.model, spec: det.spec, weights: det.config.model, T };
+}
+
 /**
- * Fits temperature and thresholds on the hours [valFromMs, valToMs) of `frame`. Rows after `valToMs` are cut off
- * before features are computed, so nothing from the test split can reach the fit (features are causal anyway).
+ * Fits every post-rule on the rows [valFromMs, valToMs) of `frame`: temperature, the raw-score thresholds, the
+ * seasonal rule (on the rows before valFromMs, i.e. the training rows) and the evidence tails behind the anomaly
+ * probability. Rows after `valToMs` are cut off before anything is computed, so the test split cannot reach the fit.
  */
 export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
-  const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs);
-  if (end - start < 24) throw new DataError(`Only ${end - start} validation hours in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
-  const { fs, recon, normalIdx } = validationPass(frame, det, start, end);
-  if (normalIdx.length < 24) throw new DataError(`Only ${normalIdx.length} normal validation hours (the rest are warm-up, gaps, unreliable or labelled); expected at least 24`);
+  const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs, frameStep(frame));
+  if (end - start < 24) throw new DataError(`Only ${end - start} validation rows in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
+  const { fs, recon, normalIdx, normal, cut } = validationPass(frame, det, start, end);
+  if (normalIdx.length < 24) throw new DataError(`Only ${normalIdx.length} normal validation rows (the rest are warm-up, gaps, unreliable or labelled); expected at least 24`);
 
   const cfg = det.config;
   let temperature: Temperature;
@@ -108,13 +127,22 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
 
   const scores = scoreRows(fs, recon, cfg.model, temperature.T).score;
   const normalScores = normalIdx.map((i) => scores[i]);
-  const fittedOn = { from: fs.timestamps[0], to: fs.timestamps[fs.rows - 1] + 3_600_000 };
+  const step = frameStep(frame);
+  const fittedOn = { from: fs.timestamps[0], to: fs.timestamps[fs.rows - 1] + step };
+
+  const detector = cfg.calibrate.detector;
+  const net = detector === 'seasonal' ? null : networkPart(det, temperature.T);
+  const { seasonal, evidence, budget } = fitEvidence(cut, net, detector, det.spec.calendar, start, end, normal, cfg.calibrate.falseAlarmsPerWeek);
   const thresholds: Record<string, Threshold> = {};
   for (const m of Object.keys(THRESHOLD_METHODS)) thresholds[m] = fitThreshold(normalScores, m, { k: cfg.calibrate.madK, scale: cfg.calibrate.madScale, fittedOn });
   const sorted = normalScores.slice().sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
   return {
-    version: 1,
+    version: 2,
+    detector,
+    seasonal,
+    evidence,
+    budget,
     temperature,
     threshold: thresholds[cfg.calibrate.method],
     thresholds,
@@ -122,6 +150,23 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
     validationScores: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1] },
     createdAt: new Date().toISOString(),
   };
+}
+
+/** The evidence part of a calibration: what turns scores into an anomaly probability. */
+export type EvidenceCalibration = Pick<Calibration, 'detector' | 'seasonal' | 'evidence' | 'budget'>;
+
+/**
+ * Fits the seasonal rule on rows [0, start) of `frame` (unless the detector is the autoencoder alone) and the evidence
+ * tails on the rows [start, end) where `normal` (indexed from `start`) is 1. Rows from `end` on are never read.
+ */
+export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detector: DetectorSource, calendar: FeatureCalendar | undefined, start: number, end: number, normal: Uint8Array, falseAlarmsPerWeek: number): EvidenceCalibration {
+  const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
+  const step = frameStep(frame);
+  const seasonal = detector === 'autoencoder' ? null : fitSeasonalRule(cut, start, calendar);
+  const windows = evidenceWindows(step);
+  const share = budgetShare(falseAlarmsPerWeek, step);
+  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, start, end, null, share);
+  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, windows), budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

@@ -1,12 +1,17 @@
 /** What every CLI command gets: the loaded config (lazily, so --help works without models.yml) and shared argument parsing. */
 import * as fs from 'fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
-import { processedPaths } from '../data/paths';
+import { processedPaths, resultDirs } from '../data/paths';
 import { InputError, RadarwatchError } from '../errors';
 import { log } from '../util/log';
-import { knownCountryCodes, parseCountries } from '../util/countries';
+
+// Config, schema and country tables load on first use (require, not import): `radarwatch --help` needs none of them.
+const lazy = {
+  config: () => require('../config/load') as typeof import('../config/load'),
+  countries: () => require('../util/countries') as typeof import('../util/countries'),
+  seriesId: () => require('../util/series-id') as typeof import('../util/series-id'),
+};
 
 export interface CliContext {
   /** Loads models.yml (or --config) once. */
@@ -15,9 +20,10 @@ export interface CliContext {
   countries(arg: string | undefined): string[];
   /**
    * Resolves the targets of a model command: like countries(), but an imported CSV id (a processed table made by
-   * `radarwatch import`) is accepted too. `positional` wins over `option` (commands take either form).
+   * `radarwatch import`, or a model trained from one) is accepted too, by the one id rule of util/series-id.
+   * `positional` wins over `option` (commands take either form); `processedDir` overrides data.processedDir.
    */
-  targets(positional: string | undefined, option?: string): string[];
+  targets(positional: string | undefined, option?: string, processedDir?: string): string[];
   /** Writes a line to stdout (results), keeping stderr for logs and progress. */
   out(line: string): void;
 }
@@ -26,24 +32,33 @@ export function createContext(program: Command): CliContext {
   let cached: Config | undefined;
   const ctx: CliContext = {
     config() {
-      if (!cached) cached = loadConfig(program.opts().config as string | undefined);
+      if (!cached) cached = lazy.config().loadConfig(program.opts().config as string | undefined);
       return cached;
     },
     countries(arg) {
-      return parseCountries(arg, ctx.config().countries);
+      return lazy.countries().parseCountries(arg, ctx.config().countries);
     },
-    targets(positional, option) {
+    targets(positional, option, processedDir) {
       const arg = positional ?? option;
       if (!arg || arg.trim().toLowerCase() === 'all') return [...ctx.config().countries];
-      const known = new Set(knownCountryCodes());
-      const dir = ctx.config().data.processedDir;
+      const dir = processedDir ?? ctx.config().data.processedDir;
       const items = [...new Set(arg.split(',').map((s) => s.trim()).filter(Boolean))];
-      return items.map((item) => {
-        if (fs.existsSync(processedPaths(dir, item).meta)) return item;
-        const cc = item.toUpperCase();
-        if (known.has(cc)) return cc;
-        throw new InputError(`Unknown country or dataset "${item}". Expected an ISO alpha-2 code (AT), a list (AT,DE), "all" (${ctx.config().countries.join(', ')}), or the --id of an imported CSV in ${dir}`);
-      });
+      if (items.length === 0) throw new InputError(`Expected a country list such as AT, AT,DE or all, or an imported --id; got "${arg}"`);
+      return [
+        ...new Set(
+          items.map((item) => {
+            const { checkSeriesId, isCountryCode } = lazy.seriesId();
+            const id = checkSeriesId(item, 'country or dataset id');
+            // An imported table or a model under exactly this name wins; country codes are then matched in any case.
+            if (fs.existsSync(processedPaths(dir, item).meta) || fs.existsSync(resultDirs.model(item))) return item;
+            if (isCountryCode(id)) return id;
+            throw new InputError(
+              `Unknown country or dataset "${item}": it is not an ISO 3166-1 alpha-2 code (AT, a list AT,DE, or "all" for ${ctx.config().countries.join(', ')}) ` +
+                `and there is no imported table ${processedPaths(dir, item).meta}. Import it first: radarwatch import FILE.csv --id ${item}`,
+            );
+          }),
+        ),
+      ];
     },
     out(line) {
       process.stdout.write(line + '\n');
@@ -53,7 +68,7 @@ export function createContext(program: Command): CliContext {
 }
 
 /** The shared positional/option text for country arguments. */
-export const COUNTRY_HELP = 'country: ISO alpha-2 code (AT), a comma list (AT,DE) or "all" (the models.yml list)';
+export const COUNTRY_HELP = 'country: ISO alpha-2 code (AT), the --id of an imported CSV (ms_api01), a comma list (AT,DE) or "all" (the models.yml list)';
 
 /**
  * Runs `fn` for each country in turn. A typed failure is logged (`<step> <CC>: message`) and collected, so one bad

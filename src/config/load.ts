@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors';
+import { knownCountryCodes } from '../util/countries';
 import { configSchema, overrideSchema, stagesShape, type Config } from './schema';
 import { z } from 'zod';
 
@@ -48,7 +49,22 @@ export function parseConfig(raw: unknown, file = 'config'): Config {
   if (r.data.dateRange.from > r.data.dateRange.to) {
     throw new ConfigError(`${file}: dateRange: from ${r.data.dateRange.from} is after to ${r.data.dateRange.to}`);
   }
+  checkCountryCodes(r.data, file);
   return r.data;
+}
+
+/**
+ * `countries` (and two-letter `overrides` keys) must be Radar locations: ISO 3166-1 alpha-2 codes of the known
+ * list, so a typo fails here, at load, instead of as an HTTP 400 from Radar halfway through a fetch.
+ */
+function checkCountryCodes(cfg: Config, file: string): void {
+  const known = new Set(knownCountryCodes());
+  const bad = (key: string, code: string) =>
+    new ConfigError(`${file}: ${key}: "${code}" is not a known country code; expected an ISO 3166-1 alpha-2 code Radar covers, such as AT, DE or US (${known.size} known). Imported series ids (radarwatch import --id) are named on the command line, not in countries.`);
+  cfg.countries.forEach((cc, i) => {
+    if (!known.has(cc)) throw bad(`countries.${i}`, cc);
+  });
+  for (const key of Object.keys(cfg.overrides)) if (/^[A-Z]{2}$/.test(key) && !known.has(key)) throw bad(`overrides.${key}`, key);
 }
 
 /** Stages that shape a trained network: a saved model's values for these must validate exactly. */

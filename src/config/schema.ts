@@ -43,6 +43,9 @@ export const generatorSchema = z
     gapRate: z.number().min(0).max(0.2).default(0.002).describe('Probability an hour starts a data gap (missing points).'),
     unreliableRate: z.number().min(0).max(0.2).default(0.001).describe('Probability an hour starts a PIPELINE annotation.'),
     noise: z.number().min(0).max(1).default(0.03).describe('Relative noise level of volume signals.'),
+    attackBurstiness: z.number().min(0).max(20).default(1).describe('Unlabelled bursts of the attack backgrounds (L3, L7): 1 = 0.7 % of hours run 1.3–2× higher; b scales both the share of burst hours and their excess (b = 3: 2.1 % of hours, 1.9–4×). Benchmarks use it to shift the data away from the default.'),
+    anomalyDuration: z.number().min(0.1).max(10).default(1).describe('Multiplier of every injected anomaly\'s duration (1 = the per-kind ranges of KIND_DURATION_HOURS).'),
+    anomalyDepth: z.number().min(0.1).max(3).default(1).describe('Multiplier of every injected anomaly\'s effect size: the traffic an outage removes, an attack\'s excess, a surge\'s share points or rise (1 = the default ranges; < 1 = shallower, harder).'),
   })
   .strict();
 
@@ -90,6 +93,20 @@ export const trainSchema = z
       .strict()
       .default({ train: 0.6, validation: 0.2, test: 0.2 })
       .describe('Chronological shares; must sum to 1.'),
+    splitDates: z
+      .object({
+        validation: z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/, 'a UTC date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MMZ'),
+        test: z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/, 'a UTC date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MMZ'),
+      })
+      .strict()
+      .optional()
+      .describe('Chronological split by time instead of shares: validation starts at `validation`, test at `test` (UTC). Overrides `split`.'),
+    trainFraction: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .optional()
+      .describe('NAB-style mode: learn from the first fraction of rows only (its first 70 % train the network, its last 30 % calibrate), and test on every later row. Overrides `split` and `splitDates`.'),
     epochs: z.number().int().min(1).default(40).describe('Maximum epochs.'),
     batchSize: z.number().int().min(1).default(256),
     learningRate: z.number().positive().default(0.002),
@@ -151,6 +168,15 @@ export const calibrateSchema = z
       .default('log')
       .describe('Scale of the MAD rule: `log` applies it to ln(score) (scores are skewed squared errors), `linear` to raw scores.'),
     temperature: z.boolean().default(true).describe('Fit temperature scaling of the categorical heads.'),
+    detector: z
+      .enum(['hybrid', 'autoencoder', 'seasonal'])
+      .default('hybrid')
+      .describe('Evidence behind the anomaly probability: `hybrid` combines the autoencoder and the robust seasonal residual rule; the others use one alone.'),
+    falseAlarmsPerWeek: z
+      .number()
+      .positive()
+      .default(0.5)
+      .describe('False-alarm budget: the share of normal held-out rows allowed to alarm, as alarms per week of data at the series\' step. Anomaly probability 0.5 sits exactly at this budget.'),
   })
   .strict();
 

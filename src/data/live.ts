@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Config } from '../config/schema';
 import { DataError, InputError } from '../errors';
-import { featureHistoryHours, type FeatureSpec } from '../features/spec';
+import { featureHistoryRows, type FeatureSpec } from '../features/spec';
 import { LOG_EPS_SHARE } from '../features/transform';
 import { RadarClient } from '../radar/client';
 import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from '../radar/endpoint';
@@ -174,7 +174,7 @@ async function localTable(cfg: Config, country: string): Promise<CountryFrame | 
 /**
  * Fetches the live window of `country` for scoring hours [fromMs, toMs): whole UTC days from the first history hour
  * to the last hour, downloaded by fetchRadar into a temporary raw store and built by preprocessCountryDetailed (the
- * code the datasets go through), then cut to [fromMs − featureHistoryHours, toMs) and rescaled (see LiveScale).
+ * code the datasets go through), then cut to [fromMs − featureHistoryRows, toMs) and rescaled (see LiveScale).
  * Throws InputError when the range reaches past the last complete hour, ConfigError without a token for `radar`.
  */
 export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
@@ -182,7 +182,7 @@ export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
   const nowMs = o.now ?? Date.now();
   const last = lastCompleteHour(nowMs);
   if (o.toMs - HOUR_MS > last) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
-  const history = featureHistoryHours(o.spec);
+  const history = featureHistoryRows(o.spec);
   const needFrom = o.fromMs - history * HOUR_MS;
   // one endpoint (one mock server for `synthetic`) for the window and its scale anchors
   const endpoint = await openRadarEndpoint(o.source, cfg, { baseUrl: o.baseUrl, token: o.token, now: () => nowMs });

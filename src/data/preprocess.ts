@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../errors';
+import { refetchCommand, refetchHint } from '../radar/refetch';
 import { annotationWindows, anomalyLabels, hoursInWindows, labelKindPerHour, mergeLabels, mergeTimeWindows, outageLabels, type LabelCandidate, type TimeWindow } from '../radar/labels';
 import {
   AGG_INTERVAL_MS,
@@ -21,7 +22,7 @@ import { defaultRadarRule, describeFill, fillGaps, hourlyGrid, medianStep, resam
 import { rawSeriesDir, type RawSeries } from './paths';
 import { writeProcessed, type ProcessedMeta } from './processed';
 import { stitchChunks } from './stitch';
-import { HOUR_MS, RADAR_SIGNAL_KINDS, RADAR_SIGNALS, type CountryFrame, type RadarSignal } from './types';
+import { describeStep, HOUR_MS, RADAR_SIGNAL_KINDS, RADAR_SIGNALS, type CountryFrame, type RadarSignal } from './types';
 
 export interface PreprocessOptions {
   rawDir: string;
@@ -70,7 +71,7 @@ function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new DataError(`${file}: not valid JSON (${(e as Error).message}); delete it and re-run \`radarwatch fetch\`.`);
+    throw new DataError(`${file}: not valid JSON (${(e as Error).message}).${refetchHint(file)}`);
   }
 }
 
@@ -131,10 +132,10 @@ export function preprocessCountryDetailed(o: PreprocessOptions): PreprocessedCou
     if (chunks.length === 0) throw new DataError(`Raw "${series}" chunks for ${o.country} do not cover ${o.from}..${o.to}. ${fetchHint(o)}`);
     const kind = RADAR_SIGNAL_KINDS[sig];
     const norms = new Set(chunks.map((c) => c.normalization ?? ''));
-    if (norms.size > 1) throw new DataError(`${o.country} ${series}: chunks mix normalizations (${[...norms].map((n) => n || 'none').join(', ')}); expected one. Delete ${rawSeriesDir(o.rawDir, o.source, o.country, series)} and re-fetch.`);
+    if (norms.size > 1) throw new DataError(`${o.country} ${series}: chunks mix normalizations (${[...norms].map((n) => n || 'none').join(', ')}); expected one. Replace the chunks with \`${refetchCommand({ ...o, series })}\`.`);
     const norm = [...norms][0];
     if (norm === 'MIN_MAX' || norm === 'PERCENTAGE_CHANGE') {
-      throw new DataError(`${o.country} ${series}: normalization ${norm} cannot be stitched across windows; expected MIN0_MAX (what \`radarwatch fetch\` requests). Delete the folder and re-fetch.`);
+      throw new DataError(`${o.country} ${series}: normalization ${norm} cannot be stitched across windows; expected MIN0_MAX (what \`radarwatch fetch\` requests). Replace the chunks with \`${refetchCommand({ ...o, series })}\`.`);
     }
     // Volumes arrive MIN0_MAX per response (also when meta omits it, as the request pins it); other kinds are absolute.
     const stitch = kind === 'volume' && (norm === 'MIN0_MAX' || norm === '');
@@ -181,7 +182,7 @@ export function preprocessCountryDetailed(o: PreprocessOptions): PreprocessedCou
     for (const file of files) {
       const result = unwrapEnvelope(readJsonFile(file), file);
       const items = result[key];
-      if (!Array.isArray(items)) throw new DataError(`${file}: expected result.${key} to be an array (the ${series} feed), got ${typeof items}. Re-fetch it.`);
+      if (!Array.isArray(items)) throw new DataError(`${file}: expected result.${key} to be an array (the ${series} feed), got ${typeof items}.${refetchHint(file)}`);
       cands.push(...toLabels(items, lopts, `${file}: ${key}`));
     }
   }
@@ -254,6 +255,8 @@ export function preprocessCountries(o: PreprocessManyOptions): { country: string
 export function describeProcessed(meta: ProcessedMeta): string {
   const gaps = meta.signals.map((s) => `${s}=${meta.gapHours[s] ?? 0}`).join(' ');
   const labels = Object.entries(meta.labelsByKind).map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
-  return `${meta.id}: ${meta.rows} rows ${meta.from}..${meta.to}; gap hours ${gaps}; unreliable ${meta.unreliableHours} h; labels ${labels}`;
+  const step = meta.stepMs ?? HOUR_MS;
+  const unit = step === HOUR_MS ? 'hours' : 'steps';
+  return `${meta.id}: ${meta.rows} rows${step === HOUR_MS ? '' : ` of ${describeStep(step)}`} ${meta.from}..${meta.to}; gap ${unit} ${gaps}; unreliable ${meta.unreliableHours} ${step === HOUR_MS ? 'h' : unit}; labels ${labels}`;
 }
 

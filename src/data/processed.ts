@@ -1,10 +1,12 @@
-/** Reads and writes processed hourly tables (`<id>.csv`, `<id>.labels.json`, `<id>.meta.json`) with danfojs-node, validating what it reads. */
+/** Reads and writes processed tables on a regular grid of any step (`<id>.csv`, `<id>.labels.json`, `<id>.meta.json`) with danfojs-node, validating what it reads. */
 import * as fs from 'fs';
 import { DataError } from '../errors';
 import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from '../util/fsx';
 import { isoUtc } from '../radar/parse';
+import { readCsvWindow, type CsvColumns } from './csv-rows';
 import { processedPaths } from './paths';
-import { ANOMALY_KINDS, HOUR_MS, type CountryFrame, type LabelWindow, type SignalKind } from './types';
+import { dataCommand } from '../util/series-id';
+import { ANOMALY_KINDS, describeStep, frameStep, HOUR_MS, type CountryFrame, type LabelWindow, type SignalKind } from './types';
 
 /** Columns every processed CSV has besides its signals. */
 export const PROCESSED_FIXED_COLUMNS = ['timestamp', 'gap', 'unreliable', 'label_kind'] as const;
@@ -18,6 +20,8 @@ export interface ProcessedMeta {
   from: string;
   to: string;
   rows: number;
+  /** Grid step in ms (1 min … 1 day); absent in tables written before steps were stored, which are hourly. */
+  stepMs?: number;
   signals: string[];
   signalKinds: Record<string, SignalKind>;
   fill: { maxInterpolateHours: number; rule: string };
@@ -71,9 +75,10 @@ export function countByKind(labels: LabelWindow[]): Record<string, number> {
 /** Checks a frame's internal consistency before it is written; throws naming the broken column. */
 export function validateFrame(frame: CountryFrame): void {
   const n = frame.timestamps.length;
+  const step = frameStep(frame);
   for (let i = 1; i < n; i++) {
-    if (frame.timestamps[i] - frame.timestamps[i - 1] !== HOUR_MS) {
-      throw new DataError(`${frame.id}: row ${i + 1} (${isoUtc(frame.timestamps[i])}) is not one hour after the previous row; expected a regular hourly grid.`);
+    if (frame.timestamps[i] - frame.timestamps[i - 1] !== step) {
+      throw new DataError(`${frame.id}: row ${i + 1} (${isoUtc(frame.timestamps[i])}) is not ${describeStep(step)} after the previous row; expected a regular grid of step ${describeStep(step)}.`);
     }
   }
   for (const s of frame.signalNames) {
@@ -115,6 +120,7 @@ export function writeProcessed(processedDir: string, frame: CountryFrame, input:
     from: input.from ?? (n ? isoUtc(frame.timestamps[0]).slice(0, 10) : ''),
     to: input.to ?? (n ? isoUtc(frame.timestamps[n - 1]).slice(0, 10) : ''),
     rows: n,
+    stepMs: frameStep(frame),
     signals: [...frame.signalNames],
     signalKinds: { ...frame.signalKinds },
     fill: input.fill,
@@ -138,40 +144,54 @@ export function readProcessedMeta(processedDir: string, id: string): ProcessedMe
   const p = processedPaths(processedDir, id);
   const meta = readJsonIfExists<ProcessedMeta>(p.meta);
   if (!meta || !fs.existsSync(p.csv)) {
-    throw new DataError(`No processed table "${id}" in ${processedDir} (expected ${p.csv} and ${p.meta}). Run \`radarwatch preprocess --countries ${id}\` (or \`radarwatch import FILE.csv --id ${id}\`) first.`);
+    throw new DataError(`No processed table "${id}" in ${processedDir} (expected ${p.csv} and ${p.meta}). Run \`${dataCommand(id)}\` first.`);
   }
   return meta;
 }
 
+/** Options of readProcessed. */
+export interface ReadProcessedOptions {
+  /**
+   * Only the rows with timestamps in [fromMs, toMs) (epoch ms), read by a plain text scan instead of danfojs: for
+   * callers that need a window (plus its feature history) of a long table, e.g. `radarwatch detect -d DAY`.
+   */
+  window?: { fromMs: number; toMs: number };
+}
+
 /**
- * Reads a processed table back into a CountryFrame, checking the columns against meta, hourly
- * spacing, finite signal values, 0/1 flags and known label kinds. Every problem throws a DataError
+ * Reads a processed table back into a CountryFrame (with its grid step from meta), checking the columns against meta,
+ * the grid spacing, finite signal values, 0/1 flags and known label kinds. Every problem throws a DataError
  * naming the file, row and column, and suggesting to re-run `radarwatch preprocess`.
  */
-export async function readProcessed(processedDir: string, id: string): Promise<CountryFrame> {
+export async function readProcessed(processedDir: string, id: string, opts: ReadProcessedOptions = {}): Promise<CountryFrame> {
   const meta = readProcessedMeta(processedDir, id);
   const p = processedPaths(processedDir, id);
-  const fix = `Re-run \`radarwatch preprocess --countries ${id}\` (or re-import the CSV) to rebuild it.`;
+  const fix = `Re-run \`${meta.source === 'csv' ? `radarwatch import FILE.csv --id ${id}` : dataCommand(id)}\` to rebuild it.`;
+  const step = meta.stepMs ?? HOUR_MS;
   const fail = (what: string): never => {
     throw new DataError(`${p.csv}: ${what}. ${fix}`);
   };
-  let df: InstanceType<Danfo['DataFrame']>;
+  let table: CsvColumns;
   try {
     // No dynamic typing: values are parsed and checked here, so "NaN" or "abc" cannot slip through as NaN.
-    df = await readCsvDataFrame(p.csv);
+    if (opts.window) table = readCsvWindow(p.csv, opts.window.fromMs, opts.window.toMs);
+    else {
+      const df = await readCsvDataFrame(p.csv);
+      table = { columns: df.columns as string[], column: (name) => (df.column(name).values as unknown[]).map((v) => (v === null || v === undefined ? '' : String(v))) };
+    }
   } catch (e) {
     return fail(`cannot be parsed as CSV (${(e as Error).message})`);
   }
-  const columns = df.columns as string[];
+  const columns = table.columns;
   const missing = [...PROCESSED_FIXED_COLUMNS, ...meta.signals].filter((c) => !columns.includes(c));
   if (missing.length) fail(`missing column(s) ${missing.join(', ')}; expected ${[PROCESSED_FIXED_COLUMNS[0], ...meta.signals, ...PROCESSED_FIXED_COLUMNS.slice(1)].join(', ')}`);
-  const col = (name: string): string[] => (df.column(name).values as unknown[]).map((v) => (v === null || v === undefined ? '' : String(v)));
+  const col = (name: string): string[] => table.column(name);
   const tsRaw = col('timestamp');
-  if (tsRaw.length !== meta.rows) fail(`${tsRaw.length} rows, but ${p.meta} says ${meta.rows}`);
+  if (!opts.window && tsRaw.length !== meta.rows) fail(`${tsRaw.length} rows, but ${p.meta} says ${meta.rows}`);
   const timestamps = tsRaw.map((s, i) => {
     const ms = Date.parse(s);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || !Number.isFinite(ms)) fail(`row ${i + 1}: timestamp "${s}" is not ISO-8601 UTC like 2024-01-31T13:00:00Z`);
-    if (i > 0 && ms - Date.parse(tsRaw[i - 1]) !== HOUR_MS) fail(`row ${i + 1}: timestamp ${s} is not one hour after ${tsRaw[i - 1]}; expected a regular hourly grid`);
+    if (i > 0 && ms - Date.parse(tsRaw[i - 1]) !== step) fail(`row ${i + 1}: timestamp ${s} is not ${describeStep(step)} after ${tsRaw[i - 1]}; expected a regular grid of step ${describeStep(step)} (meta stepMs)`);
     return ms;
   });
   const signals: Record<string, Float64Array> = {};
@@ -196,5 +216,5 @@ export async function readProcessed(processedDir: string, id: string): Promise<C
   });
   const labels = readJsonIfExists<LabelWindow[]>(p.labels);
   if (!Array.isArray(labels)) fail(`its labels file ${p.labels} is missing or not a JSON array`);
-  return { id: meta.id, timestamps, signalNames: [...meta.signals], signalKinds: { ...meta.signalKinds }, signals, gap, unreliable, labelKind, labels: labels! };
+  return { id: meta.id, timestamps, ...(meta.stepMs !== undefined && meta.stepMs !== HOUR_MS ? { stepMs: meta.stepMs } : {}), signalNames: [...meta.signals], signalKinds: { ...meta.signalKinds }, signals, gap, unreliable, labelKind, labels: labels! };
 }

@@ -68,6 +68,14 @@ export function frameStep(frame: Pick<CountryFrame, 'stepMs'>): number {
   return frame.stepMs ?? HOUR_MS;
 }
 
+/** A step in words: 5m, 1h, 1d, 90s. */
+export function describeStep(stepMs: number): string {
+  if (stepMs % DAY_MS === 0) return `${stepMs / DAY_MS}d`;
+  if (stepMs % HOUR_MS === 0) return `${stepMs / HOUR_MS}h`;
+  if (stepMs % MINUTE_MS === 0) return `${stepMs / MINUTE_MS}m`;
+  return `${stepMs / 1000}s`;
+}
+
 /** Steps of `stepMs` in a duration of `ms`, rounded, at least `min` (windows and gaps are defined in time, counted in steps). */
 export function stepsIn(ms: number, stepMs: number, min = 1): number {
   return Math.max(min, Math.round(ms / stepMs));

@@ -1,58 +1,73 @@
 /** Scores a time range of a country table with a trained, calibrated detector and groups anomalous hours into events. */
-import { sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
-import { HOUR_MS } from '../data/types';
+import { frameStep } from '../data/types';
 import { DataError } from '../errors';
-import { computeFeatures } from '../features/build';
-import { featureHistoryHours } from '../features/spec';
-import { reconstruct } from '../model/autoencoder';
-import type { Calibration, ScoringModel } from '../calibrate/calibrate';
+import { networkPart, type Calibration, type ScoringModel } from '../calibrate/calibrate';
+import { hybridHistoryRows, scoreHybrid, type HybridScores } from './hybrid';
 import { groupEvents } from './events';
-import { scoreRows, type RowScores } from './score';
+import { assertFiniteScores } from './finite';
+import type { RowScores } from './score';
 import type { AnomalyEvent, DetectHour, ScoredHour } from './types';
-import { rowsOfRange, sliceFeatureSet } from './window';
+import { rowsOfRange } from './window';
 
 export interface ScoredRange {
   hours: ScoredHour[];
-  scores: RowScores;
-  /** Row index of the first scored hour in the frame. */
+  /** The autoencoder's raw reconstruction scores of the same rows (null for a seasonal-only detector). */
+  scores: RowScores | null;
+  /** The full scoring pass (probability, evidence per signal, streams). */
+  hybrid: HybridScores;
+  /** Row index of the first scored row in the frame. */
   start: number;
 }
 
+/** Probability above which a row is anomalous: the false-alarm budget itself (see probabilityOf). */
+export const PROBABILITY_THRESHOLD = 0.5;
+
 /**
- * Scores hours [fromMs, toMs) of `frame`. The frame must hold the history the causal features need before
- * `fromMs` (featureHistoryHours(spec)); features are computed from there only, so the cost grows with the
- * window, not with the table.
+ * Rows of history scoreRange reads before the first row of a range: a frame that starts this many rows earlier (or at
+ * the start of the data) scores the range exactly as the whole table does. `radarwatch detect` reads only that window.
  */
-export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibration, fromMs: number, toMs: number): ScoredRange {
-  const { start, end } = rowsOfRange(frame.timestamps, fromMs, toMs);
-  if (end <= start) {
-    throw new DataError(`No data for ${frame.id} in ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}; the table covers ${new Date(frame.timestamps[0]).toISOString()}..${new Date(frame.timestamps[frame.timestamps.length - 1] + HOUR_MS).toISOString()}`);
-  }
-  const history = featureHistoryHours(det.spec);
-  if (start < history) {
-    const earliest = new Date(frame.timestamps[0] + history * HOUR_MS).toISOString();
-    throw new DataError(`Detection for ${frame.id} needs ${history} hours of history before the first scored hour; the data starts at ${new Date(frame.timestamps[0]).toISOString()}, so the earliest hour that can be scored is ${earliest}`);
-  }
-  const from = start - history;
-  const window = sliceFrame(frame, from, end);
-  const fsAll = computeFeatures(window, det.spec);
-  const fs = sliceFeatureSet(fsAll, start - from, end - from);
-  const recon = reconstruct(det.model, fs);
-  const scores = scoreRows(fs, recon, det.config.model, cal.temperature.T);
-  const hours: ScoredHour[] = [];
-  for (let r = 0; r < fs.rows; r++) hours.push(scoredHourAt(scores, r, fs.timestamps[r], cal.threshold.value));
-  return { hours, scores, start };
+export function scoreRangeHistoryRows(det: ScoringModel, cal: Calibration): number {
+  return hybridHistoryRows(cal.detector === 'seasonal' ? null : networkPart(det, cal.temperature.T), cal.seasonal, cal.evidence.windows);
 }
 
-/** The ScoredHour of row `r` of `scores` (hour start `timestamp`, epoch ms) against `threshold`. */
-export function scoredHourAt(scores: RowScores, r: number, timestamp: number, threshold: number): ScoredHour {
-  const S = scores.signalNames.length;
-  const signals: Record<string, number> = {};
-  for (let s = 0; s < S; s++) signals[scores.signalNames[s]] = scores.signalShare[r * S + s];
+/**
+ * Scores rows [fromMs, toMs) of `frame` with the calibrated detector: features, seasonal rule and evidence windows are
+ * computed over the range plus the history they need before it (hybridHistoryRows), so the cost grows with the
+ * window, not with the table. Rows too close to the start of the data to have that history come back with
+ * `scorable: false` and no score, never as normal. A non-finite score on a scorable row is an error.
+ */
+export function scoreRange(frame: CountryFrame, det: ScoringModel, cal: Calibration, fromMs: number, toMs: number): ScoredRange {
+  const step = frameStep(frame);
+  const { start, end } = rowsOfRange(frame.timestamps, fromMs, toMs, step);
+  if (end <= start) {
+    throw new DataError(`No data for ${frame.id} in ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}; the table covers ${new Date(frame.timestamps[0]).toISOString()}..${new Date(frame.timestamps[frame.timestamps.length - 1] + step).toISOString()}`);
+  }
+  const net = cal.detector === 'seasonal' ? null : networkPart(det, cal.temperature.T);
+  const h = scoreHybrid(frame, net, cal.seasonal, cal.evidence.windows, start, end, cal.evidence, cal.budget.share);
+  if (h.raw) assertFiniteScores(h.raw.score, h.timestamps, frame.id);
+  assertFiniteScores(h.probability.filter((_, r) => h.scorable[r] === 1), h.timestamps.filter((_, r) => h.scorable[r] === 1), frame.id);
+  const hours: ScoredHour[] = [];
+  for (let r = 0; r < h.rows; r++) hours.push(scoredHourAt(h, r));
+  return { hours, scores: h.raw, hybrid: h, start };
+}
+
+/** The ScoredHour of row `r` of a scoring pass: probability, per-signal shares of the evidence and directions. */
+export function scoredHourAt(h: HybridScores, r: number): ScoredHour {
+  const timestamp = h.timestamps[r];
   const direction: Record<string, number> = {};
-  for (const [k, v] of Object.entries(scores.direction)) direction[k] = v[r];
-  return { timestamp, score: scores.score[r], threshold, anomaly: scores.score[r] > threshold, signals, direction };
+  for (const [k, v] of Object.entries(h.direction)) direction[k] = v[r];
+  if (!h.scorable[r]) return { timestamp, scorable: false, score: NaN, threshold: PROBABILITY_THRESHOLD, anomaly: false, signals: {}, direction };
+  const signals: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(h.bySignal)) {
+    const e = Number.isFinite(v[r]) ? Math.max(0, v[r]) : 0;
+    signals[k] = e;
+    total += e;
+  }
+  for (const k of Object.keys(signals)) signals[k] = total > 0 ? signals[k] / total : 0;
+  const p = h.probability[r];
+  return { timestamp, scorable: true, score: p, threshold: PROBABILITY_THRESHOLD, anomaly: p > PROBABILITY_THRESHOLD, signals, direction };
 }
 
 /** Scored hours → the JSON form (ISO timestamps, shares rounded to 4 decimals). */
@@ -60,7 +75,9 @@ export function toDetectHours(hours: ScoredHour[]): DetectHour[] {
   return hours.map((h) => {
     const signals: Record<string, number> = {};
     for (const [k, v] of Object.entries(h.signals)) signals[k] = Math.round(v * 1e4) / 1e4;
-    return { timestamp: new Date(h.timestamp).toISOString(), score: h.score, threshold: h.threshold, anomaly: h.anomaly, signals };
+    const scorable = h.scorable !== false;
+    const score = scorable ? Math.round(h.score * 1e6) / 1e6 : null;
+    return { timestamp: new Date(h.timestamp).toISOString(), scorable, probability: score, score, threshold: h.threshold, anomaly: h.anomaly, signals };
   });
 }
 

@@ -6,17 +6,16 @@ import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
 import { processedPaths, resultDirs, resultsRoot } from '../data/paths';
 import { readProcessed } from '../data/processed';
-import { HOUR_MS, type CountryFrame } from '../data/types';
+import { frameStep, type CountryFrame } from '../data/types';
 import { DataError, InputError, NotFittedError, NotFoundError, isRadarwatchError } from '../errors';
-import { featureHistoryHours } from '../features/spec';
 import { DETECTOR_FILES, type Detector } from '../model/artifact';
 import { initBackend } from '../model/backend';
 import type { DetectionService, ServedCountry } from '../server/deps';
 import { countryName } from '../util/countries';
+import { dataCommand, isSeriesId } from '../util/series-id';
 import { log } from '../util/log';
-import { eventsOf, scoreRange, scoredHourAt, toDetectHours } from './detect';
+import { eventsOf, PROBABILITY_THRESHOLD, scoreRange, toDetectHours } from './detect';
 import { loadCountryDetector } from './load';
-import type { RowScores } from './score';
 import type { DetectResult, ScoredHour } from './types';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,8 +25,10 @@ export function modelInfo(det: Detector, cal: Calibration): DetectResult['model'
   return {
     dir: det.dir,
     createdAt: det.meta.createdAt,
-    thresholdMethod: cal.threshold.method,
-    threshold: cal.threshold.value,
+    detector: cal.detector,
+    falseAlarmsPerWeek: cal.budget.falseAlarmsPerWeek,
+    thresholdMethod: 'probability',
+    threshold: PROBABILITY_THRESHOLD,
     temperature: cal.temperature.T,
     trainedFrom: det.meta.split.train.from,
     trainedTo: det.meta.split.train.to,
@@ -51,11 +52,10 @@ export function buildDetectResult(country: string, fromMs: number, toMs: number,
   return result;
 }
 
-/** The hours of `frame` that can be scored, [from, to) in epoch ms: everything after the feature history. */
-export function scorableRange(frame: CountryFrame, det: Pick<Detector, 'spec'>): { from: number; to: number } {
+/** The rows of `frame` detection returns, [from, to) in epoch ms: all of them (warm-up rows come back not scorable). */
+export function scorableRange(frame: CountryFrame): { from: number; to: number } {
   const n = frame.timestamps.length;
-  const history = featureHistoryHours(det.spec);
-  return n > history ? { from: frame.timestamps[history], to: frame.timestamps[n - 1] + HOUR_MS } : { from: NaN, to: NaN };
+  return n > 0 ? { from: frame.timestamps[0], to: frame.timestamps[n - 1] + frameStep(frame) } : { from: NaN, to: NaN };
 }
 
 /**
@@ -64,14 +64,19 @@ export function scorableRange(frame: CountryFrame, det: Pick<Detector, 'spec'>):
  * scorable range, unless the frame covers the whole range and the feature history before it.
  */
 export function detectRange(country: string, frame: CountryFrame, det: Detector, cal: Calibration, fromMs: number, toMs: number, opts: { series: boolean }): DetectResult {
-  const ok = scorableRange(frame, det);
+  const ok = scorableRange(frame);
+  // Align the range to the series' grid (row starts), as the service does.
+  const step = frameStep(frame);
+  const t0 = frame.timestamps[0] ?? 0;
+  fromMs = t0 + Math.ceil((fromMs - t0) / step) * step;
+  toMs = t0 + Math.ceil((toMs - t0) / step) * step;
   if (!(fromMs >= ok.from && toMs <= ok.to)) {
-    const avail = Number.isFinite(ok.from) ? `hours from ${iso(ok.from)} to ${iso(ok.to)} (exclusive) can be scored` : `the table has no hour after the ${featureHistoryHours(det.spec)} hours of feature history`;
+    const avail = Number.isFinite(ok.from) ? `rows from ${iso(ok.from)} to ${iso(ok.to)} (exclusive) can be scored` : `the table has no rows`;
     throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${country}: ${avail}`);
   }
   const r = scoreRange(frame, det, cal, fromMs, toMs);
   const first = r.hours[0].timestamp;
-  const end = r.hours[r.hours.length - 1].timestamp + HOUR_MS;
+  const end = r.hours[r.hours.length - 1].timestamp + frameStep(frame);
   const series = opts.series ? seriesOf(frame, r.start, r.start + r.hours.length, first, end) : undefined;
   return buildDetectResult(country, first, end, det, cal, r.hours, series);
 }
@@ -82,10 +87,10 @@ interface LoadedCountry {
   det: Detector;
   cal: Calibration;
   frame: CountryFrame;
-  /** Row of the frame of the first scorable hour (the feature history before it is complete). */
+  /** Row of the frame of the first scored row (0: every row is returned, warm-up rows marked not scorable). */
   first: number;
-  /** Scores of rows [first, frame rows). */
-  scores: RowScores;
+  /** Scored rows [first, frame rows). */
+  hours: ScoredHour[];
   /** Scorable hours [fromMs, toMs), epoch ms (served.dataFrom / dataTo as numbers). */
   fromMs: number;
   toMs: number;
@@ -97,13 +102,13 @@ export interface DetectionServiceOptions {
   countries?: string[];
 }
 
-/** Folders under results/models that look like a country's model (two upper-case letters), sorted. */
+/** Folders under results/models named like a series (a country code or an imported --id, util/series-id), sorted. */
 function modelFolders(): string[] {
   const root = path.join(resultsRoot(), 'models');
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^[A-Z]{2}$/.test(d.name))
+    .filter((d) => d.isDirectory() && isSeriesId(d.name))
     .map((d) => d.name)
     .sort();
 }
@@ -118,23 +123,23 @@ async function loadCountry(cfg: Config, cc: string): Promise<LoadedCountry> {
   if (!fs.existsSync(path.join(dir, DETECTOR_FILES.meta))) throw new NotFittedError(`${dir} has no ${DETECTOR_FILES.meta} (training did not finish); run \`radarwatch train ${cc}\``);
   const cal = loadCalibration(dir, cc);
   const table = processedPaths(cfg.data.processedDir, cc);
-  if (!fs.existsSync(table.csv)) throw new DataError(`no processed table ${table.csv}; run \`radarwatch preprocess ${cc}\``);
+  if (!fs.existsSync(table.csv)) throw new DataError(`no processed table ${table.csv}; run \`${dataCommand(cc)}\``);
   const det = await loadCountryDetector(cfg, cc);
   try {
     const frame = await readProcessed(cfg.data.processedDir, cc);
-    const history = featureHistoryHours(det.spec);
     const n = frame.timestamps.length;
-    if (n <= history) throw new DataError(`the table ${table.csv} has ${n} hours; detection needs more than the ${history} hours of feature history`);
-    const r = scoreRange(frame, det, cal, frame.timestamps[history], frame.timestamps[n - 1] + HOUR_MS);
+    const step = frameStep(frame);
+    const r = scoreRange(frame, det, cal, frame.timestamps[0], frame.timestamps[n - 1] + step);
+    if (!r.hours.some((h) => h.scorable !== false)) throw new DataError(`the table ${table.csv} has ${n} rows, none with the history detection needs; import or fetch a longer series`);
     const served: ServedCountry = {
       code: cc,
       name: countryName(cc),
       trainedFrom: det.meta.split.train.from,
       trainedTo: det.meta.split.train.to,
       dataFrom: iso(frame.timestamps[r.start]),
-      dataTo: iso(frame.timestamps[n - 1] + HOUR_MS),
+      dataTo: iso(frame.timestamps[n - 1] + step),
     };
-    return { served, det, cal, frame, first: r.start, scores: r.scores, fromMs: frame.timestamps[r.start], toMs: frame.timestamps[n - 1] + HOUR_MS };
+    return { served, det, cal, frame, first: r.start, hours: r.hours, fromMs: frame.timestamps[r.start], toMs: frame.timestamps[n - 1] + step };
   } catch (e) {
     det.dispose();
     throw e;
@@ -154,15 +159,18 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
   if (!opts.countries && missing.length) log.warn(`detect service: no model for ${missing.join(', ')} under ${path.join(resultsRoot(), 'models')}; run \`radarwatch train ${missing.join(',')}\` and \`radarwatch calibrate ${missing.join(',')}\` to serve them`);
   const loaded = new Map<string, LoadedCountry>();
   const skipped: string[] = [];
+  // countries whose model folder failed its checks: /api/health reports them as degraded, with the reason
+  const degraded: { country: string; reason: string }[] = [];
   for (const cc of codes) {
     const t0 = performance.now();
     try {
       const c = await loadCountry(cfg, cc);
       loaded.set(cc, c);
-      log.info(`detect service: ${cc} loaded, ${c.scores.rows} hours scored (${c.served.dataFrom} .. ${c.served.dataTo}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      log.info(`detect service: ${cc} loaded, ${c.hours.length} rows scored (${c.served.dataFrom} .. ${c.served.dataTo}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (e) {
       if (!isRadarwatchError(e)) throw e;
       skipped.push(`${cc}: ${e.message}`);
+      degraded.push({ country: cc, reason: e.message });
       log.warn(`detect service: skipping ${cc}: ${e.message}`);
     }
   }
@@ -175,20 +183,22 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
 
   return {
     countries: () => countries,
+    degraded: () => degraded,
     async detect(country, from, to, o) {
-      const c = loaded.get(country.toUpperCase());
+      const c = loaded.get(country) ?? loaded.get(country.toUpperCase()); // imported ids are case-sensitive, country codes are not
       if (!c) throw new NotFoundError(`Unknown country "${country}". Known: ${countries.map((x) => x.code).join(', ')}`);
-      const fromMs = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
-      const toMs = Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS;
-      if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
+      const step = frameStep(c.frame);
       const t0 = c.frame.timestamps[0];
+      // Rows start on the series' grid (hours for Radar tables; 5 minutes for a 5-minute import, …).
+      const fromMs = t0 + Math.ceil((from.getTime() - t0) / step) * step;
+      const toMs = t0 + Math.ceil((to.getTime() - t0) / step) * step;
+      if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
       if (fromMs < c.fromMs || toMs > c.toMs) {
         throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${c.served.code}: hours from ${c.served.dataFrom} to ${c.served.dataTo} (exclusive) can be scored`);
       }
-      const start = (fromMs - t0) / HOUR_MS - c.first;
-      const end = (toMs - t0) / HOUR_MS - c.first;
-      const hours: ScoredHour[] = [];
-      for (let i = start; i < end; i++) hours.push(scoredHourAt(c.scores, i, c.frame.timestamps[c.first + i], c.cal.threshold.value));
+      const start = (fromMs - t0) / step - c.first;
+      const end = (toMs - t0) / step - c.first;
+      const hours = c.hours.slice(start, end);
       const series = o.series ? seriesOf(c.frame, c.first + start, c.first + end, fromMs, toMs) : undefined;
       return buildDetectResult(c.served.code, fromMs, toMs, c.det, c.cal, hours, series);
     },

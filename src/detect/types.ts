@@ -6,10 +6,13 @@ export type Cause = (typeof CAUSES)[number];
 
 /** One scored hour. */
 export interface ScoredHour {
-  /** Hour start, epoch ms UTC. */
+  /** Row start, epoch ms UTC. */
   timestamp: number;
-  /** contWeight·MSE + catWeight·CE(logits / T). */
+  /** false for rows without the history the detector needs (start of the data): no score, never "normal". Absent = true. */
+  scorable?: boolean;
+  /** Calibrated anomaly probability in [0, 1] (NaN when not scorable); 0.5 sits at the false-alarm budget. */
   score: number;
+  /** Probability threshold (0.5). */
   threshold: number;
   anomaly: boolean;
   /** Share of the score per signal (sums to 1); categorical heads count as `calendar`. */
@@ -42,7 +45,13 @@ export interface AnomalyEvent {
 /** One hour of a detection result, as printed by `radarwatch detect --json` and returned by `/api/detect`. */
 export interface DetectHour {
   timestamp: string;
-  score: number;
+  /** false for warm-up rows at the start of the data: no score. */
+  scorable: boolean;
+  /** Calibrated anomaly probability in [0, 1]; null when not scorable. */
+  probability: number | null;
+  /** The same as `probability` (kept for clients of the first API version). */
+  score: number | null;
+  /** Probability threshold: anomalous when probability > threshold (0.5, the false-alarm budget). */
   threshold: number;
   anomaly: boolean;
   /** Share of the score per signal (sums to 1). */
@@ -56,7 +65,7 @@ export interface DetectResult {
   from: string;
   /** End (exclusive), ISO UTC. */
   to: string;
-  model: { dir: string; createdAt: string; thresholdMethod: string; threshold: number; temperature: number; trainedFrom: string; trainedTo: string };
+  model: { dir: string; createdAt: string; detector: string; falseAlarmsPerWeek: number; thresholdMethod: string; threshold: number; temperature: number; trainedFrom: string; trainedTo: string };
   hours: DetectHour[];
   events: AnomalyEvent[];
   /** Only with `include=series` / `--series`: the signal values per hour (same order as `hours`) and labelled windows in range. */

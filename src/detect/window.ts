@@ -17,11 +17,11 @@ export function sliceFeatureSet(fs: FeatureSet, start: number, end: number): Fea
   };
 }
 
-/** Row indices [start, end) of hours in [fromMs, toMs) of an hourly, ascending timestamp list. */
-export function rowsOfRange(timestamps: number[], fromMs: number, toMs: number): { start: number; end: number } {
+/** Row indices [start, end) of the rows in [fromMs, toMs) of a regular, ascending timestamp list with step `stepMs`. */
+export function rowsOfRange(timestamps: number[], fromMs: number, toMs: number, stepMs = HOUR_MS): { start: number; end: number } {
   if (timestamps.length === 0) throw new DataError('The table has no rows');
   const t0 = timestamps[0];
-  const start = Math.max(0, Math.ceil((fromMs - t0) / HOUR_MS));
-  const end = Math.min(timestamps.length, Math.max(start, Math.ceil((toMs - t0) / HOUR_MS)));
+  const start = Math.max(0, Math.ceil((fromMs - t0) / stepMs));
+  const end = Math.min(timestamps.length, Math.max(start, Math.ceil((toMs - t0) / stepMs)));
   return { start, end };
 }

@@ -1,86 +1,83 @@
 /**
- * A detector that needs no training, after the way Cloudflare Radar and IODA detect drops: forecast each hour
- * as the median of the same hour on the most similar recent days, and flag deviations beyond a robust MAD band.
- * Used to show what the autoencoder adds.
+ * A detector that needs no training, after the way Cloudflare Radar and IODA detect drops: forecast each step
+ * as the median of the same time of day on the most similar recent days, and flag deviations beyond a robust band.
+ * Used to show what the autoencoder adds, so it has to be a fair reference: its scale estimate stays honest on
+ * bursty and sparse signals, and attack volumes only count upward.
  */
 import type { EvaluateConfig } from '../config/schema';
-import type { CountryFrame } from '../data/types';
-import { mad, median, quantile } from '../util/stats';
+import { DAY_MS, frameStep, stepsIn, type CountryFrame } from '../data/types';
+import { quantileSorted, sortedFinite } from '../util/stats';
+import { similarDayForecast } from '../features/similar-days';
+
+export { MIN_HISTORY_DAYS, similarDayForecast } from '../features/similar-days';
 
 export interface BaselineResult {
-  /** max over signals of |actual − forecast| / robust sigma, per hour (NaN while the lookback is not full). */
+  /** max over signals of the deviation from the forecast in robust sigmas, per step (NaN while the lookback is short). */
   score: Float64Array;
   flagged: Uint8Array;
-  /** Per hour, the signal with the largest deviation. */
+  /** Per step, the signal with the largest deviation. */
   topSignal: string[];
 }
 
-/** Volume and count signals compare on a log scale (relative change), shares on their own scale. */
-function transform(frame: CountryFrame, signal: string): Float64Array {
+/** Signals whose anomalies only go up (attack volumes): a quiet hour of attacks is not an incident. */
+export const UPWARD_ONLY_SIGNALS: readonly string[] = Object.freeze(['l3', 'l7']);
+
+
+/**
+ * Volume and count signals compare on a log scale (relative change), shares on their own scale. The offset is
+ * 10 % of the 5th percentile of positive values, plus the zero share × the median positive value: a sparse count
+ * (most steps 0) is then compared on log(1 + v/typical), where 0 → 1 is no longer a jump of many orders of magnitude.
+ */
+export function baselineTransform(frame: CountryFrame, signal: string): Float64Array {
   const x = frame.signals[signal];
   if (frame.signalKinds[signal] === 'rate') return Float64Array.from(x);
-  const pos = Array.from(x).filter((v) => v > 0);
-  const eps = pos.length ? Math.max(1e-9, quantile(pos, 0.05) * 0.1) : 1e-9;
+  const pos = sortedFinite(Array.from(x).filter((v) => v > 0));
+  let zeros = 0;
+  for (const v of x) if (!(v > 0)) zeros++;
+  const zeroShare = x.length ? zeros / x.length : 0;
+  const eps = pos.length ? Math.max(1e-9, quantileSorted(pos, 0.05) * 0.1 + zeroShare * quantileSorted(pos, 0.5)) : 1e-9;
   return Float64Array.from(x, (v) => Math.log(Math.max(0, v) + eps));
 }
 
+
 /**
- * Causal forecast per hour t: among the previous `lookbackDays` days, take the `similarDays` whose 24 hours
- * before the same time of day are closest (Euclidean) to the 24 hours before t, and use the median of their
- * values at t's time of day.
+ * Robust sigma of residuals: the larger of 1.4826·MAD and q90(|r − median|)/1.645 (both consistent for Gaussian
+ * noise; the second stays honest when most residuals are exactly 0, as on sparse or integer series, and on heavy
+ * tails), with a floor that keeps near-constant signals from flagging rounding noise.
  */
-export function similarDayForecast(y: Float64Array, lookbackDays: number, similarDays: number): Float64Array {
-  const n = y.length;
-  const out = new Float64Array(n).fill(NaN);
-  const start = 24 * (lookbackDays + 1);
-  const dist = new Float64Array(lookbackDays);
-  const order = new Int32Array(lookbackDays);
-  const vals: number[] = [];
-  for (let t = start; t < n; t++) {
-    for (let L = 1; L <= lookbackDays; L++) {
-      let d = 0;
-      const off = 24 * L;
-      for (let j = t - 24; j < t; j++) {
-        const diff = y[j] - y[j - off];
-        d += diff * diff;
-      }
-      dist[L - 1] = d;
-      order[L - 1] = L;
-    }
-    const ord = Array.from(order).sort((a, b) => dist[a - 1] - dist[b - 1]);
-    vals.length = 0;
-    for (let i = 0; i < Math.min(similarDays, ord.length); i++) vals.push(y[t - 24 * ord[i]]);
-    out[t] = median(vals);
-  }
-  return out;
+export function robustSigma(past: ArrayLike<number>): number {
+  const s = sortedFinite(past);
+  if (s.length < 2) return NaN;
+  const m = quantileSorted(s, 0.5);
+  const dev = sortedFinite(Array.from(s, (v) => Math.abs(v - m)));
+  return Math.max(1.4826 * quantileSorted(dev, 0.5), quantileSorted(dev, 0.9) / 1.645, 1e-3 * (Math.abs(m) + 1), 1e-6);
 }
 
 /**
  * Runs the baseline on every signal of `frame`. The robust sigma of each signal's residuals is re-estimated
- * once a day from the preceding `lookbackDays` days (causal), so no future hour informs a flag.
+ * once a day from the preceding `lookbackDays` days (causal), so no future step informs a flag.
  */
 export function runBaseline(frame: CountryFrame, cfg: EvaluateConfig['baseline']): BaselineResult {
   const n = frame.timestamps.length;
+  const P = stepsIn(DAY_MS, frameStep(frame));
   const score = new Float64Array(n).fill(NaN);
   const topSignal = new Array<string>(n).fill('');
-  const window = 24 * cfg.lookbackDays;
+  const window = P * cfg.lookbackDays;
   for (const s of frame.signalNames) {
-    const y = transform(frame, s);
-    const f = similarDayForecast(y, cfg.lookbackDays, cfg.similarDays);
+    const upOnly = UPWARD_ONLY_SIGNALS.includes(s);
+    const y = baselineTransform(frame, s);
+    const f = similarDayForecast(y, cfg.lookbackDays, cfg.similarDays, P);
     const r = Float64Array.from(y, (v, i) => v - f[i]);
     let sigma = NaN;
     for (let t = 0; t < n; t++) {
       if (!Number.isFinite(r[t])) continue;
-      if (t % 24 === 0 || !Number.isFinite(sigma)) {
-        const past = Array.from(r.subarray(Math.max(0, t - window), t)).filter(Number.isFinite);
-        // A floor keeps near-constant signals (e.g. announced address space) from flagging rounding noise.
-        if (past.length >= 48) {
-          const m = median(past);
-          sigma = Math.max(1.4826 * mad(past, m), 1e-3 * (Math.abs(m) + 1), 1e-6);
-        }
+      if (t % P === 0 || !Number.isFinite(sigma)) {
+        const past = r.subarray(Math.max(0, t - window), t);
+        if (sortedFinite(past).length >= 2 * Math.min(P, 24)) sigma = robustSigma(past);
       }
       if (!Number.isFinite(sigma)) continue;
-      const z = Math.abs(r[t]) / sigma;
+      const d = r[t];
+      const z = (upOnly ? Math.max(0, d) : Math.abs(d)) / sigma;
       if (!(z <= score[t])) {
         score[t] = z;
         topSignal[t] = s;

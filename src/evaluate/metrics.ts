@@ -17,6 +17,8 @@ export interface MetricsInput {
   labels: LabelWindow[];
   /** Predicted events; only those overlapping evaluated hours count. */
   events: PredictedWindow[];
+  /** Grid step of `timestamps` in ms (default hourly); delays are still reported in hours. */
+  stepMs?: number;
 }
 
 export interface KindMetrics {
@@ -57,7 +59,8 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const { timestamps, flagged, evaluated, labels } = input;
   const n = timestamps.length;
   const t0 = timestamps[0] ?? 0;
-  const idx = (ms: number) => Math.round((ms - t0) / HOUR_MS);
+  const step = input.stepMs ?? HOUR_MS;
+  const idx = (ms: number) => Math.round((ms - t0) / step);
   const inLabel = new Uint8Array(n);
   for (const l of labels) {
     const a = Math.max(0, idx(Date.parse(l.start)));
@@ -96,7 +99,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     k.events++;
     if (firstFlag >= 0) {
       k.detected++;
-      detected.push({ start: l.start, end: l.end, kind: l.kind, delayHours: firstFlag - firstEval });
+      detected.push({ start: l.start, end: l.end, kind: l.kind, delayHours: ((firstFlag - firstEval) * step) / HOUR_MS });
     } else {
       missed.push({ start: l.start, end: l.end, kind: l.kind });
     }

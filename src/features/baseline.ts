@@ -33,14 +33,16 @@ const MIN_HOLIDAY_ROWS = 3;
  * the previous week's included levels (a trend-free reference that needs no profile yet); the profile is the median
  * of those deviations per slot, so anomalies, holidays and trend barely move it. Slots seen fewer than twice fall back
  * to the median of their hour of day. Holidays get a separate per-hour adjustment only when ≥ 3 holidays back it.
- * Rows of shape [n]: `level`, `include`, and the `idx` columns.
+ * Rows of shape [n]: `level`, `include`, and the `idx` columns; `weekRows` is one week in rows of the series' step.
  */
-export function fitSeasonalBaseline(level: Float64Array, include: Uint8Array, idx: SeasonalIndex, useHolidays: boolean): SeasonalBaseline {
+export function fitSeasonalBaseline(level: Float64Array, include: Uint8Array, idx: SeasonalIndex, useHolidays: boolean, weekRows = WEEK_HOURS): SeasonalBaseline {
   const n = level.length;
   const masked = new Float64Array(n);
   for (let i = 0; i < n; i++) masked[i] = include[i] ? level[i] : NaN;
-  // Half a week of included history at least, so the reference level is not one day's phase of the cycle.
-  const ref = rollingMedianPrev(masked, WEEK_HOURS, WEEK_HOURS / 2);
+  // The reference is the median of the previous week (at most a third of the rows, for short series), with half of it
+  // present at least, so the reference level is not one day's phase of the cycle.
+  const refRows = Math.max(2, Math.min(weekRows, Math.floor(n / 3)));
+  const ref = rollingMedianPrev(masked, refRows, Math.max(1, refRows >> 1));
   const dev = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) if (include[i] && Number.isFinite(ref[i])) dev[i] = level[i] - ref[i];
 

@@ -9,9 +9,9 @@ import { checkFeatureSpec, type FeatureSpec } from './spec';
 
 /**
  * Features of `frame` under a fitted `spec`: continuous [rows, contNames.length] (scaled, clipped to ±clip),
- * categorical [rows, catNames.length], and `warmup` = 1 on the first `spec.warmupHours` rows, whose rolling windows
+ * categorical [rows, catNames.length], and `warmup` = 1 on the first `spec.warmupRows` rows, whose rolling windows
  * or seasonal level are not yet full. Every value of row t depends only on rows ≤ t, so scoring a stream hour by hour
- * gives the same features as scoring it in one batch, provided `spec.warmupHours` of history precede the first scored hour.
+ * gives the same features as scoring it in one batch, provided `spec.warmupRows` of history precede the first scored hour.
  */
 export function computeFeatures(frame: CountryFrame, spec: FeatureSpec): FeatureSet {
   checkFeatureSpec(spec);
@@ -19,12 +19,12 @@ export function computeFeatures(frame: CountryFrame, spec: FeatureSpec): Feature
   const local = featureLocalTime(spec.calendar, frame.timestamps);
   const idx = seasonalIndex(local);
   const columns: Float64Array[] = [];
-  spec.signals.forEach((s, k) => columns.push(...signalColumns(applyLevelTransform(s.transform, raw[k]), s, spec.config, idx, spec.baselineHours)));
+  spec.signals.forEach((s, k) => columns.push(...signalColumns(applyLevelTransform(s.transform, raw[k]), s, spec.config, idx, spec.baselineRows, spec.rollingRows)));
   const cont = applyRobustScaler(columns, spec.scaler, spec.config.clip);
   const cat = categoricalFeatures(local, spec.config.daySegments);
   const rows = frame.timestamps.length;
   const warmup = new Uint8Array(rows);
-  warmup.fill(1, 0, Math.min(rows, spec.warmupHours));
+  warmup.fill(1, 0, Math.min(rows, spec.warmupRows));
   return {
     rows,
     timestamps: [...frame.timestamps],

@@ -1,7 +1,7 @@
 /** Continuous feature columns of one signal (level, rolling mean/std/z, seasonal residual) and frame checks, shared by fit and apply. */
 import { DataError } from '../errors';
 import type { CountryFrame } from '../data/types';
-import { HOUR_MS } from '../data/types';
+import { describeStep, frameStep } from '../data/types';
 import type { LocalTimeColumns } from '../util/calendar';
 import type { FeaturesConfig } from '../config/schema';
 import type { LevelTransform } from './transform';
@@ -46,9 +46,9 @@ export function seasonalIndex(local: LocalTimeColumns): SeasonalIndex {
 }
 
 /** Unscaled continuous columns of one signal from its level, shape [names.length] × [rows]. */
-export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: FeaturesConfig, idx: SeasonalIndex, baselineHours: number): Float64Array[] {
-  const roll = cfg.rollingHours.map((w) => rollingMeanStd(level, w));
-  const season = seasonalResidual(level, s.baseline, idx, baselineHours);
+export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: FeaturesConfig, idx: SeasonalIndex, baselineRows: number, rollingRows: number[]): Float64Array[] {
+  const roll = rollingRows.map((w) => rollingMeanStd(level, w));
+  const season = seasonalResidual(level, s.baseline, idx, baselineRows);
   // Detrended levels: relative to the causal local level, so growth over the years and lasting level shifts do not
   // drift the features away from what the model saw in training. Specs saved before the setting existed used raw levels.
   const rel = (x: Float64Array): Float64Array => (cfg.detrend ? x.map((v, i) => v - season.local[i]) : x);
@@ -64,7 +64,7 @@ export function signalColumns(level: Float64Array, s: SignalFeatureSpec, cfg: Fe
  * Checks a frame against the spec's signals and the hourly grid; returns each spec signal's raw column.
  * Throws DataError naming a missing signal (with the expected list), a kind mismatch, a non-finite value or a broken grid.
  */
-export function frameSignals(frame: CountryFrame, spec: { signals: Pick<SignalFeatureSpec, 'name' | 'kind'>[] }): Float64Array[] {
+export function frameSignals(frame: CountryFrame, spec: { signals: Pick<SignalFeatureSpec, 'name' | 'kind'>[]; stepMs?: number }): Float64Array[] {
   const expected = spec.signals.map((s) => s.name);
   const missing = expected.filter((name) => !frame.signals[name]);
   if (missing.length) {
@@ -73,10 +73,14 @@ export function frameSignals(frame: CountryFrame, spec: { signals: Pick<SignalFe
     );
   }
   const n = frame.timestamps.length;
+  const step = frameStep(frame);
+  if (spec.stepMs !== undefined && spec.stepMs !== step) {
+    throw new DataError(`Series "${frame.id}" has a step of ${describeStep(step)}; the model was fitted on a step of ${describeStep(spec.stepMs)}. Re-import the series at ${describeStep(spec.stepMs)} (radarwatch import --step) or retrain.`);
+  }
   for (let i = 1; i < n; i++) {
-    if (frame.timestamps[i] - frame.timestamps[i - 1] !== HOUR_MS) {
+    if (frame.timestamps[i] - frame.timestamps[i - 1] !== step) {
       throw new DataError(
-        `Series "${frame.id}" is not on an hourly grid at row ${i} (${new Date(frame.timestamps[i - 1]).toISOString()} → ${new Date(frame.timestamps[i]).toISOString()}); expected hours exactly 1 h apart with gaps filled. Run the preprocess step first.`,
+        `Series "${frame.id}" is not on a regular ${describeStep(step)} grid at row ${i} (${new Date(frame.timestamps[i - 1]).toISOString()} → ${new Date(frame.timestamps[i]).toISOString()}); expected rows exactly ${describeStep(step)} apart with gaps filled. Run the preprocess (or import) step first.`,
       );
     }
   }

@@ -58,13 +58,25 @@ export function rollingZ(x: ArrayLike<number>, r: RollingMeanStd, floor: number)
  * memmove, so a 4-week window over 3 years of hours takes milliseconds. NaN inputs mark rows to ignore (e.g. excluded).
  */
 export function rollingMedianPrev(x: ArrayLike<number>, w: number, minCount = 1): Float64Array {
+  return rollingQuantilePrev(x, w, 0.5, minCount);
+}
+
+/**
+ * Quantile `q` (linear interpolation between order statistics) of the non-NaN values among the w rows strictly
+ * before t; NaN where fewer than `minCount` values are present. Same sorted window as rollingMedianPrev.
+ */
+export function rollingQuantilePrev(x: ArrayLike<number>, w: number, q: number, minCount = 1): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   const win = new Float64Array(w);
   let k = 0;
   for (let t = 0; t < n; t++) {
-    out[t] = k >= minCount && k > 0 ? (k % 2 ? win[(k - 1) >> 1] : 0.5 * (win[k / 2 - 1] + win[k / 2])) : NaN;
-    // Slide: add x[t] (it becomes history for t+1), drop x[t−w+1−1] = x[t−w].
+    if (k >= minCount && k > 0) {
+      const pos = q * (k - 1);
+      const lo = Math.floor(pos);
+      out[t] = lo + 1 < k ? win[lo] + (pos - lo) * (win[lo + 1] - win[lo]) : win[lo];
+    } else out[t] = NaN;
+    // Slide: add x[t] (it becomes history for t+1), drop x[t−w].
     if (t - w >= 0) {
       const old = x[t - w];
       if (!Number.isNaN(old)) {

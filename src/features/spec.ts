@@ -1,6 +1,6 @@
 /** fitFeatureSpec: learns every data-dependent feature parameter from training rows only, as a plain-JSON spec saved with the model. */
 import { DataError, InputError, NotFittedError } from '../errors';
-import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
+import { frameStep, HOUR_MS, stepsIn, type CountryFrame, type SignalKind } from '../data/types';
 import { featuresSchema, type FeaturesConfig } from '../config/schema';
 import { fitLevelTransform, applyLevelTransform } from './transform';
 import { rollingMeanStd } from './rolling';
@@ -11,10 +11,24 @@ import { frameSignals, rollingStatsOf, seasonalIndex, signalColumns, signalFeatu
 import { medianOf, sortedFinite } from '../util/stats';
 
 /** Bumped whenever features change meaning; a model saved with another version must be retrained. */
-export const FEATURE_SPEC_VERSION = 1;
+export const FEATURE_SPEC_VERSION = 2;
 
-/** Fewest usable (non-warmup, non-excluded) training rows: one full week, so every hour-of-week slot is seen. */
-export const MIN_FIT_ROWS = WEEK_HOURS;
+/** Fewest usable (non-warmup, non-excluded) training rows: below this no spread or profile can be estimated. */
+export const MIN_FIT_ROWS = 96;
+
+/** Feature windows never take more than this share of the training rows, so short series keep most rows to learn from. */
+const MAX_WARMUP_SHARE = 1 / 3;
+
+/**
+ * Feature windows of a config in rows of a series sampled every `stepMs`, each capped at a third of `trainRows`
+ * (a two-week series cannot spend a week on warm-up): windows are defined in time, counted in steps.
+ */
+export function featureWindows(cfg: Pick<FeaturesConfig, 'rollingHours' | 'baselineWeeks'>, stepMs: number, trainRows: number): { rollingRows: number[]; baselineRows: number; warmupRows: number } {
+  const cap = Math.max(2, Math.floor(trainRows * MAX_WARMUP_SHARE));
+  const rollingRows = cfg.rollingHours.map((h) => Math.min(cap, stepsIn(h * HOUR_MS, stepMs, 2)));
+  const baselineRows = Math.min(cap, stepsIn(cfg.baselineWeeks * WEEK_HOURS * HOUR_MS, stepMs, 2));
+  return { rollingRows, baselineRows, warmupRows: Math.max(baselineRows, ...rollingRows) };
+}
 
 /** Everything computeFeatures needs, fitted on training rows (plain JSON; JSON.stringify/parse round-trips exactly). */
 export interface FeatureSpec {
@@ -26,10 +40,14 @@ export interface FeatureSpec {
   calendar: FeatureCalendar;
   /** Per signal, in the order the continuous features are laid out. */
   signals: SignalFeatureSpec[];
-  /** Window of the causal rolling median level behind the seasonal residual: baselineWeeks · 168. */
-  baselineHours: number;
-  /** Rows of history every feature needs: max(longest rolling window, baselineHours). Earlier rows are warmup. */
-  warmupHours: number;
+  /** Grid step of the series the spec was fitted on (ms); frames scored with it must have the same step. */
+  stepMs: number;
+  /** config.rollingHours in rows of this step (capped for short series; see featureWindows). */
+  rollingRows: number[];
+  /** Window of the causal rolling median level behind the seasonal residual, in rows (baselineWeeks in steps, capped). */
+  baselineRows: number;
+  /** Rows of history every feature needs: max(longest rolling window, baselineRows). Earlier rows are warmup. */
+  warmupRows: number;
   contNames: string[];
   contSignal: string[];
   catNames: string[];
@@ -58,7 +76,7 @@ export function defaultFitExclusion(frame: CountryFrame): Uint8Array {
 /**
  * Fits level transforms, seasonal baselines, z-score floors and the robust scaler on rows [start, end) of `frame`
  * only — features are computed on that slice alone, so nothing outside it (not even history before `start`) can leak
- * in. Rows flagged in `opts.exclude` are ignored by every fitted statistic. The first `warmupHours` rows of the slice
+ * in. Rows flagged in `opts.exclude` are ignored by every fitted statistic. The first `warmupRows` rows of the slice
  * only serve as history. Throws InputError for a bad range and DataError when too few usable rows remain.
  */
 export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; end: number }, cfg: FeaturesConfig, opts: FitFeatureSpecOptions = {}): FeatureSpec {
@@ -83,15 +101,14 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
   const m = end - start;
   const include = new Uint8Array(m);
   for (let i = 0; i < m; i++) include[i] = exclude[start + i] ? 0 : 1;
-  const baselineHours = config.baselineWeeks * WEEK_HOURS;
-  const maxRoll = Math.max(...config.rollingHours);
-  const warmupHours = Math.max(maxRoll, baselineHours);
+  const stepMs = frameStep(frame);
+  const { rollingRows, baselineRows, warmupRows } = featureWindows(config, stepMs, m);
   const usable = new Uint8Array(m);
   let usedRows = 0;
-  for (let i = warmupHours; i < m; i++) usedRows += usable[i] = include[i];
+  for (let i = warmupRows; i < m; i++) usedRows += usable[i] = include[i];
   if (usedRows < MIN_FIT_ROWS) {
     throw new DataError(
-      `Train rows [${start}, ${end}) of "${frame.id}" leave ${usedRows} usable hours after ${warmupHours} warmup hours and ${m - include.reduce((a, b) => a + b, 0)} excluded hours; need at least ${MIN_FIT_ROWS}. Use a longer training range or smaller features.baselineWeeks / rollingHours.`,
+      `Train rows [${start}, ${end}) of "${frame.id}" leave ${usedRows} usable rows after ${warmupRows} warm-up rows and ${m - include.reduce((a, b) => a + b, 0)} excluded rows (gaps, unreliable or labelled); need at least ${MIN_FIT_ROWS}. Train on a longer series (about two weeks at any step) or a larger train share (--train-fraction).`,
     );
   }
 
@@ -99,7 +116,7 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
   const timestamps = frame.timestamps.slice(start, end);
   const local = featureLocalTime(calendar, timestamps);
   const idx = seasonalIndex(local);
-  const minRoll = Math.min(...config.rollingHours);
+  const minRoll = Math.min(...rollingRows);
   const signals: SignalFeatureSpec[] = [];
   const columns: Float64Array[] = [];
   signalNames.forEach((name, k) => {
@@ -110,10 +127,10 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
     const typicalStd = medianOf(rollingMeanStd(level, minRoll).std, usable);
     const unitFloor = transform.name === 'identity' ? 1e-9 * Math.max(1, Math.abs(medianOf(level, include))) : 1e-3;
     const zFloor = Math.max(0.1 * (Number.isFinite(typicalStd) ? typicalStd : 0), unitFloor);
-    const baseline = fitSeasonalBaseline(level, include, idx, calendar.holidayCountry !== null);
+    const baseline = fitSeasonalBaseline(level, include, idx, calendar.holidayCountry !== null, stepsIn(WEEK_HOURS * HOUR_MS, stepMs, 2));
     const s: SignalFeatureSpec = { name, kind: kinds[k], transform, zFloor, baseline };
     signals.push(s);
-    columns.push(...signalColumns(level, s, config, idx, baselineHours));
+    columns.push(...signalColumns(level, s, config, idx, baselineRows, rollingRows));
   });
   const scaler = fitRobustScaler(columns, usable);
   const stats = rollingStatsOf(config);
@@ -127,20 +144,22 @@ export function fitFeatureSpec(frame: CountryFrame, trainRows: { start: number; 
     config,
     calendar,
     signals,
-    baselineHours,
-    warmupHours,
+    stepMs,
+    rollingRows,
+    baselineRows,
+    warmupRows,
     contNames,
     contSignal,
     catNames: cat.names,
     catCardinalities: cat.cardinalities,
     scaler,
-    fit: { from: new Date(timestamps[0]).toISOString(), to: new Date(timestamps[m - 1] + HOUR_MS).toISOString(), rows: m, usedRows },
+    fit: { from: new Date(timestamps[0]).toISOString(), to: new Date(timestamps[m - 1] + stepMs).toISOString(), rows: m, usedRows },
   };
 }
 
-/** Rows of history computeFeatures needs before the first hour to be scored (the spec's warmupHours). */
-export function featureHistoryHours(spec: FeatureSpec): number {
-  return spec.warmupHours;
+/** Rows of history computeFeatures needs before the first row to be scored (the spec's warmupRows). */
+export function featureHistoryRows(spec: FeatureSpec): number {
+  return spec.warmupRows;
 }
 
 /**
@@ -155,7 +174,7 @@ export function checkFeatureSpec(spec: unknown): asserts spec is FeatureSpec {
   }
   const per = s.config ? signalFeatureNames('x', s.config.rollingHours, rollingStatsOf(s.config)).length : NaN;
   const nCont = s.contNames?.length ?? -1;
-  if (!Array.isArray(s.signals) || !s.calendar || !s.scaler || nCont !== s.signals.length * per || s.scaler.center.length !== nCont || s.scaler.scale.length !== nCont || s.contSignal?.length !== nCont) {
+  if (!Array.isArray(s.signals) || !s.calendar || !s.scaler || !(Number(s.stepMs) > 0) || s.rollingRows?.length !== s.config?.rollingHours.length || nCont !== s.signals.length * per || s.scaler.center.length !== nCont || s.scaler.scale.length !== nCont || s.contSignal?.length !== nCont) {
     throw new DataError(`Feature spec is inconsistent: expected ${per} continuous features per signal with one scaler entry each; got ${nCont} names for ${s.signals?.length ?? 0} signals. The spec file is damaged; refit it.`);
   }
   for (const sig of s.signals) {

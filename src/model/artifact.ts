@@ -14,8 +14,9 @@ import type { RowSplit } from '../train/split';
 import type { EpochRecord, StopReason } from '../train/trainer';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fsx';
 import { checkFeatureShapes, countParams, modelSizes, reconstruct, type Reconstruction } from './autoencoder';
+import { checkFingerprint, FINGERPRINT_FILE, readFingerprint } from '../calibrate/fingerprint';
 
-/** File names inside a model folder. `calibration.json` is written later by the calibrate stage. */
+/** File names inside a model folder. `calibration.json` and `fingerprint.json` are written later by the calibrate stage. */
 export const DETECTOR_FILES = {
   model: 'model.json',
   weights: 'weights.bin',
@@ -24,6 +25,7 @@ export const DETECTOR_FILES = {
   meta: 'meta.json',
   history: 'history.json',
   calibration: 'calibration.json',
+  fingerprint: FINGERPRINT_FILE,
 } as const;
 
 /** Bumped when the folder layout changes meaning. */
@@ -119,7 +121,7 @@ function gitCommit(): string | null {
 /**
  * Writes a model folder: model.json + weights.bin (tfjs layers format), spec.json, config.json (resolved config),
  * history.json and meta.json — each atomically, meta.json last so a folder with a meta.json is complete. A stale
- * calibration.json is removed: it belonged to the previous weights. Returns the meta written.
+ * calibration.json (and its fingerprint.json) is removed: it belonged to the previous weights. Returns the meta written.
  */
 export async function saveDetector(dir: string, result: SavableTraining, cfg: Config, extra: { country?: string } = {}): Promise<DetectorMeta> {
   fs.mkdirSync(dir, { recursive: true });
@@ -169,6 +171,7 @@ export async function saveDetector(dir: string, result: SavableTraining, cfg: Co
   writeJsonAtomic(path.join(dir, DETECTOR_FILES.config), cfg);
   writeJsonAtomic(path.join(dir, DETECTOR_FILES.history), result.history);
   fs.rmSync(path.join(dir, DETECTOR_FILES.calibration), { force: true });
+  fs.rmSync(path.join(dir, DETECTOR_FILES.fingerprint), { force: true });
   writeJsonAtomic(path.join(dir, DETECTOR_FILES.meta), meta);
   return meta;
 }
@@ -198,8 +201,40 @@ function checkAgainstMeta(fs_: FeatureSet, meta: DetectorMeta, dir: string): voi
 }
 
 /**
+ * Checks every weight is a finite float32; throws DataError naming the file, the weight tensor and the value.
+ * NaN or random bytes of the right length would otherwise load fine and score every hour NaN ("not anomalous").
+ */
+export function checkFiniteWeights(buf: Uint8Array, specs: tf.io.WeightsManifestEntry[], file: string, cc: string): void {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let offset = 0;
+  for (const w of specs) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    if (w.dtype === undefined || w.dtype === 'float32') {
+      for (let i = 0; i < n; i++) {
+        const v = view.getFloat32(offset + 4 * i, true);
+        if (!Number.isFinite(v)) {
+          throw new DataError(`${file}: weight check failed: ${w.name}[${i}] is ${v}; expected finite numbers. The file is corrupt; retrain the country (radarwatch train ${cc}).`);
+        }
+      }
+    }
+    offset += 4 * n;
+  }
+}
+
+/** Checks the fitted scaler of a spec: finite centres, finite scales > 0 (a zero scale makes every hour "anomalous"). */
+export function checkScaler(spec: FeatureSpec, file: string, cc: string): void {
+  const { center, scale } = spec.scaler;
+  for (let j = 0; j < scale.length; j++) {
+    const why = !Number.isFinite(center[j]) ? `scaler.center[${j}] (${spec.contNames[j]}) is ${center[j]}; expected a finite number` : !(Number.isFinite(scale[j]) && scale[j] > 0) ? `scaler.scale[${j}] (${spec.contNames[j]}) is ${scale[j]}; expected a finite number > 0` : undefined;
+    if (why) throw new DataError(`${file}: scaler check failed: ${why}. The file is corrupt; retrain the country (radarwatch train ${cc}).`);
+  }
+}
+
+/**
  * Rebuilds a Detector from a model folder alone. Throws NotFoundError when the folder does not exist and DataError
- * for a missing or corrupt file, or when weights, spec and meta disagree.
+ * for a missing or corrupt file, or when weights, spec and meta disagree. Verifies what would otherwise fail silently:
+ * every weight finite, every scaler scale > 0, and — when the folder has a fingerprint.json (written by calibrate) —
+ * that the model still reproduces the scores recorded there.
  */
 export async function loadDetector(dir: string): Promise<Detector> {
   if (!fs.existsSync(dir)) throw new NotFoundError(`No model at ${dir}; train one first: radarwatch train ${path.basename(dir)}`);
@@ -211,6 +246,7 @@ export async function loadDetector(dir: string): Promise<Detector> {
   } catch (e) {
     throw new DataError(`${dir}/${DETECTOR_FILES.spec} is not a valid feature spec: ${(e as Error).message}`);
   }
+  checkScaler(spec, path.join(dir, DETECTOR_FILES.spec), meta.country);
   const parsed = parseSavedConfig(readJsonFile<unknown>(dir, DETECTOR_FILES.config));
   if (!parsed.success) throw new DataError(`${dir}/${DETECTOR_FILES.config} is not a valid resolved config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const history = readJsonFile<EpochRecord[]>(dir, DETECTOR_FILES.history);
@@ -223,6 +259,7 @@ export async function loadDetector(dir: string): Promise<Detector> {
   const buf = fs.readFileSync(weightsFile);
   const expectedBytes = weightSpecs.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
   if (buf.byteLength !== expectedBytes) throw new DataError(`${weightsFile} has ${buf.byteLength} bytes; model.json expects ${expectedBytes}. The file is truncated or from another model; retrain the country.`);
+  checkFiniteWeights(buf, weightSpecs, weightsFile, meta.country);
   let model: tf.LayersModel;
   try {
     const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
@@ -262,5 +299,12 @@ export async function loadDetector(dir: string): Promise<Detector> {
       model.dispose();
     },
   };
+  try {
+    const fingerprint = readFingerprint(dir);
+    if (fingerprint !== undefined) checkFingerprint(detector, fingerprint, path.join(dir, DETECTOR_FILES.fingerprint));
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   return detector;
 }

@@ -183,10 +183,13 @@ export function reconstruct(model: tf.LayersModel, fs: FeatureSet, opts: { batch
   for (let from = 0; from < fs.rows; from += batchSize) {
     const to = Math.min(fs.rows, from + batchSize);
     const batch = gatherBatch(fs, undefined, from, to);
-    const outs = tf.tidy(() => {
-      const preds = model.predict(batchInputs(batch, sizes.catCardinalities)) as tf.Tensor | tf.Tensor[];
-      return (Array.isArray(preds) ? preds : [preds]).map((p) => p.dataSync() as Float32Array);
+    // tidy returns the tensors and dataSync runs after it: tidy walks whatever it returns, element by element for a typed array
+    const preds = tf.tidy(() => {
+      const p = model.predict(batchInputs(batch, sizes.catCardinalities), { batchSize: to - from }) as tf.Tensor | tf.Tensor[];
+      return Array.isArray(p) ? p : [p];
     });
+    const outs = preds.map((p) => p.dataSync() as Float32Array);
+    tf.dispose(preds);
     contRecon.set(outs[0], from * sizes.nCont);
     sizes.catCardinalities.forEach((c, j) => catLogits[j].set(outs[j + 1], from * c));
   }

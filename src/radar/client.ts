@@ -45,6 +45,12 @@ export interface RadarClientOptions {
   random?: () => number;
   /** Called before each retry sleep, e.g. to log it. */
   onRetry?: (info: { ctx: CallContext; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * Content check of every 2xx answer after its shape is validated (e.g. radar/content checkAnswerContent):
+   * returns what is wrong, or undefined. A rejected answer is retried like a 5xx and, when every attempt is
+   * rejected, reported as a RadarApiError, so the caller never stores it.
+   */
+  check?: (env: RadarEnvelope, spec: EndpointSpec, window?: DateWindow) => string | undefined;
 }
 
 /** What one failed attempt looked like. */
@@ -87,7 +93,7 @@ export class RadarClient {
    * (truncated transfers) are retried with backoff (retry-after wins); anything else throws at once.
    * Throws RadarApiError naming endpoint, country, window, HTTP status and the API's message.
    */
-  async get(spec: EndpointSpec, query: Record<string, string>, ctx: CallContext): Promise<RadarEnvelope> {
+  async get(spec: EndpointSpec, query: Record<string, string>, ctx: CallContext, window?: DateWindow): Promise<RadarEnvelope> {
     const url = this.url(spec, query);
     let last: AttemptFailure | undefined;
     for (let attempt = 0; attempt <= this.retry.retries; attempt++) {
@@ -98,7 +104,7 @@ export class RadarClient {
       }
       await this.limiter.acquire();
       this.requests++;
-      const outcome = await this.attempt(url, spec, ctx);
+      const outcome = await this.attempt(url, spec, ctx, window);
       if ('envelope' in outcome) return outcome.envelope;
       last = outcome;
       if (!outcome.retryable) break;
@@ -114,7 +120,7 @@ export class RadarClient {
   async fetchWindow(spec: EndpointSpec, country: string, w: DateWindow, pageSize = 100): Promise<RadarEnvelope> {
     const ctx: CallContext = { endpoint: spec.path, country, window: windowLabel(w) };
     const query = { dateStart: w.start, dateEnd: w.end, location: country };
-    if (spec.kind !== 'labels') return this.get(spec, query, ctx);
+    if (spec.kind !== 'labels') return this.get(spec, query, ctx, w);
     const key = spec.labelKey as string;
     const all: unknown[] = [];
     let first: RadarEnvelope | undefined;
@@ -124,7 +130,7 @@ export class RadarClient {
       if (page >= maxPages) {
         throw new RadarApiError(`${describeCall(ctx)} failed: still getting full pages after ${maxPages} pages of ${pageSize}; expected a short last page. The server may ignore offset; use a shorter window or a larger data.labelPageSize`, { ...ctx, retryable: false });
       }
-      const env = await this.get(spec, { ...query, limit: String(pageSize), offset: String(page * pageSize) }, ctx);
+      const env = await this.get(spec, { ...query, limit: String(pageSize), offset: String(page * pageSize) }, ctx, w);
       const items = labelItems(env, spec);
       first ??= env;
       all.push(...items);
@@ -135,7 +141,7 @@ export class RadarClient {
     return { ...merged, result: { ...merged.result, [key]: all } };
   }
 
-  private async attempt(url: string, spec: EndpointSpec, ctx: CallContext): Promise<{ envelope: RadarEnvelope } | AttemptFailure> {
+  private async attempt(url: string, spec: EndpointSpec, ctx: CallContext, window?: DateWindow): Promise<{ envelope: RadarEnvelope } | AttemptFailure> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'radarwatch/0.1 (+https://github.com/radarwatch)' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     let res: Response;
@@ -170,7 +176,11 @@ export class RadarClient {
     if (!parsed) {
       return { reason: `HTTP ${res.status} with a body that is not valid JSON (${text.length} bytes, starts ${JSON.stringify(text.slice(0, 60))})`, httpStatus: res.status, codes: [], retryable: true, retryAfterMs };
     }
-    return { envelope: validateEnvelope(body, spec, ctx, res.status) };
+    const envelope = validateEnvelope(body, spec, ctx, res.status);
+    const bad = this.opts.check?.(envelope, spec, window);
+    // a well-formed answer with unusable content (NaN, a garbled time, nothing at all) may be a glitch: ask again
+    if (bad) return { reason: `HTTP ${res.status} with an answer that cannot be stored: ${bad}`, httpStatus: res.status, codes: [], retryable: true, retryAfterMs };
+    return { envelope };
   }
 
   private failure(ctx: CallContext, f: AttemptFailure): RadarApiError {

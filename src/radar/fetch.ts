@@ -2,13 +2,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Config } from '../config/schema';
-import { rawChunkPath, RAW_SERIES, type RawSeries } from '../data/paths';
+import { rawChunkPath, rawSeriesDir, RAW_SERIES, type RawSeries } from '../data/paths';
 import { HOUR_MS } from '../data/types';
 import { InputError, RadarApiError, isRadarwatchError } from '../errors';
 import { removeStaleTemps, writeJsonAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
 import { RadarClient } from './client';
+import { checkAnswerContent } from './content';
+import { parseChunkFile } from './refetch';
 import { endpointFor, LABEL_WINDOW_DAYS, type EndpointSpec } from './endpoints';
 import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from './endpoint';
 import { createRateLimiter, realClock, type Clock } from './rate-limit';
@@ -42,6 +44,12 @@ export interface FetchOptions {
   clock?: Clock;
   /** Called once per country as soon as all its chunks are done or failed. */
   onCountry?: (s: CountryFetchSummary) => void;
+  /**
+   * Replace chunks instead of skipping them: every stored chunk of the fetched countries and series whose window
+   * overlaps [from, to] is downloaded again under its own window and replaced atomically (the old file stays until
+   * a validated answer replaces it); windows of the range with no stored chunk are fetched as usual.
+   */
+  refetch?: boolean;
 }
 
 /** One chunk to download: a series window of one country and the file it lands in. */
@@ -123,9 +131,10 @@ export function planFetch(opts: { countries: string[]; series: RawSeries[]; from
 
 /**
  * Downloads every missing chunk of `countries` × `series` × windows into
- * `<rawDir>/<source>/<CC>/<series>/<start>_<end>.json` (the validated envelope as received; label
- * pages merged into one envelope). Resumable: existing chunks are skipped, stale temp files removed,
- * each file written atomically. A failing chunk does not stop the others; afterwards one FetchError
+ * `<rawDir>/<source>/<CC>/<series>/<start>_<end>.json` (the envelope as received once its content is checked —
+ * finite values in the normalization's range, parseable timestamps, a non-empty series; a rejected answer is retried
+ * and then reported, never written; label pages merged into one envelope). Resumable: existing chunks are skipped
+ * (replaced with `refetch`), stale temp files removed, each file written atomically. A failing chunk does not stop the others; afterwards one FetchError
  * lists the failures. For `synthetic`, a mock Radar server is started in-process and fetched over
  * HTTP through the same client.
  */
@@ -147,7 +156,8 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   const dir = path.join(rawDir, opts.source);
   const staleTempsRemoved = removeStaleTemps(dir);
   if (staleTempsRemoved > 0) log.info(`fetch: removed ${staleTempsRemoved} temp file(s) left by an interrupted run in ${dir}`);
-  const tasks = planFetch({ countries: opts.countries, series, fromMs, toMs, cfg, rawDir, source: opts.source });
+  const planned = planFetch({ countries: opts.countries, series, fromMs, toMs, cfg, rawDir, source: opts.source });
+  const tasks = opts.refetch ? planRefetch(planned, { countries: opts.countries, series, fromMs, toMs, rawDir, source: opts.source }) : planned;
 
   // the mock shares our notion of now, so an injected `now` also bounds what it serves; a caller's endpoint is its to close
   const endpoint = opts.endpoint ?? (await openRadarEndpoint(opts.source, cfg, { baseUrl: opts.baseUrl, token: opts.token, now: opts.now === undefined ? undefined : () => nowMs }));
@@ -162,6 +172,8 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
     limiter: createRateLimiter(limits.maxRequestsPer5Min, clock),
     clock,
     onRetry: ({ ctx, attempt, delayMs, reason }) => log.debug(`fetch: retry ${attempt} of ${ctx.endpoint} ${ctx.country} ${ctx.window} in ${delayMs} ms (${reason})`),
+    // validated in full before the atomic write: a stored chunk is one preprocess can use
+    check: checkAnswerContent,
   });
 
   const perCountry = new Map<string, CountryFetchSummary & { left: number }>();
@@ -184,7 +196,7 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   };
 
   const runTask = async (t: ChunkTask) => {
-    if (fs.existsSync(t.file)) return settle(t, 'skipped');
+    if (!opts.refetch && fs.existsSync(t.file)) return settle(t, 'skipped');
     if (fatal) {
       failures.push({ country: t.country, series: t.series, window: windowLabel(t.window), message: `not attempted: ${fatal.message}` });
       return settle(t, 'failed');
@@ -233,6 +245,35 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   };
   if (failures.length > 0) throw fetchError(summary);
   return summary;
+}
+
+/**
+ * The chunks a `--refetch` replaces: per country and series, every stored chunk whose window overlaps
+ * [fromMs, toMs], under its own window (so the file is replaced in place, whatever range the first fetch planned);
+ * a country and series with no stored chunk there falls back to the regular plan.
+ */
+export function planRefetch(planned: ChunkTask[], o: { countries: string[]; series: RawSeries[]; fromMs: number; toMs: number; rawDir: string; source: FetchSource }): ChunkTask[] {
+  const tasks: ChunkTask[] = [];
+  for (const country of o.countries) {
+    for (const series of o.series) {
+      const dir = rawSeriesDir(o.rawDir, o.source, country, series);
+      const stored = fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+            .sort()
+            .map((f) => parseChunkFile(path.join(dir, f)))
+            .filter((c): c is NonNullable<typeof c> => c !== undefined && c.window.startMs <= o.toMs + HOUR_MS && c.window.endMs >= o.fromMs)
+        : [];
+      if (stored.length === 0) {
+        tasks.push(...planned.filter((t) => t.country === country && t.series === series));
+        continue;
+      }
+      const spec = endpointFor(series);
+      for (const c of stored) tasks.push({ country, series, spec, window: c.window, file: c.file });
+    }
+  }
+  return tasks;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Turns the `result` of a Radar time-series response into numeric series (epoch ms + numbers) and a typed `meta`. */
 import { DataError } from '../errors';
 import { HOUR_MS } from '../data/types';
+import { refetchHint } from './refetch';
 
 /** Canonical aggregation interval; Radar spells it `ONE_HOUR` in most responses and `1h` in BGP ones. */
 export type AggInterval = '15m' | '1h' | '1d' | '1w' | '1mo';
@@ -78,7 +79,7 @@ export function parseRadarNumber(v: unknown, where: string): number {
   if (v === null || v === '') return NaN;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (!Number.isFinite(n)) {
-    throw new DataError(`${where}: value ${JSON.stringify(v)} is not a finite number; expected a numeric string such as "0.871752" or "1.4e-05". Re-fetch this chunk with \`radarwatch fetch\`.`);
+    throw new DataError(`${where}: value ${JSON.stringify(v)} is not a finite number; expected a numeric string such as "0.871752" or "1.4e-05".${refetchHint(where)}`);
   }
   return n;
 }
@@ -89,14 +90,14 @@ export function parseRadarNumber(v: unknown, where: string): number {
  */
 export function parseRadarTime(v: unknown, where: string): number {
   if (typeof v !== 'string' || v.trim() === '') {
-    throw new DataError(`${where}: timestamp ${JSON.stringify(v)} is not a string; expected ISO-8601 UTC like 2024-01-31T13:00:00Z.`);
+    throw new DataError(`${where}: timestamp ${JSON.stringify(v)} is not a string; expected ISO-8601 UTC like 2024-01-31T13:00:00Z.${refetchHint(where)}`);
   }
   let s = v.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += 'T00:00:00Z';
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) s = s.replace(' ', 'T') + 'Z';
   const ms = Date.parse(s);
   if (!Number.isFinite(ms)) {
-    throw new DataError(`${where}: timestamp ${JSON.stringify(v)} is not a date; expected ISO-8601 UTC like 2024-01-31T13:00:00Z.`);
+    throw new DataError(`${where}: timestamp ${JSON.stringify(v)} is not a date; expected ISO-8601 UTC like 2024-01-31T13:00:00Z.${refetchHint(where)}`);
   }
   return ms;
 }
@@ -164,7 +165,7 @@ export function parseTimeseriesResult(result: unknown, where = 'result'): Parsed
     for (const [key, arr] of Object.entries(raw)) {
       if (key === 'timestamps' || !Array.isArray(arr)) continue;
       if (arr.length !== ts.length) {
-        throw new DataError(`${where}.${name}.${key}: ${arr.length} values for ${ts.length} timestamps; expected one value per timestamp. Re-fetch this chunk.`);
+        throw new DataError(`${where}.${name}.${key}: ${arr.length} values for ${ts.length} timestamps; expected one value per timestamp.${refetchHint(where)}`);
       }
       columns[key] = arr.map((v, i) => parseRadarNumber(v, `${where}.${name}.${key}[${i}]`));
     }
@@ -178,7 +179,7 @@ export function parseTimeseriesResult(result: unknown, where = 'result'): Parsed
     );
   }
   if (series.length === 0) {
-    throw new DataError(`${where}: no series found; expected a key other than "meta" holding {timestamps[], values[]} (keys present: ${Object.keys(result).join(', ') || 'none'}).`);
+    throw new DataError(`${where}: no series found; expected a key other than "meta" holding {timestamps[], values[]} (keys present: ${Object.keys(result).join(', ') || 'none'}).${refetchHint(where)}`);
   }
   return { series, meta: parseMeta(result.meta, `${where}.meta`) };
 }
@@ -195,7 +196,7 @@ function requireColumn(s: ParsedSeries, names: string[], where: string): number[
     const c = findColumn(s, n);
     if (c) return c;
   }
-  throw new DataError(`${where}: series "${s.name}" has no ${names.map((n) => `"${n}"`).join(' or ')} column (found: ${Object.keys(s.columns).join(', ') || 'none'}); expected the response of the matching Radar endpoint.`);
+  throw new DataError(`${where}: series "${s.name}" has no ${names.map((n) => `"${n}"`).join(' or ')} column (found: ${Object.keys(s.columns).join(', ') || 'none'}); expected the response of the matching Radar endpoint.${refetchHint(where)}`);
 }
 
 /** `/timeseries` responses: the first series' `values`. */
@@ -235,13 +236,13 @@ export function extractBgpIpv4(parsed: ParsedResult, where = 'result'): Points {
  * `success: false` throws with the API's messages.
  */
 export function unwrapEnvelope(json: unknown, where: string): Record<string, unknown> {
-  if (!isObject(json)) throw new DataError(`${where}: expected a Radar JSON envelope {success, errors, result}, got ${Array.isArray(json) ? 'an array' : typeof json}. Re-fetch it with \`radarwatch fetch\`.`);
+  if (!isObject(json)) throw new DataError(`${where}: expected a Radar JSON envelope {success, errors, result}, got ${Array.isArray(json) ? 'an array' : typeof json}.${refetchHint(where)}`);
   if ('success' in json && json.success !== true) {
     const msgs = Array.isArray(json.errors) ? json.errors.map((e) => (isObject(e) ? String(e.message ?? JSON.stringify(e)) : String(e))).join('; ') : '';
-    throw new DataError(`${where}: stored response has success=${JSON.stringify(json.success)}${msgs ? ` (${msgs})` : ''}; delete the file and re-fetch it with \`radarwatch fetch\`.`);
+    throw new DataError(`${where}: stored response has success=${JSON.stringify(json.success)}${msgs ? ` (${msgs})` : ''}.${refetchHint(where)}`);
   }
   const result = 'result' in json ? json.result : json;
-  if (!isObject(result)) throw new DataError(`${where}: "result" is ${result === null ? 'null' : typeof result}; expected an object. Re-fetch it with \`radarwatch fetch\`.`);
+  if (!isObject(result)) throw new DataError(`${where}: "result" is ${result === null ? 'null' : typeof result}; expected an object.${refetchHint(where)}`);
   return result;
 }
 

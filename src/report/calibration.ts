@@ -1,4 +1,5 @@
 /** Calibration figures of one model: validation score distributions with the MAD / p99 / p99.5 thresholds side by side, and the temperature-scaling reliability diagram. */
+import { frameStep } from '../data/types';
 import * as path from 'path';
 import { categoricalHeads, validationPass, type Calibration, type ScoringModel } from '../calibrate/calibrate';
 import { reliabilityBins, type ReliabilityBin } from '../calibrate/temperature';
@@ -36,7 +37,7 @@ export interface CalibrationData {
  */
 export function calibrationData(frame: CountryFrame, det: ScoringModel & { meta: { split: { validation: { from: string; to: string } } } }, cal: Calibration): CalibrationData {
   const v = det.meta.split.validation;
-  const { start, end } = rowsOfRange(frame.timestamps, Date.parse(v.from), Date.parse(v.to));
+  const { start, end } = rowsOfRange(frame.timestamps, Date.parse(v.from), Date.parse(v.to), frameStep(frame));
   const { cut, fs: fset, recon, normal, warmup, normalIdx } = validationPass(frame, det, start, end);
   const T = cal.temperature.T;
   const scores = scoreRows(fset, recon, det.config.model, T).score;

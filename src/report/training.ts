@@ -1,4 +1,5 @@
 /** Training figures of one saved detector: loss curves with the restored best epoch, and actual-vs-reconstructed examples (a normal week, a labelled anomaly). */
+import { frameStep } from '../data/types';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
@@ -12,7 +13,7 @@ import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';
 import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
-import { featureHistoryHours } from '../features/spec';
+import { featureHistoryRows } from '../features/spec';
 import { DETECTOR_FILES, type DetectorMeta } from '../model/artifact';
 import { reconstruct } from '../model/autoencoder';
 import { initBackend } from '../model/backend';
@@ -65,9 +66,9 @@ export function featuresToShow(contNames: string[], contSignal: string[]): strin
  * before `fromMs` (as detection does), then the shown features and the score per hour are kept.
  */
 export function reconstructionExample(frame: CountryFrame, det: ScoringModel, fromMs: number, toMs: number, opts: { title: string; cal?: Calibration; features?: string[] }): ReconstructionExample {
-  const { start, end } = rowsOfRange(frame.timestamps, fromMs, toMs);
+  const { start, end } = rowsOfRange(frame.timestamps, fromMs, toMs, frameStep(frame));
   if (end <= start) throw new DataError(`No rows of ${frame.id} in ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()} to reconstruct`);
-  const from = Math.max(0, start - featureHistoryHours(det.spec));
+  const from = Math.max(0, start - featureHistoryRows(det.spec));
   const fsAll = computeFeatures(sliceFrame(frame, from, end), det.spec);
   const fset = sliceFeatureSet(fsAll, start - from, end - from);
   const recon = reconstruct(det.model, fset);

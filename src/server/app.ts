@@ -2,15 +2,50 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import express, { type Express } from 'express';
+import type { Response } from 'express';
+import { HOUR_MS } from '../data/types';
+import { InputError, isRadarwatchError } from '../errors';
+import { log } from '../util/log';
 import type { AppDeps } from './deps';
+import type { HeavyLane } from './heavy-lane';
 import { errorHandler, limitUrl, methodNotAllowed, noStore, notFound, securityHeaders } from './middleware';
 import { parseDetectQuery, parseEventsQuery, type QueryLimits } from './validate';
-import { readWatchEvents } from '../watch/store';
+import { probeWatchDb, readWatchEvents } from '../watch/store';
+import type { WatchEvent } from '../watch/types';
 
 /** Optional: the live watcher's state database (results/watch/watch.db), whose events `/api/events` adds as `alerts`. */
 export interface WatchDeps {
   watchDb?: string;
 }
+
+/**
+ * What one request may cost. A request's cost is the points it returns: its hours, times (1 + signals) with
+ * `include=series`. Requests above `heavyPoints` are heavy: they go to the heavy lane (a worker thread) when one is
+ * running, and at most `maxHeavy` of them are in flight — more get 503 with Retry-After.
+ */
+export interface LoadLimits {
+  /** Cost above which a request is heavy (default 1200: a week with series, or 50 days without). */
+  heavyPoints: number;
+  /** Heavy requests queued or running at once (default 4). */
+  maxHeavy: number;
+  /** Largest cost one request may have (default 25,000; 93 days × 24 h × 7 columns is 15,624). */
+  maxPoints: number;
+  /** Retry-After of a 503, seconds (default 1). */
+  retryAfterSeconds: number;
+  /** How long a probe of the watch database is reused by /api/health, ms (default 10 s). */
+  watchProbeMs: number;
+}
+
+export const DEFAULT_LOAD_LIMITS: LoadLimits = Object.freeze({ heavyPoints: 1200, maxHeavy: 4, maxPoints: 25_000, retryAfterSeconds: 1, watchProbeMs: 10_000 });
+
+/** Optional: the heavy lane (started by `radarwatch serve`) and the load limits. */
+export interface LoadDeps {
+  heavy?: HeavyLane;
+  limits?: Partial<LoadLimits>;
+}
+
+/** Signals a series answer carries per hour (6 Radar signals) plus the hour itself: the cost multiplier of include=series. */
+const SERIES_COLUMNS = 7;
 
 /** Package root: two levels up from both src/server (tsx) and dist/server (built). */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
@@ -34,15 +69,60 @@ function packageVersion(): string {
 
 /**
  * Creates the app. Routes:
- * - `GET /api/health` → `{status, models, uptimeSeconds, version}`
+ * - `GET /api/health` → `{status: ok | degraded, models, uptimeSeconds, version}`, plus `degraded: [{country, reason}]`
+ *   for model folders that failed their checks and `watch: {status, reason}` when the watch database is unusable;
+ *   answered from memory, never behind detection work
  * - `GET /api/countries` → `{countries: ServedCountry[]}`
  * - `GET /api/detect?country=AT&date=YYYY-MM-DD | &from=…&to=…[&include=series]` → DetectResult
  * - `GET /api/events?country=AT&date=… | &from=…&to=…` → `{country, from, to, events}`, plus `alerts` (the
- *   `radarwatch watch` events overlapping the range, `source: "watch"`) when `watchDb` is given and exists
+ *   `radarwatch watch` events overlapping the range, `source: "watch"`) when `watchDb` is given and exists; an
+ *   unreadable watch database gives `alerts: []` and a `warnings` entry instead of a 500
+ * - requests are bounded by cost (LoadLimits): heavy ones (long ranges, series) run in the heavy lane when given, at
+ *   most `maxHeavy` at once, the rest answered 503 with Retry-After
  * - `GET /` the page, `GET /vendor/plotly.min.js` the local plotly bundle.
  */
-export function createApp(deps: AppDeps & WatchDeps): Express {
+export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
   const { service, config } = deps;
+  const load: LoadLimits = { ...DEFAULT_LOAD_LIMITS, ...deps.limits };
+  let heavyInFlight = 0;
+  let watchProbe: { at: number; problem?: string } | undefined;
+  /** The watch database's problem, if any (cached for load.watchProbeMs). */
+  const watchProblem = (): string | undefined => {
+    if (!deps.watchDb) return undefined;
+    if (!watchProbe || Date.now() - watchProbe.at > load.watchProbeMs) watchProbe = { at: Date.now(), problem: probeWatchDb(deps.watchDb) };
+    return watchProbe.problem;
+  };
+  /** The watcher's alerts for a range, or a warning instead of a 500 when its database cannot be read. */
+  const watchAlerts = (country: string, from: Date, to: Date): { alerts?: WatchEvent[]; warnings?: string[] } => {
+    if (!deps.watchDb) return {};
+    try {
+      const alerts = readWatchEvents(deps.watchDb, country, from.getTime(), to.getTime());
+      return alerts ? { alerts } : {};
+    } catch (e) {
+      if (!isRadarwatchError(e)) throw e;
+      watchProbe = { at: Date.now(), problem: e.message };
+      log.warn(`GET /api/events: ${e.message}`);
+      return { alerts: [], warnings: [`watch alerts left out: ${e.message}`] };
+    }
+  };
+  const costOf = (q: { from: Date; to: Date; series?: boolean }) => ((q.to.getTime() - q.from.getTime()) / HOUR_MS) * (q.series ? SERIES_COLUMNS : 1);
+  const busy = (res: Response) => {
+    res.setHeader('Retry-After', String(load.retryAfterSeconds));
+    res.status(503).json({ error: { code: 'BUSY', message: `The server is answering ${heavyInFlight} long requests (at most ${load.maxHeavy} at once); retry in ${load.retryAfterSeconds} s, or ask for a shorter range or without include=series` } });
+  };
+  /** Runs a heavy request within the limit; false when the server is saturated (503 sent). */
+  const heavy = async (res: Response, work: () => Promise<void>): Promise<void> => {
+    if (heavyInFlight >= load.maxHeavy) return busy(res);
+    heavyInFlight++;
+    try {
+      await work();
+    } finally {
+      heavyInFlight--;
+    }
+  };
+  const checkCost = (cost: number) => {
+    if (cost > load.maxPoints) throw new InputError(`The request would return ${Math.round(cost)} points; at most ${load.maxPoints} are served per request. Ask for a shorter range, or leave out include=series`);
+  };
   const startedAt = Date.now();
   const version = packageVersion();
   const staticDir = deps.staticDir ?? defaultStaticDir();
@@ -52,6 +132,8 @@ export function createApp(deps: AppDeps & WatchDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // answers are no-store; hashing a large body for an ETag would only cost event-loop time
+  app.set('etag', false);
   // flat key → string | string[]; no nested objects from `a[b]=c`
   app.set('query parser', 'simple');
   app.use(limitUrl);
@@ -63,7 +145,17 @@ export function createApp(deps: AppDeps & WatchDeps): Express {
   api
     .route('/health')
     .get((_req, res) => {
-      res.json({ status: 'ok', models: service.countries().length, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), version });
+      // answered from memory (plus a cached probe of the watch database): never waits for detection work
+      const degraded = service.degraded?.() ?? [];
+      const watch = watchProblem();
+      res.json({
+        status: degraded.length || watch ? 'degraded' : 'ok',
+        models: service.countries().length,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        version,
+        ...(degraded.length ? { degraded } : {}),
+        ...(watch ? { watch: { status: 'degraded', reason: watch } } : {}),
+      });
     })
     .all(methodNotAllowed(['GET']));
   api
@@ -76,16 +168,28 @@ export function createApp(deps: AppDeps & WatchDeps): Express {
     .route('/detect')
     .get(async (req, res) => {
       const q = parseDetectQuery(req.query, limits());
-      res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
+      const cost = costOf(q);
+      checkCost(cost);
+      if (cost <= load.heavyPoints) return void res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
+      await heavy(res, async () => {
+        if (!deps.heavy?.ready()) return void res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
+        const body = await deps.heavy.detectJson(q.country, q.from, q.to, q.series);
+        res.type('application/json').send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+      });
     })
     .all(methodNotAllowed(['GET']));
   api
     .route('/events')
     .get(async (req, res) => {
       const q = parseEventsQuery(req.query, limits());
-      const r = await service.detect(q.country, q.from, q.to, { series: false });
-      const alerts = deps.watchDb ? readWatchEvents(deps.watchDb, q.country, q.from.getTime(), q.to.getTime()) : undefined;
-      res.json({ country: r.country, from: r.from, to: r.to, events: r.events, ...(alerts ? { alerts } : {}) });
+      const cost = costOf(q);
+      checkCost(cost);
+      const answer = async () => {
+        const r = deps.heavy?.ready() && cost > load.heavyPoints ? await deps.heavy.events(q.country, q.from, q.to) : await service.detect(q.country, q.from, q.to, { series: false });
+        res.json({ country: r.country, from: r.from, to: r.to, events: r.events, ...watchAlerts(q.country, q.from, q.to) });
+      };
+      if (cost <= load.heavyPoints) return answer();
+      await heavy(res, answer);
     })
     .all(methodNotAllowed(['GET']));
   app.use('/api', api);

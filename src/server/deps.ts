@@ -17,6 +17,12 @@ export interface ServedCountry {
   dataTo: string;
 }
 
+/** A country the service could not load, and why. */
+export interface DegradedCountry {
+  country: string;
+  reason: string;
+}
+
 /** Scores countries over date ranges; loaded once at server start. */
 export interface DetectionService {
   /** Countries with a loaded model, sorted by code. */
@@ -26,6 +32,11 @@ export interface DetectionService {
    * Throws NotFoundError for an unknown country and DataError for a range outside the data.
    */
   detect(country: string, from: Date, to: Date, opts: { series: boolean }): Promise<DetectResult>;
+  /**
+   * Countries that have a model folder but were not loaded (a file failed its checks, no calibration, no table),
+   * each with the one-line reason; `/api/health` reports them as `degraded`.
+   */
+  degraded?(): DegradedCountry[];
   /** Releases models (tensors); called once when the server shuts down. */
   close?(): void | Promise<void>;
 }

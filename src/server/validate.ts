@@ -1,6 +1,7 @@
 /** Validates the HTTP API's query strings in one place: parameters, country codes, dates and range limits. */
 import { DAY_MS, HOUR_MS } from '../data/types';
 import { InputError, NotFoundError } from '../errors';
+import { isCountryCode, isSeriesId, matchSeriesId, SERIES_ID_RULE } from '../util/series-id';
 
 /** A country and a half-open UTC range [from, to), both aligned to hour starts. */
 export interface RangeQuery {
@@ -51,14 +52,14 @@ export function parseEventsQuery(query: unknown, limits: QueryLimits): RangeQuer
   return parseRange(params(query, RANGE_PARAMS), limits);
 }
 
-/** Upper-cases and checks a country code against the loaded models. */
+/** Checks a series id (a country code in any case, or an imported --id) by the one id rule against the loaded models. */
 export function parseCountry(value: string | undefined, known: string[]): string {
   const list = known.length ? `Known: ${known.join(', ')}` : 'No models are loaded; run radarwatch train first';
-  if (value === undefined || value === '') throw new InputError(`Missing country. Expected an ISO 3166-1 alpha-2 code such as AT. ${list}`);
-  if (!/^[A-Za-z]{2}$/.test(value)) throw new InputError(`Expected country as a two-letter ISO code such as AT; got ${quote(value)}. ${list}`);
-  const code = value.toUpperCase();
-  if (!known.includes(code)) throw new NotFoundError(`Unknown country "${code}". ${list}`);
-  return code;
+  if (value === undefined || value === '') throw new InputError(`Missing country. Expected an ISO 3166-1 alpha-2 code such as AT or an imported dataset id. ${list}`);
+  if (!isSeriesId(value)) throw new InputError(`Expected country as a code such as AT or an imported dataset id (${SERIES_ID_RULE}); got ${quote(value)}. ${list}`);
+  const id = matchSeriesId(value, known);
+  if (id === undefined) throw new NotFoundError(`Unknown country or dataset ${quote(isCountryCode(value) ? value.toUpperCase() : value)}. ${list}`);
+  return id;
 }
 
 /**
@@ -113,9 +114,7 @@ function parseRange(q: Record<string, unknown>, limits: QueryLimits): RangeQuery
     to = parseInstant(toText, 'to', true);
     if (from.getTime() >= to.getTime()) throw new InputError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   }
-  from = ceilHour(from);
-  to = ceilHour(to);
-  if (from.getTime() >= to.getTime()) throw new InputError(`No hour starts within the range; widen it to include at least one full hour (${from.toISOString()})`);
+  // The detection service aligns the range to each series' own grid (hours, or 5 minutes for a 5-minute import).
   const days = (to.getTime() - from.getTime()) / DAY_MS;
   if (days > limits.maxRangeDays) {
     throw new InputError(`Range of ${+days.toFixed(2)} days is longer than the allowed ${limits.maxRangeDays} (server.maxRangeDays); split it into shorter requests`);
@@ -143,16 +142,13 @@ function single(q: Record<string, unknown>, name: string): string | undefined {
   return v;
 }
 
+
 /** Epoch ms of a calendar instant, or undefined when a field is out of range (2025-02-30, 24:00). */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   // Date.UTC rolls 02-30 over into March; a round trip catches it
   return new Date(t).getUTCDate() === d && y >= 1970 ? t : undefined;
-}
-
-function ceilHour(d: Date): Date {
-  return new Date(Math.ceil(d.getTime() / HOUR_MS) * HOUR_MS);
 }
 
 function quote(v: string): string {

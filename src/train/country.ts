@@ -5,7 +5,7 @@ import { computeFeatures } from '../features/build';
 import { fitFeatureSpec, type FeatureSpec } from '../features/spec';
 import type { FeatureSet } from '../features/types';
 import { fitAutoencoder, type FitOptions, type FitResult } from './trainer';
-import { excludedRows, fitRows, splitRows, type RowSplit } from './split';
+import { excludedRows, fitRows, splitFrame, type RowSplit } from './split';
 
 export type TrainCountryOptions = Omit<FitOptions, 'label'>;
 
@@ -30,7 +30,7 @@ export interface TrainResult extends FitResult {
  */
 export async function trainCountry(frame: CountryFrame, cfg: Config, opts: TrainCountryOptions = {}): Promise<TrainResult> {
   const t0 = performance.now();
-  const split = splitRows(frame.timestamps.length, cfg.train.split);
+  const split = splitFrame(frame.timestamps, cfg.train);
   const excluded = excludedRows(frame, cfg.train.excludeLabeled);
   const spec = fitFeatureSpec(frame, split.train, cfg.features, { exclude: excluded });
   const features = computeFeatures(frame, spec);

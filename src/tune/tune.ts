@@ -3,6 +3,7 @@ import * as path from 'path';
 import { resolveCountryConfig } from '../config/load';
 import type { Config, TuneConfig } from '../config/schema';
 import { resultDirs } from '../data/paths';
+import { readProcessed, readProcessedMeta } from '../data/processed';
 import type { CountryFrame } from '../data/types';
 import { TuneError } from '../errors';
 import { log } from '../util/log';
@@ -80,7 +81,7 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
   const name = opts.studyName ?? studyName(country);
 
   // a missing table must not leave an empty study behind; the full read comes after Python is up
-  if (!opts.frame) (await import('../data/processed')).readProcessedMeta(cfg.data.processedDir, country);
+  if (!opts.frame) readProcessedMeta(cfg.data.processedDir, country);
   // Python first: a missing Optuna fails in a second, before the table and TensorFlow.js are loaded
   const study = await createStudy({
     name,
@@ -96,11 +97,12 @@ export async function tuneCountry(country: string, cfg: Config, opts: TuneOption
     checkResumable(study, tcfg.objective, weights, storage);
     let train = opts.train;
     if (!train) {
-      // loaded lazily so `analyze tuning` and tests with a stub trainer never load TensorFlow.js
-      await (await import('../model/backend')).initBackend();
-      train = (await import('../train/country')).trainCountry;
+      // loaded lazily so `analyze tuning` and tests with a stub trainer never load TensorFlow.js; require, not import():
+      // a dynamic import() goes through Node's ESM resolver, which finds no .ts file under the bin's CommonJS tsx hook
+      await (require('../model/backend') as typeof import('../model/backend')).initBackend();
+      train = (require('../train/country') as typeof import('../train/country')).trainCountry;
     }
-    const frame = opts.frame ?? (await (await import('../data/processed')).readProcessed(cfg.data.processedDir, country));
+    const frame = opts.frame ?? (await readProcessed(cfg.data.processedDir, country));
     await study.setUserAttr('objective', tcfg.objective);
     await study.setUserAttr('objectiveWeights', weights);
     await study.setUserAttr('epochs', epochs);

@@ -157,9 +157,16 @@ export class WatchStore {
 
   /** Opens or creates the database at `file` and creates missing tables. */
   static open(file: string = defaultWatchDbPath()): WatchStore {
-    const db = openDatabase(file);
-    db.exec(SCHEMA);
-    const v = (db.prepare('SELECT value FROM meta WHERE key = ?').get('version') as { value: string } | undefined)?.value;
+    let db: Database | undefined;
+    let v: string | undefined;
+    try {
+      db = openDatabase(file);
+      db.exec(SCHEMA);
+      v = (db.prepare('SELECT value FROM meta WHERE key = ?').get('version') as { value: string } | undefined)?.value;
+    } catch (e) {
+      if (db?.open) db.close();
+      throw unusableDb(file, e);
+    }
     if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('version', String(WATCH_DB_VERSION));
     else if (Number(v) !== WATCH_DB_VERSION) {
       db.close();
@@ -370,17 +377,48 @@ function readEvents(db: Database, country: string, fromMs: number, toMs: number)
   return events.filter((e) => e.status === 'open' || Date.parse(e.end) > fromMs);
 }
 
+/** A DataError for a database SQLite cannot use (not a database, malformed pages, unreadable), saying what to do. */
+function unusableDb(file: string, e: unknown): DataError {
+  if (e instanceof DataError) return e;
+  const why = (e as Error)?.message ?? String(e);
+  return new DataError(`${file} is not a usable watch database (${why}); move it away (e.g. to ${path.basename(file)}.broken) and restart \`radarwatch watch\` to start afresh`);
+}
+
 /**
  * Announced watch events of `country` in [fromMs, toMs) from the database at `file`, or undefined when there is
- * no such file (nobody has run `radarwatch watch`). Opens read-only, so it never blocks the watcher.
+ * no such file (nobody has run `radarwatch watch`). Opens read-only, so it never blocks the watcher. A corrupt or
+ * unreadable database is a DataError (see unusableDb), never a raw SQLite error.
  */
 export function readWatchEvents(file: string, country: string, fromMs: number, toMs: number): WatchEvent[] | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const db = openDatabase(file, { readonly: true });
+  let db: Database | undefined;
   try {
+    db = openDatabase(file, { readonly: true });
     const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
     return hasTables ? readEvents(db, country, fromMs, toMs) : [];
+  } catch (e) {
+    throw unusableDb(file, e);
   } finally {
-    db.close();
+    if (db?.open) db.close();
+  }
+}
+
+/**
+ * Whether the database at `file` can be read: undefined when it can (or does not exist), else the one-line problem.
+ * Runs SQLite's quick_check, so a file that opens but has damaged pages is caught too. For the server's health.
+ */
+export function probeWatchDb(file: string): string | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let db: Database | undefined;
+  try {
+    db = openDatabase(file, { readonly: true });
+    const rows = db.prepare('PRAGMA quick_check(1)').all() as { quick_check: string }[];
+    const first = rows[0]?.quick_check;
+    if (first !== 'ok') throw new Error(`quick_check: ${first ?? 'no answer'}`);
+    return undefined;
+  } catch (e) {
+    return unusableDb(file, e).message;
+  } finally {
+    if (db?.open) db.close();
   }
 }

@@ -11,7 +11,7 @@ import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
 import { scoreRange } from '../detect/detect';
 import { loadCountryDetector } from '../detect/load';
 import { ConfigError, DataError, InputError, isRadarwatchError } from '../errors';
-import { featureHistoryHours } from '../features/spec';
+import { featureHistoryRows } from '../features/spec';
 import type { Detector } from '../model/artifact';
 import { initBackend } from '../model/backend';
 import { lastCompleteHour } from '../radar/windows';
@@ -19,6 +19,7 @@ import { log } from '../util/log';
 import { printOutbox, deliverWebhook, type WebhookPass, type WebhookPolicy } from './deliver';
 import { extendSeries, fetchLiveWindow, newestCompleteHour } from './feed';
 import { advanceLifecycle, type LifecycleRules, type WatchHour } from './lifecycle';
+import { acquireWatchLock, type WatchLock } from './lock';
 import { openSource, type OpenSource } from './source';
 import { defaultWatchDbPath, WatchStore, type CountryProgress, type StoredHour } from './store';
 import type { DataStatus, WatchAlert } from './types';
@@ -102,6 +103,7 @@ export class Watcher {
   readonly everyMs: number;
   private readonly rules = new Map<string, LifecycleRules>();
   private closed = false;
+  private lock?: WatchLock;
 
   private constructor(
     readonly opts: WatcherOptions,
@@ -118,8 +120,24 @@ export class Watcher {
     }
   }
 
-  /** Loads each country's calibrated model, opens the state database and the source. */
+  /**
+   * Takes the database's lock (one watcher per database: a second one fails with WatchLockedError naming the pid
+   * that holds it), then loads each country's calibrated model, opens the state database and the source.
+   */
   static async open(opts: WatcherOptions): Promise<Watcher> {
+    const dbPath = opts.dbPath ?? defaultWatchDbPath();
+    const lock = acquireWatchLock(dbPath);
+    try {
+      const w = await Watcher.openLocked({ ...opts, dbPath });
+      w.lock = lock;
+      return w;
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(opts: WatcherOptions): Promise<Watcher> {
     const cfg = opts.cfg;
     if (opts.countries.length === 0) throw new InputError('No countries to watch: expected at least one code such as AT, or "all"');
     const sourceName = opts.source ?? cfg.watch.source ?? cfg.data.source;
@@ -128,7 +146,7 @@ export class Watcher {
     try {
       for (const cc of opts.countries) {
         const det = await loadCountryDetector(cfg, cc);
-        models.set(cc, { det, cal: loadCalibration(det.dir, cc), history: featureHistoryHours(det.spec), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
+        models.set(cc, { det, cal: loadCalibration(det.dir, cc), history: featureHistoryRows(det.spec), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
       }
     } catch (e) {
       for (const m of models.values()) m.det.dispose();
@@ -211,9 +229,13 @@ export class Watcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.source.close();
-    for (const m of this.models.values()) m.det.dispose();
-    this.store.close();
+    try {
+      await this.source.close();
+      for (const m of this.models.values()) m.det.dispose();
+      this.store.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
   /**

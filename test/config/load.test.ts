@@ -15,6 +15,15 @@ describe('config/load', () => {
     assert.equal(c.calibrate.method, 'mad');
   });
 
+  it('when models.yml lists an unknown country, then loading fails naming it (not an HTTP 400 halfway through fetch)', () => {
+    assert.throws(
+      () => parseConfig({ ...base, countries: ['AT', 'XX'] }, 'models.yml'),
+      (e: unknown) => e instanceof ConfigError && /^models\.yml: countries\.1: "XX" is not a known country code; expected an ISO 3166-1 alpha-2 code/.test(e.message),
+    );
+    assert.throws(() => parseConfig({ ...base, overrides: { QQ: { model: { bottleneck: 4 } } } }, 'models.yml'), /overrides\.QQ: "QQ" is not a known country code/);
+    assert.deepEqual(parseConfig({ ...base, countries: ['US', 'JP', 'ZA'] }).countries, ['US', 'JP', 'ZA']);
+  });
+
   it('names the key, the bad value and what is allowed', () => {
     assert.throws(
       () => parseConfig({ ...base, calibrate: { method: 'p42' } }, 'models.yml'),

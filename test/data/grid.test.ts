@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { fillGaps, hourlyGrid, hourRange, medianStep, parseDay, resampleToGrid } from '../../src/data/grid';
+import { checkStep, describeFill, detectStep, fillGaps, gridPhase, hourlyGrid, hourRange, labelKindPerStep, medianStep, parseDay, parseStep, resampleToGrid, stepRange } from '../../src/data/grid';
 import { DataError } from '../../src/errors';
 import { HOUR_MS } from '../../src/data/types';
 
@@ -61,5 +61,47 @@ describe('data/grid', () => {
 
   it('refuses a column without any valid value', () => {
     assert.throws(() => fillGaps([NaN, NaN], 3, 'AT http'), (e: unknown) => e instanceof DataError && /AT http: no valid value in 2 hours/.test(e.message));
+  });
+
+  it('parses and checks steps from 1m to 1d that divide a day', () => {
+    assert.deepEqual(['5m', '15min', '1h', '1d', '90s', '2 hours'].map((x) => parseStep(x)), [300_000, 900_000, HOUR_MS, 24 * HOUR_MS, 90_000, 2 * HOUR_MS]);
+    assert.throws(() => parseStep('30s'), /30s is out of range; expected a step from 1m to 1d/);
+    assert.throws(() => parseStep('7m'), /7m does not divide a day/);
+    assert.throws(() => checkStep(2 * 24 * HOUR_MS), /2d is out of range/);
+  });
+
+  it('detects the step as the median spacing, snapped to a common step, and the grid phase', () => {
+    const M = 60_000;
+    // NAB-like: 5-minute points at :04, :09 … with one duplicate and one 10-minute hole.
+    const ts = [4, 9, 14, 14, 19, 29, 34, 39].map((m) => T0 + m * M);
+    assert.deepEqual(detectStep(ts), { stepMs: 5 * M, median: 5 * M });
+    assert.equal(gridPhase(ts, 5 * M), 4 * M);
+    assert.deepEqual(stepRange(ts[0], ts[ts.length - 1], 5 * M, 4 * M), [4, 9, 14, 19, 24, 29, 34, 39].map((m) => T0 + m * M));
+    // Irregular 5–10 minute spacing (NAB realTraffic) snaps to a common step; hourly data stays hourly.
+    assert.equal(detectStep([0, 5, 14, 19, 28, 37].map((m) => T0 + m * M)).stepMs, 10 * M);
+    assert.equal(detectStep(Array.from({ length: 10 }, (_, i) => H(i))).stepMs, HOUR_MS);
+  });
+
+  it('resamples, fills and labels on a 5-minute grid with gap limits and the seasonal lag in time', () => {
+    const S = 300_000;
+    const g = Array.from({ length: 12 }, (_, i) => T0 + i * S);
+    // Two points in step 1 (a duplicated timestamp): mean; the grid step comes from the grid.
+    assert.deepEqual(Array.from(resampleToGrid([T0, T0 + S, T0 + S, T0 + 3 * S], [1, 2, 4, 8], g, 'mean')).slice(0, 4), [1, 3, NaN, 8]);
+    // maxInterpolateHours 1 = 12 steps of 5 minutes: an 11-step gap is interpolated, at an hourly grid it would not be.
+    const col = [0, ...Array(11).fill(NaN), 12];
+    assert.equal(fillGaps(col, 1, 'c', { stepMs: S }).counts.linear, 11);
+    assert.equal(fillGaps(col, 1, 'c').counts.linear, 0);
+    // Seasonal lag = one week in steps (2016 at 5 minutes).
+    const wk = 2016;
+    const long = Array.from({ length: wk + 40 }, (_, i) => (i % 288) + 1);
+    for (let i = wk + 5; i < wk + 30; i++) long[i] = NaN;
+    const r = fillGaps(long, 1, 'c', { stepMs: S });
+    assert.equal(r.counts.seasonal, 25);
+    assert.equal(r.values[wk + 10], long[10]);
+    assert.throws(() => fillGaps([NaN], 1, 'x', { stepMs: S, fix: 'fix the export' }), /no valid value in 1 steps of 5m.*\(fix the export\)/);
+    assert.match(describeFill(3, S), /gaps <= 3 h \(36 steps of 5m\)/);
+    // Label windows mark the 5-minute steps they overlap.
+    const kinds = labelKindPerStep(g, [{ start: new Date(T0 + 2 * S + 1000).toISOString(), end: new Date(T0 + 4 * S).toISOString(), kind: 'outage', source: 'csv' }], S);
+    assert.deepEqual(kinds.slice(0, 5), ['', '', 'outage', 'outage', '']);
   });
 });

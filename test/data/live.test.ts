@@ -53,7 +53,7 @@ describe('data/live', function () {
   it('when the window lies inside the local table, then the live frame is the table on its own scale (anchored MIN0_MAX)', async () => {
     const live = await fetchLiveFrame({ cfg, country: 'AT', fromMs: FROM, toMs: TO, spec, source: 'synthetic', now: NOW });
     const f = live.frame;
-    assert.equal(f.timestamps[0], FROM - spec.warmupHours * HOUR_MS, 'starts one feature history before the range');
+    assert.equal(f.timestamps[0], FROM - spec.warmupRows * HOUR_MS, 'starts one feature history before the range');
     assert.equal(f.timestamps[f.timestamps.length - 1], TO - HOUR_MS);
     assert.deepEqual(f.signalNames, table.signalNames);
     assert.deepEqual(Object.keys(live.scale).sort(), min0MaxSignals().sort());
@@ -77,7 +77,7 @@ describe('data/live', function () {
       assert.equal(live.scale[s].method, 'level');
       // roughly the table's scale: no trend to speak of within two months
       const med = (xs: ArrayLike<number>) => Array.from(xs).sort((a, b) => a - b)[xs.length >> 1];
-      const ratio = med(live.frame.signals[s]) / med(table.signals[s].subarray(rowOf(table, FROM) - spec.warmupHours, rowOf(table, TO)));
+      const ratio = med(live.frame.signals[s]) / med(table.signals[s].subarray(rowOf(table, FROM) - spec.warmupRows, rowOf(table, TO)));
       assert.ok(ratio > 0.7 && ratio < 1.4, `${s} median ratio ${ratio}`);
     }
   });

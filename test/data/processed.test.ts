@@ -62,7 +62,7 @@ describe('data/processed', () => {
     assert.throws(() => writeProcessed(dir, f, input), /signal "http" row 5 is NaN/);
     const g = frame();
     g.timestamps[3] += 1000;
-    assert.throws(() => writeProcessed(dir, g, input), /row 4 .* not one hour after/);
+    assert.throws(() => writeProcessed(dir, g, input), /row 4 .* not 1h after the previous row; expected a regular grid of step 1h/);
   });
 
   it('reports a missing table, missing columns, bad spacing and bad values, suggesting preprocess', async () => {
@@ -76,7 +76,7 @@ describe('data/processed', () => {
     };
     await edit((l) => l.map((x) => x.split(',').filter((_, i) => i !== 2).join(',')), /missing column\(s\) bot_share/);
     await edit((l) => l.filter((_, i) => i !== 5), /71 rows, but .*AT\.meta\.json says 72/);
-    await edit((l) => [...l.slice(0, 5), l[5].replace('T04:00:00Z', 'T04:30:00Z'), ...l.slice(6)], /row 5: timestamp 2024-02-28T04:30:00Z is not one hour after 2024-02-28T03:00:00Z/);
+    await edit((l) => [...l.slice(0, 5), l[5].replace('T04:00:00Z', 'T04:30:00Z'), ...l.slice(6)], /row 5: timestamp 2024-02-28T04:30:00Z is not 1h after 2024-02-28T03:00:00Z/);
     await edit((l) => [...l.slice(0, 5), l[5].replace(/^([^,]+),[^,]+/, '$1,abc'), ...l.slice(6)], /row 5, column "http": "abc" is not a finite number/);
     await edit((l) => [...l.slice(0, 3), l[3].replace(/,0,0,$/, ',2,0,'), ...l.slice(4)], /row 3, column "gap": "2" is not 0 or 1/);
     await edit((l) => [...l.slice(0, 3), l[3].replace(/,$/, ',meteor'), ...l.slice(4)], /row 3, column "label_kind": "meteor"/);

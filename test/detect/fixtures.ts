@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fitCalibration } from '../../src/calibrate/calibrate';
 import { saveCalibration } from '../../src/calibrate/store';
+import { fitFingerprint, saveFingerprint } from '../../src/calibrate/fingerprint';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { resultDirs } from '../../src/data/paths';
@@ -79,6 +80,7 @@ export async function makeTinyRun(opts: { countries?: string[]; uncalibrated?: s
     const table = await readProcessed(cfg.data.processedDir, cc);
     const v = det.meta.split.validation;
     saveCalibration(det.dir, fitCalibration(table, det, Date.parse(v.from), Date.parse(v.to)));
+    saveFingerprint(det.dir, fitFingerprint(table, det, Date.parse(v.from), Date.parse(v.to), { country: cc }));
     det.dispose();
   }
   const start = first!.timestamps[Math.min(OUTAGE_ROW, first!.timestamps.length - 1)];

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import type { CountryFrame } from '../../src/data/types';
-import { runBaseline, similarDayForecast } from '../../src/evaluate/baseline';
+import { robustSigma, runBaseline, similarDayForecast } from '../../src/evaluate/baseline';
 import { createRng } from '../../src/util/random';
 
 function seasonalFrame(days: number, seed: number): CountryFrame {
@@ -21,12 +21,79 @@ function seasonalFrame(days: number, seed: number): CountryFrame {
   };
 }
 
+/** An hourly frame with one volume signal `v`. */
+function frameOf(name: string, v: Float64Array, kind: 'volume' | 'count' | 'rate' = 'volume'): CountryFrame {
+  const n = v.length;
+  return {
+    id: 'XX',
+    timestamps: Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 3_600_000),
+    signalNames: [name],
+    signalKinds: { [name]: kind },
+    signals: { [name]: v },
+    gap: new Uint8Array(n),
+    unreliable: new Uint8Array(n),
+    labelKind: new Array(n).fill(''),
+    labels: [],
+  };
+}
+
+const CFG = { lookbackDays: 28, similarDays: 6, madK: 6 };
+const share = (flags: Uint8Array, from: number) => flags.subarray(from).reduce((a, b) => a + b, 0) / (flags.length - from);
+
 describe('evaluate/baseline', () => {
+  it('robustSigma stays honest when most residuals are 0 (MAD = 0)', () => {
+    const r = Array.from({ length: 100 }, (_, i) => (i % 10 < 7 ? 0 : i % 2 ? 1 : -1));
+    assert.ok(robustSigma(r) > 0.3, `sigma ${robustSigma(r)}`);
+  });
+
+  it('a bursty attack background (heavy-tailed noise, 2 % bursts of 2–4×) flags under 1 % of hours; a real attack still flags', () => {
+    const rng = createRng(11);
+    const n = 24 * 120;
+    const l3 = Float64Array.from({ length: n }, () => Math.exp(0.35 * rng.normal()) * (rng() < 0.02 ? 2 + 2 * rng() : 1));
+    const quiet = runBaseline(frameOf('l3', l3), CFG);
+    assert.ok(share(quiet.flagged, 24 * 29) < 0.01, `flag share ${share(quiet.flagged, 24 * 29)}`);
+    const hit = Float64Array.from(l3);
+    for (let t = 24 * 100; t < 24 * 100 + 4; t++) hit[t] *= 40;
+    const r = runBaseline(frameOf('l3', hit), CFG);
+    for (let t = 24 * 100; t < 24 * 100 + 4; t++) assert.equal(r.flagged[t], 1, `attack hour ${t}`);
+    // attack volumes only count upward: a quiet spell is not an incident
+    const low = Float64Array.from(l3);
+    for (let t = 24 * 100; t < 24 * 100 + 4; t++) low[t] *= 0.01;
+    const q = runBaseline(frameOf('l3', low), CFG);
+    for (let t = 24 * 100; t < 24 * 100 + 4; t++) assert.equal(q.flagged[t], 0);
+  });
+
+  it('a sparse count (70 % zeros) flags under 2 % of hours; a sustained burst still flags', () => {
+    const rng = createRng(5);
+    const n = 24 * 100;
+    const x = Float64Array.from({ length: n }, () => (rng() < 0.7 ? 0 : 1 + Math.floor(rng() * 4)));
+    const quiet = runBaseline(frameOf('crashes', x, 'count'), CFG);
+    const s = share(quiet.flagged, 24 * 29);
+    assert.ok(s < 0.02, `flag share ${s} (the old rule flagged ~40 %)`);
+    const hit = Float64Array.from(x);
+    for (let t = 24 * 90; t < 24 * 90 + 3; t++) hit[t] = 200;
+    const r = runBaseline(frameOf('crashes', hit, 'count'), CFG);
+    assert.ok(r.flagged.subarray(24 * 90, 24 * 90 + 3).some((v) => v === 1), 'a 50× burst of crashes flags');
+  });
+
+  it('works on 5-minute data (a day is 288 steps)', () => {
+    const n = 288 * 10;
+    const rng = createRng(2);
+    const v = Float64Array.from({ length: n }, (_, t) => 100 * (1.5 + Math.sin((2 * Math.PI * (t % 288)) / 288)) * (1 + 0.02 * rng.normal()));
+    const f = { ...frameOf('http', v), stepMs: 300_000, timestamps: Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 300_000) };
+    const quiet = runBaseline(f, CFG);
+    assert.ok(Number.isNaN(quiet.score[288 * 4 - 1]) && Number.isFinite(quiet.score[288 * 5]), "scores start once 3 days of history and a scale exist");
+    assert.ok(share(quiet.flagged, 288 * 4) < 0.005);
+    for (let t = 288 * 8; t < 288 * 8 + 24; t++) f.signals.http[t] *= 0.1;
+    const hit = runBaseline(f, CFG);
+    assert.equal(hit.flagged[288 * 8 + 1], 1);
+  });
+
   it('forecasts a purely daily series exactly from similar days, and is causal', () => {
     const y = Float64Array.from({ length: 24 * 40 }, (_, t) => Math.sin((2 * Math.PI * (t % 24)) / 24));
     const f = similarDayForecast(y, 28, 6);
-    assert.ok(Number.isNaN(f[24 * 29 - 1]), 'no forecast before the lookback is full');
-    for (let t = 24 * 29; t < y.length; t++) assert.ok(Math.abs(f[t] - y[t]) < 1e-12);
+    assert.ok(Number.isNaN(f[24 * 4 - 1]), 'no forecast before MIN_HISTORY_DAYS + 1 days');
+    for (let t = 24 * 4; t < y.length; t++) assert.ok(Math.abs(f[t] - y[t]) < 1e-12);
     const y2 = Float64Array.from(y);
     y2[24 * 35] = 50; // changing hour t must not change forecasts at or before t
     const f2 = similarDayForecast(y2, 28, 6);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { checkFeatureSpec, defaultFitExclusion, featureHistoryHours, fitFeatureSpec, FEATURE_SPEC_VERSION } from '../../src/features/spec';
+import { checkFeatureSpec, defaultFitExclusion, featureHistoryRows, fitFeatureSpec, FEATURE_SPEC_VERSION } from '../../src/features/spec';
 import { featuresSchema } from '../../src/config/schema';
 import { DataError, InputError, NotFittedError } from '../../src/errors';
 import { cloneFrame, makeFrame } from './fixtures';
@@ -21,8 +21,8 @@ describe('features/spec', () => {
     assert.deepEqual(spec.contNames.slice(0, 11), ['http.level', 'http.mean3', 'http.mean24', 'http.mean168', 'http.std3', 'http.std24', 'http.std168', 'http.z3', 'http.z24', 'http.z168', 'http.resid']);
     assert.deepEqual(spec.config, cfg);
     assert.deepEqual(spec.calendar, { timezone: 'Europe/Vienna', weekend: [6, 7], holidayCountry: 'AT' });
-    assert.equal(spec.warmupHours, 168);
-    assert.equal(featureHistoryHours(spec), 168);
+    assert.equal(spec.warmupRows, 168);
+    assert.equal(featureHistoryRows(spec), 168);
     assert.deepEqual(spec.fit, { from: new Date(frame.timestamps[168]).toISOString(), to: new Date(frame.timestamps[840]).toISOString(), rows: 672, usedRows: 504 });
     assert.ok(spec.scaler.scale.every((s) => s > 0 && Number.isFinite(s)));
   });

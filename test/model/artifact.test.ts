@@ -74,6 +74,32 @@ describe('model/artifact', () => {
     await assert.rejects(loadDetector(garbled), /config\.json is not valid JSON/);
   });
 
+  it('when weights.bin holds NaN floats or random bytes of the right length, then loading fails naming the file and the weight', async () => {
+    const nan = await saved('nan');
+    const w = path.join(nan, 'weights.bin');
+    fs.writeFileSync(w, Buffer.from(new Float32Array(fs.statSync(w).size / 4).fill(NaN).buffer));
+    await assert.rejects(loadDetector(nan), (e: Error) => e instanceof DataError && /weights\.bin: weight check failed: \S+\[0\] is NaN; expected finite numbers/.test(e.message));
+    const random = await saved('random');
+    const r = path.join(random, 'weights.bin');
+    // random bytes: about one float in 128 has an all-ones exponent (NaN or ±Infinity); seeded so the test is stable
+    const bytes = Buffer.alloc(fs.statSync(r).size);
+    let x = 12345;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+    fs.writeFileSync(r, bytes);
+    await assert.rejects(loadDetector(random), /weights\.bin: weight check failed: .* is (NaN|-?Infinity)/);
+  });
+
+  it('when the scaler has a zero or non-finite scale, then loading fails naming spec.json and the feature', async () => {
+    for (const bad of [0, -1, null]) {
+      const dir = await saved(`scale-${bad}`);
+      const file = path.join(dir, 'spec.json');
+      const spec = JSON.parse(fs.readFileSync(file, 'utf8'));
+      spec.scaler.scale = spec.scaler.scale.map(() => bad);
+      fs.writeFileSync(file, JSON.stringify(spec));
+      await assert.rejects(loadDetector(dir), (e: Error) => e instanceof DataError && new RegExp(`spec\\.json: scaler check failed: scaler\\.scale\\[0\\] \\(${spec.contNames[0].replace('.', '\\.')}\\) is ${bad}; expected a finite number > 0`).test(e.message));
+    }
+  });
+
   it('rejects features that do not match meta.json', async () => {
     const dir = await saved('mismatch');
     const det = await loadDetector(dir);

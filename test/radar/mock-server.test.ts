@@ -49,9 +49,24 @@ describe('radar/mock-server', () => {
     assert.deepEqual(meta.dateRange, [{ startTime: iso(start), endTime: iso(end) }]);
     assert.equal(meta.aggInterval, 'ONE_HOUR');
     assert.equal(meta.normalization, 'MIN0_MAX');
-    assert.equal(meta.lastUpdated, '2025-06-15T12:30:00Z');
+    assert.equal(meta.lastUpdated, iso(end + HOUR_MS), 'stamped from the data served (a past window), not the clock');
     assert.deepEqual(meta.units, [{ name: '*', value: 'requests' }]);
     assert.ok(Number.isInteger(meta.confidenceInfo.level) && Array.isArray(meta.confidenceInfo.annotations));
+  });
+
+  it('when the same past window is fetched 15 minutes apart, then the answers are byte-identical (lastUpdated follows the data, not the wall clock)', async () => {
+    const later = await startMockRadar({ seed: 42, now: () => NOW + 15 * 60_000 });
+    try {
+      const q = `/http/timeseries?location=AT&${window(Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 28, 23))}&aggInterval=1h&format=json`;
+      const a = await get(m, q);
+      const b = await get(later, q);
+      assert.deepEqual(b.body, a.body);
+      // a window reaching "now" is stamped with the clock's last quarter hour, as Radar does
+      const live = await get(m, `/http/timeseries?location=AT&${window(NOW - 48 * HOUR_MS, NOW)}&aggInterval=1h&format=json`);
+      assert.equal(live.body.result.meta.lastUpdated, iso(Math.floor(NOW / 900_000) * 900_000));
+    } finally {
+      await later.close();
+    }
   });
 
   it('when values are MIN0_MAX, then the maximum is exactly "1" and the values keep the generator\'s ratios', async () => {

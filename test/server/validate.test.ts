@@ -30,8 +30,12 @@ describe('server/validate', () => {
 
   it('when a country code is lower case, then it is upper-cased; when unknown, then NotFoundError lists the known ones', () => {
     assert.equal(parseCountry('at', limits.known), 'AT');
-    assert.throws(() => parseCountry('FR', limits.known), (e: Error) => e instanceof NotFoundError && e.message === 'Unknown country "FR". Known: AT, DE');
-    assert.throws(() => parseCountry('Austria', limits.known), (e: Error) => e instanceof InputError && /two-letter/.test(e.message));
+    assert.throws(() => parseCountry('FR', limits.known), (e: Error) => e instanceof NotFoundError && e.message === 'Unknown country or dataset "FR". Known: AT, DE');
+    // One id rule (util/series-id): a well-formed id is looked up (imported ids exactly), anything else is a 400.
+    assert.equal(parseCountry('ms_api01', [...limits.known, 'ms_api01']), 'ms_api01');
+    assert.throws(() => parseCountry('MS_API01', [...limits.known, 'ms_api01']), (e: Error) => e instanceof NotFoundError);
+    assert.throws(() => parseCountry('Austria', limits.known), (e: Error) => e instanceof NotFoundError && /Unknown country or dataset "Austria"/.test(e.message));
+    assert.throws(() => parseCountry('ms/api', limits.known), (e: Error) => e instanceof InputError && /letters, digits, "_" or "-"/.test(e.message));
     assert.throws(() => parseCountry('AT', []), (e: Error) => e instanceof NotFoundError && /No models are loaded/.test(e.message));
   });
 

@@ -28,7 +28,7 @@ describe('train/country', () => {
     assert.deepEqual(r.split.train, { start: 0, end: 504 });
     assert.equal(r.spec.fit.to, new Date(frame.timestamps[504]).toISOString(), 'spec fitted on [0, 504) only');
     assert.equal(r.features.rows, frame.timestamps.length);
-    const warm = r.spec.warmupHours;
+    const warm = r.spec.warmupRows;
     assert.equal(r.fittedRows.train, 504 - warm - 24);
     assert.equal(r.fittedRows.validation, 672 - 504 - 10);
     assert.equal(r.history.length, 2);

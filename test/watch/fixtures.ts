@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fitCalibration } from '../../src/calibrate/calibrate';
 import { saveCalibration } from '../../src/calibrate/store';
+import { fitFingerprint, saveFingerprint } from '../../src/calibrate/fingerprint';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { resultDirs } from '../../src/data/paths';
@@ -74,6 +75,7 @@ export async function trainTinyProject(countries: string[] = ['AT']): Promise<Ti
     const det = await loadCountryDetector(cfg, cc);
     const v = det.meta.split.validation;
     saveCalibration(det.dir, fitCalibration(frame, det, Date.parse(v.from), Date.parse(v.to)));
+    saveFingerprint(det.dir, fitFingerprint(frame, det, Date.parse(v.from), Date.parse(v.to), { country: cc }));
     det.dispose();
   }
   return {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
 import * as path from 'path';
 import { HOUR_MS } from '../../src/data/types';
 import { WatchStore } from '../../src/watch/store';
@@ -132,6 +133,55 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
     assert.equal(lines.length, before);
   });
 
+  /**
+   * Runs the hourly cycles FIRST..LAST in a child process that SIGKILLs itself right after the nth `step`, then starts
+   * a new child on the same database from the hour that was being cycled (its lock is stale now), which delivers
+   * leftovers first, as `radarwatch watch` would after a kill -9.
+   */
+  async function runHoursKilled(o: { kill: { step: WatchStep; nth: number }; webhookDown?: number[] }): Promise<Run & { killed: boolean }> {
+    const dbPath = path.join(project.root, `watch-${++n}.db`);
+    const rx = await startWebhookReceiver();
+    const lines: string[] = [];
+    // the mock serves every hour up to the end; each child asks only for hours before its own clock
+    now = LAST + HOUR_MS;
+    const child = (from: number, kill?: { step: WatchStep; nth: number }) =>
+      new Promise<{ signal: NodeJS.Signals | null; code: number | null; at: number }>((resolve, reject) => {
+        const args = { cfg: project.cfg, dbPath, proxyUrl: proxy.url, webhookUrl: rx.url, from, last: LAST, kill };
+        const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'crash-child.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env });
+        let at = from;
+        let out = '';
+        let err = '';
+        p.on('message', (m: { now: number }) => {
+          at = m.now;
+          rx.failNext = o.webhookDown?.includes(m.now) ? 1000 : 0;
+        });
+        p.stdout!.on('data', (d) => (out += d));
+        p.stderr!.on('data', (d) => (err += d));
+        p.on('error', reject);
+        p.on('close', (code, signal) => {
+          lines.push(...out.split('\n').filter(Boolean));
+          if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`crash child exited ${code}: ${err}`));
+          else resolve({ signal, code, at });
+        });
+      });
+    try {
+      const first = await child(FIRST, o.kill);
+      const killed = first.signal === 'SIGKILL';
+      if (killed) {
+        const second = await child(first.at);
+        assert.equal(second.code, 0);
+      }
+      rx.failNext = 0;
+      // a last delivery pass, in-process, for alerts the webhook refused in the final cycles
+      const w = await open({ dbPath, webhook: rx.url, sleep: async () => undefined }, lines);
+      await w.deliver();
+      await w.close();
+      return { lines, received: rx.received, store: WatchStore.open(dbPath), killed };
+    } finally {
+      await rx.close();
+    }
+  }
+
   for (const crash of [
     { step: 'fetched', nth: 10 },
     { step: 'scored', nth: 10 },
@@ -139,12 +189,12 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
     { step: 'printed', nth: 10 },
     { step: 'delivered', nth: 1 },
   ] as const) {
-    it(`when the watcher dies after "${crash.step}" mid-run and restarts, then no alert is lost or sent twice`, async () => {
+    it(`when the watcher process is SIGKILLed after "${crash.step}" mid-run and restarted, then no alert is lost or sent twice`, async () => {
       // the opening alert is raised in the cycle at OUT_START + 1 h (cycle 10); for "delivered", the webhook is down
-      // for three cycles so several alerts queue, and the crash comes after the first of them is delivered
+      // for three cycles so several alerts queue, and the kill comes after the first of them is delivered
       const down = crash.step === 'delivered' ? [OUT_START + HOUR_MS, OUT_START + 2 * HOUR_MS, OUT_START + 3 * HOUR_MS] : [];
-      const r = await runHours({ crash, webhookDown: down });
-      assert.ok(r.crashed, 'the crash happened');
+      const r = await runHoursKilled({ kill: crash, webhookDown: down });
+      assert.ok(r.killed, 'the child was killed');
       assert.deepEqual(r.received.map((a) => a.id), reference.received.map((a) => a.id), 'webhook: same alerts, once each, in order');
       assert.deepEqual(r.lines, reference.lines, 'stdout: same lines, once each');
       assert.deepEqual(r.store.scores('AT').map((s) => s.hour), reference.store.scores('AT').map((s) => s.hour));

@@ -4,15 +4,20 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { resultDirs } from '../../data/paths';
 import { ConfigError } from '../../errors';
-import { writeCalibrationReport } from '../../report/calibration';
-import { writeEdaReport } from '../../report/eda';
-import { writeIndexPage } from '../../report/index-page';
-import { openPngRenderer, type PngRenderer } from '../../report/png';
-import { writeTestingReport } from '../../report/testing';
-import { writeTrainingReport } from '../../report/training';
-import { writeTuningReport } from '../../report/tuning';
+import type { PngRenderer } from '../../report/png';
 import { log } from '../../util/log';
 import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
+
+// Report code (plotly, tfjs) loads when an analysis runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  calibration: () => require('../../report/calibration') as typeof import('../../report/calibration'),
+  eda: () => require('../../report/eda') as typeof import('../../report/eda'),
+  indexPage: () => require('../../report/index-page') as typeof import('../../report/index-page'),
+  png: () => require('../../report/png') as typeof import('../../report/png'),
+  testing: () => require('../../report/testing') as typeof import('../../report/testing'),
+  training: () => require('../../report/training') as typeof import('../../report/training'),
+  tuning: () => require('../../report/tuning') as typeof import('../../report/tuning'),
+};
 
 /** Adds one `analyze <name>` subcommand. */
 export type RegisterAnalysis = (analyze: Command, ctx: CliContext) => void;
@@ -33,7 +38,7 @@ export async function publishPages(ctx: CliContext, name: string, countries: str
   if (png && pages.length) {
     let renderer: PngRenderer | undefined;
     try {
-      renderer = await openPngRenderer();
+      renderer = await lib.png().openPngRenderer();
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       log.warn(`PNGs skipped: ${e.message}`);
@@ -47,7 +52,7 @@ export async function publishPages(ctx: CliContext, name: string, countries: str
       await renderer?.close();
     }
   }
-  const { file, entries } = writeIndexPage({ countries: ctx.config().countries });
+  const { file, entries } = lib.indexPage().writeIndexPage({ countries: ctx.config().countries });
   ctx.out(`index → ${file} (${entries.filter((e) => e.reports.length).length} countries with reports)`);
 }
 
@@ -80,7 +85,7 @@ const analyzeEda = pageAnalysis(
   'Plot a country\'s processed table: every signal over time with labelled anomalies shaded by kind, daily and weekly seasonality in local time, ' +
     'signal correlations and label counts. Writes results/analysis/<CC>/eda.html (+ eda-<n>.png).',
   async (ctx, cc) => {
-    const r = await writeEdaReport(ctx.config(), cc);
+    const r = await lib.eda().writeEdaReport(ctx.config(), cc);
     return `${r.file} (${r.figures} figures)`;
   },
 );
@@ -90,7 +95,7 @@ const analyzeTraining = pageAnalysis(
   'Plot a trained model: training and validation loss per epoch with the restored best epoch, and actual vs reconstructed features with the score ' +
     'for the first validation week and around a labelled anomaly. Writes results/analysis/<CC>/training.html (+ training-<n>.png).',
   async (ctx, cc) => {
-    const r = await writeTrainingReport(ctx.config(), cc);
+    const r = await lib.training().writeTrainingReport(ctx.config(), cc);
     return `${r.file} (${r.epochs} epochs, best ${r.bestEpoch}; ${r.figures} figures)`;
   },
 );
@@ -101,7 +106,7 @@ const analyzeTuning = pageAnalysis<{ python?: string }>(
     'and per-trial validation curves with pruned trials dashed. Writes results/analysis/<CC>/tuning.html (plotly inlined, opens offline; + PNGs).',
   async (ctx, cc, o) => {
     const cfg = ctx.config();
-    const r = await writeTuningReport(cc, { python: o.python, configPython: cfg.overrides[cc]?.tune?.python ?? cfg.tune.python });
+    const r = await lib.tuning().writeTuningReport(cc, { python: o.python, configPython: cfg.overrides[cc]?.tune?.python ?? cfg.tune.python });
     return `${r.file} (${r.trials} trials: ${r.complete} complete, ${r.pruned} pruned; importances: ${r.importances.method})`;
   },
   (cmd) => cmd.option('--python <path>', 'Python interpreter with Optuna (default: $RADARWATCH_PYTHON, tune.python, or one that has it)'),
@@ -112,7 +117,7 @@ const analyzeCalibration = pageAnalysis(
   'Plot a calibrated model on its validation split: score distribution with the MAD, p99 and p99.5 thresholds, the share of normal and labelled hours ' +
     'each flags, scores over time, and the temperature-scaling reliability diagram. Writes results/analysis/<CC>/calibration.html (+ PNGs).',
   async (ctx, cc) => {
-    const r = await writeCalibrationReport(ctx.config(), cc);
+    const r = await lib.calibration().writeCalibrationReport(ctx.config(), cc);
     return `${r.file} (${Object.entries(r.thresholds).map(([m, v]) => `${m} ${v.toPrecision(4)}`).join(', ')})`;
   },
 );
@@ -122,7 +127,7 @@ const analyzeTesting = pageAnalysis(
   'Evaluate a calibrated model on its test split (as `radarwatch test` does) and plot the metrics table against the similar-days baseline, detection ' +
     'rate per kind, and detected vs missed labelled events over the signals and the score. Writes results/analysis/<CC>/testing.html (+ PNGs).',
   async (ctx, cc) => {
-    const r = await writeTestingReport(ctx.config(), cc);
+    const r = await lib.testing().writeTestingReport(ctx.config(), cc);
     const m = r.evaluation.model;
     return `${r.file} (${m.detectedEvents}/${m.labeledEvents} events detected, F1 ${m.f1.toFixed(3)})`;
   },

@@ -1,13 +1,18 @@
 /** `radarwatch calibrate`: fits temperature scaling and MAD/p99/p99.5 thresholds on each model's validation split. */
 import type { Command } from 'commander';
-import { fitCalibration, withMethod } from '../../calibrate/calibrate';
-import { saveCalibration } from '../../calibrate/store';
 import { THRESHOLD_METHODS } from '../../calibrate/threshold';
-import { loadCountryRun } from '../../detect/load';
 import { ConfigError } from '../../errors';
-import { initBackend } from '../../model/backend';
 import { formatTable } from '../../util/table';
 import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  calibrate: () => require('../../calibrate/calibrate') as typeof import('../../calibrate/calibrate'),
+  store: () => require('../../calibrate/store') as typeof import('../../calibrate/store'),
+  fingerprint: () => require('../../calibrate/fingerprint') as typeof import('../../calibrate/fingerprint'),
+  load: () => require('../../detect/load') as typeof import('../../detect/load'),
+  backend: () => require('../../model/backend') as typeof import('../../model/backend'),
+};
 
 /** Registers `calibrate`. */
 export function registerCalibrate(program: Command, ctx: CliContext): void {
@@ -20,7 +25,11 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
     .action(async (positional: string | undefined, o: { countries?: string; method?: string }) => {
       const cfg = ctx.config();
       if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
-      await initBackend();
+      await lib.backend().initBackend();
+      const { fitCalibration, withMethod } = lib.calibrate();
+      const { saveCalibration } = lib.store();
+      const { fitFingerprint, saveFingerprint } = lib.fingerprint();
+      const { loadCountryRun } = lib.load();
       const { results: rows, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'calibrate', what: 'calibration' }, async (cc) => {
         const { det, frame } = await loadCountryRun(cfg, cc, { calibrated: false });
         try {
@@ -28,6 +37,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
           let cal = fitCalibration(frame, det, Date.parse(v.from), Date.parse(v.to));
           if (o.method) cal = withMethod(cal, o.method);
           saveCalibration(det.dir, cal);
+          saveFingerprint(det.dir, fitFingerprint(frame, det, Date.parse(v.from), Date.parse(v.to), { country: cc }));
           const t = cal.temperature;
           return [cc, t.T.toFixed(3), `${t.nllBefore.toFixed(3)} → ${t.nllAfter.toFixed(3)}`, `${t.eceBefore.toFixed(3)} → ${t.eceAfter.toFixed(3)}`, cal.fittedOn.normalRows, cal.thresholds.mad.value.toFixed(4), cal.thresholds.p99.value.toFixed(4), cal.thresholds['p99.5'].value.toFixed(4), cal.threshold.method];
         } finally {

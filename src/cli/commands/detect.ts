@@ -1,19 +1,27 @@
 /** `radarwatch detect`: scores one country over a UTC day or range with its calibrated model, from the local table or live from Radar. */
 import type { Command } from 'commander';
-import { loadCalibration } from '../../calibrate/store';
+import type { Calibration } from '../../calibrate/calibrate';
 import type { Config } from '../../config/schema';
-import { fetchLiveFrame, parseLiveSource } from '../../data/live';
-import { DAY_MS, HOUR_MS } from '../../data/types';
-import { loadCountryDetector, loadCountryRun } from '../../detect/load';
-import { detectRange } from '../../detect/service';
+import { DAY_MS, HOUR_MS, type CountryFrame } from '../../data/types';
 import type { DetectResult } from '../../detect/types';
 import { InputError } from '../../errors';
-import { initBackend } from '../../model/backend';
-import { parseInstant } from '../../server/validate';
-import { knownCountryCodes } from '../../util/countries';
+import type { Detector } from '../../model/artifact';
 import { log } from '../../util/log';
 import { formatTable, pct } from '../../util/table';
 import type { CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  store: () => require('../../calibrate/store') as typeof import('../../calibrate/store'),
+  live: () => require('../../data/live') as typeof import('../../data/live'),
+  processed: () => require('../../data/processed') as typeof import('../../data/processed'),
+  load: () => require('../../detect/load') as typeof import('../../detect/load'),
+  detect: () => require('../../detect/detect') as typeof import('../../detect/detect'),
+  service: () => require('../../detect/service') as typeof import('../../detect/service'),
+  backend: () => require('../../model/backend') as typeof import('../../model/backend'),
+  validate: () => require('../../server/validate') as typeof import('../../server/validate'),
+  seriesId: () => require('../../util/series-id') as typeof import('../../util/series-id'),
+};
 
 /** Options of `detect` as commander hands them over. */
 interface DetectOptions {
@@ -34,6 +42,7 @@ const FORMATS = 'YYYY-MM-DD (a whole UTC day) or an ISO date-time such as 2025-0
  * date (a bare `--to` date includes that whole day) or a date-time (exclusive). Throws a one-line InputError.
  */
 export function parseDetectRange(o: { date?: string; from?: string; to?: string }): { fromMs: number; toMs: number } {
+  const { parseInstant } = lib.validate();
   let from: number;
   let to: number;
   if (o.date !== undefined) {
@@ -48,17 +57,15 @@ export function parseDetectRange(o: { date?: string; from?: string; to?: string 
     from = parseInstant(o.from, '--from', false).getTime();
     to = parseInstant(o.to, '--to', true).getTime();
   }
-  from = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  to = Math.ceil(to / HOUR_MS) * HOUR_MS;
-  if (!(from < to)) throw new InputError(`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()}), at least one hour apart`);
+  // Aligned to the series' own grid later (detectRange): a 5-minute series starting at 00:02 keeps its rows.
+  if (!(from < to)) throw new InputError(`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`);
   return { fromMs: from, toMs: to };
 }
 
-/** Validates the country argument (one ISO alpha-2 code). */
+/** Validates the series argument by the one id rule: a country code (any case) or an imported --id, exactly one. */
 function parseCountryArg(arg: string): string {
-  const cc = arg.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(cc) || !knownCountryCodes().includes(cc)) throw new InputError(`Expected one country as an ISO alpha-2 code such as AT; got "${arg}"`);
-  return cc;
+  if (arg.includes(',')) throw new InputError(`detect scores one series at a time; got "${arg}". Run it once per country or --id.`);
+  return lib.seriesId().checkSeriesId(arg, 'country or dataset id');
 }
 
 const hhmm = (isoText: string) => isoText.replace(/:00\.000Z$/, 'Z').replace('T', ' ');
@@ -76,17 +83,18 @@ function topShares(signals: Record<string, number>, n = 3): string {
 /** The human-readable report of a DetectResult: a summary line, the flagged hours, the events, and with `series` every hour's signal values. */
 export function formatDetectResult(r: DetectResult, opts: { series?: boolean; source?: string } = {}): string {
   const flagged = r.hours.filter((h) => h.anomaly);
+  const unscorable = r.hours.filter((h) => !h.scorable).length;
   const m = r.model;
   const out: string[] = [];
   out.push(
-    `${r.country} ${hhmm(r.from)} .. ${hhmm(r.to)}${opts.source ? ` (${opts.source})` : ''}: ${r.hours.length} hours, ${flagged.length} flagged, ${r.events.length} event${r.events.length === 1 ? '' : 's'}`,
+    `${r.country} ${hhmm(r.from)} .. ${hhmm(r.to)}${opts.source ? ` (${opts.source})` : ''}: ${r.hours.length} rows, ${flagged.length} flagged, ${r.events.length} event${r.events.length === 1 ? '' : 's'}${unscorable ? `, ${unscorable} not scorable (warm-up at the start of the data)` : ''}`,
   );
-  out.push(`model ${m.dir} (trained on ${m.trainedFrom.slice(0, 10)}..${m.trainedTo.slice(0, 10)}), threshold ${m.threshold.toPrecision(4)} (${m.thresholdMethod}), temperature ${m.temperature.toFixed(3)}`);
+  out.push(`model ${m.dir} (trained on ${m.trainedFrom.slice(0, 10)}..${m.trainedTo.slice(0, 10)}), ${m.detector} detector, anomalous when probability > ${m.threshold} (budget ${m.falseAlarmsPerWeek} false alarms per week)`);
   out.push('');
   if (flagged.length === 0) out.push('No anomalous hours.');
   else {
     out.push('Flagged hours:');
-    out.push(formatTable(['hour (UTC)', 'score', '× threshold', 'top signals'], flagged.map((h) => [hhmm(h.timestamp), h.score.toPrecision(4), (h.score / h.threshold).toFixed(2), topShares(h.signals)])));
+    out.push(formatTable(['time (UTC)', 'probability', 'top signals'], flagged.map((h) => [hhmm(h.timestamp), (h.probability ?? NaN).toFixed(4), topShares(h.signals)])));
   }
   if (r.events.length) {
     out.push('');
@@ -104,8 +112,8 @@ export function formatDetectResult(r: DetectResult, opts: { series?: boolean; so
     out.push('Hours:');
     out.push(
       formatTable(
-        ['hour (UTC)', 'score', 'flag', ...names],
-        r.hours.map((h, i) => [hhmm(h.timestamp), h.score.toPrecision(4), h.anomaly ? '*' : '', ...names.map((s) => +r.series!.signals[s][i].toPrecision(5))]),
+        ['time (UTC)', 'probability', 'flag', ...names],
+        r.hours.map((h, i) => [hhmm(h.timestamp), h.probability === null ? '-' : h.probability.toFixed(4), h.anomaly ? '*' : '', ...names.map((s) => +r.series!.signals[s][i].toPrecision(5))]),
       ),
     );
     out.push('');
@@ -114,11 +122,29 @@ export function formatDetectResult(r: DetectResult, opts: { series?: boolean; so
   return out.join('\n');
 }
 
+/**
+ * The rows of the local table that scoring [fromMs, toMs) reads: the range plus the history before it
+ * (scoreRangeHistoryRows), read as text rather than through danfojs, so one day of a three-year table is quick and
+ * scores exactly as in a pass over the whole table. A range the table does not cover reads the whole table instead,
+ * so detectRange's error names the table's real extent.
+ */
+export async function readDetectWindow(cfg: Config, cc: string, det: Detector, cal: Calibration, fromMs: number, toMs: number): Promise<CountryFrame> {
+  const { readProcessed, readProcessedMeta } = lib.processed();
+  const step = readProcessedMeta(cfg.data.processedDir, cc).stepMs ?? HOUR_MS;
+  const history = lib.detect().scoreRangeHistoryRows(det, cal);
+  const frame = await readProcessed(cfg.data.processedDir, cc, { window: { fromMs: fromMs - history * step, toMs } });
+  const n = frame.timestamps.length;
+  if (n > 0 && frame.timestamps[0] <= fromMs && frame.timestamps[n - 1] + step >= toMs) return frame;
+  return readProcessed(cfg.data.processedDir, cc);
+}
+
 /** Scores from the local processed table (datasets/processed/<CC>.csv). */
 async function detectLocal(cfg: Config, cc: string, fromMs: number, toMs: number, series: boolean): Promise<DetectResult> {
-  const { det, cal, frame } = await loadCountryRun(cfg, cc);
+  const det = await lib.load().loadCountryDetector(cfg, cc);
   try {
-    return detectRange(cc, frame, det, cal, fromMs, toMs, { series });
+    const cal = lib.store().loadCalibration(det.dir, cc);
+    const frame = await readDetectWindow(cfg, cc, det, cal, fromMs, toMs);
+    return lib.service().detectRange(cc, frame, det, cal, fromMs, toMs, { series });
   } finally {
     det.dispose();
   }
@@ -134,7 +160,7 @@ export function registerDetect(program: Command, ctx: CliContext): void {
         '--live fetches just the window (plus the feature history) from Radar (CLOUDFLARE_API_TOKEN; RADAR_API_BASE overrides the API root) ' +
         'or from the local mock (--source synthetic).',
     )
-    .argument('<country>', 'ISO alpha-2 code of a country with a trained and calibrated model, e.g. AT')
+    .argument('<country>', 'a country (ISO alpha-2 code, e.g. AT) or an imported --id (e.g. ms_api01) with a trained and calibrated model')
     .option('-d, --date <day>', 'one UTC day, YYYY-MM-DD')
     .option('--from <when>', `start of the range: ${FORMATS}`)
     .option('--to <when>', 'end of the range: a date includes that whole day; a date-time is exclusive')
@@ -147,14 +173,16 @@ export function registerDetect(program: Command, ctx: CliContext): void {
       const { fromMs, toMs } = parseDetectRange(o);
       if (o.source !== undefined && !o.live) throw new InputError('--source only applies with --live (without it, detect reads the local processed table)');
       const cfg = ctx.config();
-      await initBackend();
+      await lib.backend().initBackend();
+      const { detectRange } = lib.service();
       let result: DetectResult;
       let source = 'local table';
       if (o.live) {
+        const { fetchLiveFrame, parseLiveSource } = lib.live();
         const src = parseLiveSource(o.source ?? cfg.data.source);
-        const det = await loadCountryDetector(cfg, cc);
+        const det = await lib.load().loadCountryDetector(cfg, cc);
         try {
-          const cal = loadCalibration(det.dir, cc);
+          const cal = lib.store().loadCalibration(det.dir, cc);
           const got = await fetchLiveFrame({ cfg, country: cc, fromMs, toMs, spec: det.spec, source: src });
           const scales = Object.entries(got.scale).map(([s, x]) => `${s} ×${x.factor.toPrecision(4)} (${x.method})`);
           log.info(`live: MIN0_MAX signals put on the training scale: ${scales.join(', ')}`);

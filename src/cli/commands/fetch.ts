@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { parseSeries } from '../../radar/endpoints';
-import { FetchError, fetchRadar, type CountryFetchSummary, type FetchSource, type FetchSummary } from '../../radar/fetch';
+import type { CountryFetchSummary, FetchSource, FetchSummary } from '../../radar/fetch';
 import { COUNTRY_HELP, type CliContext } from '../context';
 
 const SOURCES: readonly FetchSource[] = ['radar', 'synthetic'];
@@ -21,7 +21,8 @@ export function registerFetch(program: Command, ctx: CliContext): void {
     .command('fetch')
     .description(
       'Download hourly Radar series (http, bot_class, netflows, l3, l7, bgp_ips) and labels (outages, anomalies) per country into ' +
-        '<raw-dir>/<source>/<CC>/<series>/<start>_<end>.json. Resumable: existing chunks are skipped, so re-run after an interruption. ' +
+        '<raw-dir>/<source>/<CC>/<series>/<start>_<end>.json. Every answer is checked (finite values in range, parseable timestamps, non-empty) before it is written; ' +
+        'a bad answer is retried, then reported, never stored. Resumable: existing chunks are skipped, so re-run after an interruption; --refetch replaces them. ' +
         '--source radar needs CLOUDFLARE_API_TOKEN (Account > Radar > Read); RADAR_API_BASE overrides the API root.',
     )
     .option('--source <source>', 'radar (the Cloudflare API) or synthetic (embedded generator behind a local mock Radar server) (default: models.yml data.source)')
@@ -30,11 +31,14 @@ export function registerFetch(program: Command, ctx: CliContext): void {
     .option('--to <date>', 'last day, YYYY-MM-DD UTC, inclusive; clamped to the last complete hour (default: models.yml dateRange.to)')
     .option('--raw-dir <dir>', 'raw store root (default: models.yml data.rawDir)')
     .option('--series <list>', 'comma list of series to fetch, or "all" (default: all)')
-    .action(async (o: { source?: string; countries?: string; from?: string; to?: string; rawDir?: string; series?: string }) => {
+    .option('--refetch', 'replace stored chunks whose window overlaps --from..--to (each under its own window; the old file stays until a validated answer replaces it) instead of skipping them', false)
+    .action(async (o: { source?: string; countries?: string; from?: string; to?: string; rawDir?: string; series?: string; refetch?: boolean }) => {
       const cfg = ctx.config();
       const source = (o.source ?? cfg.data.source) as FetchSource;
       if (!SOURCES.includes(source)) throw new InputError(`Unknown --source "${o.source}". Expected one of: ${SOURCES.join(', ')}`);
       const countries = ctx.countries(o.countries);
+      // loaded here, not at the top: the generator behind the mock server pulls in date-holidays (slow for --help)
+      const { FetchError, fetchRadar } = require('../../radar/fetch') as typeof import('../../radar/fetch');
       try {
         const summary = await fetchRadar({
           countries,
@@ -44,6 +48,7 @@ export function registerFetch(program: Command, ctx: CliContext): void {
           cfg,
           rawDir: o.rawDir,
           series: parseSeries(o.series),
+          refetch: o.refetch === true,
           onCountry: (c) => ctx.out(countryLine(c)),
         });
         ctx.out(totalsLine(summary));

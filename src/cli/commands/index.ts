@@ -14,7 +14,8 @@ import { registerDetect } from './detect';
 import { registerMockRadar } from './mock-radar';
 import { registerTune } from './tune';
 import { registerAnalyze } from './analyze';
+import { registerBenchmark } from './benchmark';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTrain, registerValidate, registerTune, registerCalibrate, registerTest, registerDetect, registerAnalyze, registerServe, registerWatch, registerMockRadar];
+export const COMMANDS: RegisterCommand[] = [registerFetch, registerPreprocess, registerImport, registerTrain, registerValidate, registerTune, registerCalibrate, registerTest, registerDetect, registerAnalyze, registerBenchmark, registerServe, registerWatch, registerMockRadar];

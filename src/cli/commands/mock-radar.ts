@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import type { GeneratorConfig } from '../../config/schema';
-import { startMockRadar, type MockRadar } from '../../radar/mock-server';
+import type { MockRadar } from '../../radar/mock-server';
 import { log } from '../../util/log';
 import { untilSignal, type CliContext } from '../context';
 
@@ -34,7 +34,7 @@ export function registerMockRadar(program: Command, ctx: CliContext): void {
         if (!Number.isFinite(frozen)) throw new InputError(`--now: got "${o.now}", expected an ISO 8601 UTC time such as 2026-01-01T00:00:00Z`);
         now = () => frozen;
       }
-      const server: MockRadar = await startMockRadar({ generator, seed, port: intOption('port', o.port, 0, 65535), host: o.host, now, requireToken: o.requireToken });
+      const server: MockRadar = await (require('../../radar/mock-server') as typeof import('../../radar/mock-server')).startMockRadar({ generator, seed, port: intOption('port', o.port, 0, 65535), host: o.host, now, requireToken: o.requireToken });
       ctx.out(server.url);
       log.info(`Mock Radar (seed ${seed ?? generator.seed ?? 42}) listening. Use it with: export RADAR_API_BASE=${server.url}  — Ctrl-C to stop.`);
       await untilSignal();

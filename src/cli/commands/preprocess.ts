@@ -1,10 +1,12 @@
 /** `radarwatch preprocess`: raw Radar chunks → one processed hourly table per country (stitched, gap-filled, labelled). */
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
-import { describeProcessed, preprocessCountries } from '../../data/preprocess';
 import { COUNTRY_HELP, type CliContext } from '../context';
 
 const SOURCES = ['radar', 'synthetic'] as const;
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = () => require('../../data/preprocess') as typeof import('../../data/preprocess');
 
 /** Registers `preprocess`. */
 export function registerPreprocess(program: Command, ctx: CliContext): void {
@@ -26,6 +28,7 @@ export function registerPreprocess(program: Command, ctx: CliContext): void {
       const cfg = ctx.config();
       const source = o.source ?? cfg.data.source;
       if (!(SOURCES as readonly string[]).includes(source)) throw new InputError(`Unknown --source "${source}". Expected one of: ${SOURCES.join(', ')}`);
+      const { describeProcessed, preprocessCountries } = lib();
       const results = preprocessCountries({
         countries: ctx.countries(o.countries),
         source,

@@ -1,14 +1,23 @@
 /** `radarwatch serve`: loads every trained model once and serves the HTTP API and the web page until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
-import { createDetectionService } from '../../detect/service';
 import { InputError } from '../../errors';
-import { createApp } from '../../server/app';
 import { defaultWatchDbPath } from '../../watch/store';
-import { listen } from '../../server/listen';
 import { log } from '../../util/log';
 import type { DetectionService } from '../../server/deps';
+import type { HeavyLane } from '../../server/heavy-lane';
 import type { Config } from '../../config/schema';
 import { untilSignal, type CliContext } from '../context';
+
+// Library code (express, the models) loads when the command runs, not at start, so `radarwatch --help` stays fast.
+const lib = {
+  service: () => require('../../detect/service') as typeof import('../../detect/service'),
+  app: () => require('../../server/app') as typeof import('../../server/app'),
+  listen: () => require('../../server/listen') as typeof import('../../server/listen'),
+  lane: () => require('../../server/heavy-lane') as typeof import('../../server/heavy-lane'),
+};
+
+/** The real detection service (tests pass a fake instead, and then no heavy lane is started). */
+const defaultService = (cfg: Config): Promise<DetectionService> => lib.service().createDetectionService(cfg);
 
 /** Parses a --port value: an integer 0..65535 (0 = any free port). */
 export function parsePort(v: string | number): number {
@@ -21,7 +30,8 @@ export function parsePort(v: string | number): number {
 export function registerServe(
   program: Command,
   ctx: CliContext,
-  makeService: (cfg: Config) => DetectionService | Promise<DetectionService> = createDetectionService,
+  makeService: (cfg: Config) => DetectionService | Promise<DetectionService> = defaultService,
+  makeLane: ((cfg: Config, countries: string[]) => HeavyLane) | undefined = makeService === defaultService ? (cfg, countries) => lib.lane().startHeavyLane(cfg, { countries }) : undefined,
 ): void {
   program
     .command('serve')
@@ -36,12 +46,16 @@ export function registerServe(
       const port = parsePort(o.port ?? cfg.server.port);
       const host = o.host ?? cfg.server.host;
       const service = await makeService(cfg);
-      const running = await listen(createApp({ service, config: cfg, watchDb: defaultWatchDbPath() }), { host, port });
+      // long ranges and series are answered by a second service in a worker thread, off the HTTP event loop
+      const heavy = makeLane?.(cfg, service.countries().map((c) => c.code));
+      const running = await lib.listen().listen(lib.app().createApp({ service, config: cfg, watchDb: defaultWatchDbPath(), heavy }), { host, port });
       const n = service.countries().length;
       log.info(`radarwatch: serving ${n} model${n === 1 ? '' : 's'} (${service.countries().map((c) => c.code).join(', ')}) at ${running.url}/`);
+      for (const d of service.degraded?.() ?? []) log.warn(`radarwatch: not serving ${d.country} (reported as degraded by /api/health): ${d.reason}`);
       const sig = await untilSignal();
       log.info(`radarwatch: ${sig} received, shutting down`);
       await running.close();
+      await heavy?.close();
       await service.close?.();
     });
 }

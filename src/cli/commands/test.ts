@@ -1,14 +1,19 @@
 /** `radarwatch test`: measures each calibrated detector and the no-training baseline on the test split against labels. */
 import type { Command } from 'commander';
-import { withMethod } from '../../calibrate/calibrate';
 import { THRESHOLD_METHODS } from '../../calibrate/threshold';
-import { loadCountryRun } from '../../detect/load';
 import { ConfigError } from '../../errors';
-import { evaluateCountry, pooledMetrics, writeEvaluations, type CountryEvaluation } from '../../evaluate/evaluate';
-import { initBackend } from '../../model/backend';
+import type { CountryEvaluation } from '../../evaluate/evaluate';
 import { log } from '../../util/log';
 import { formatTable, pct } from '../../util/table';
 import { COUNTRY_HELP, eachCountry, type CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  calibrate: () => require('../../calibrate/calibrate') as typeof import('../../calibrate/calibrate'),
+  load: () => require('../../detect/load') as typeof import('../../detect/load'),
+  evaluate: () => require('../../evaluate/evaluate') as typeof import('../../evaluate/evaluate'),
+  backend: () => require('../../model/backend') as typeof import('../../model/backend'),
+};
 
 /** The metrics table printed by `test` (and the demo): one row per country and detector, then pooled rows and per-kind rates. */
 export function metricsReport(evals: CountryEvaluation[]): string {
@@ -18,6 +23,7 @@ export function metricsReport(evals: CountryEvaluation[]): string {
       rows.push([e.country, name, `${m.detectedEvents}/${m.labeledEvents}`, pct(m.detectionRate), pct(m.hourlyFpr, 2), pct(m.eventPrecision), m.f1.toFixed(3), m.medianTimeToDetectHours ?? '-']);
     }
   }
+  const { pooledMetrics } = lib.evaluate();
   const pm = pooledMetrics(evals.map((e) => e.model));
   const pb = pooledMetrics(evals.map((e) => e.baseline));
   for (const [name, p] of [['autoencoder', pm], ['baseline', pb]] as const) {
@@ -44,9 +50,11 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .action(async (positional: string | undefined, o: { countries?: string; method?: string; json: boolean }) => {
       const cfg = ctx.config();
       if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
-      await initBackend();
+      await lib.backend().initBackend();
+      const { evaluateCountry, writeEvaluations } = lib.evaluate();
+      const { withMethod } = lib.calibrate();
       const { results: evals, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'test', what: 'evaluation' }, async (cc) => {
-        const { det, cal, frame } = await loadCountryRun(cfg, cc);
+        const { det, cal, frame } = await lib.load().loadCountryRun(cfg, cc);
         try {
           const t = det.meta.split.test;
           return evaluateCountry(frame, det, o.method ? withMethod(cal, o.method) : cal, Date.parse(t.from), Date.parse(t.to));

@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { PRUNER_NAMES, type PrunerName } from '../../tune/pruners';
-import { tuneCountry } from '../../tune/tune';
 import { log } from '../../util/log';
 import { formatTable } from '../../util/table';
 import { COUNTRY_HELP, eachCountry, positiveInt, type CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = () => require('../../tune/tune') as typeof import('../../tune/tune');
 
 function fmt(v: number | undefined): string {
   return v === undefined ? '-' : Math.abs(v) >= 1e-3 ? v.toFixed(5) : v.toExponential(3);
@@ -34,7 +36,7 @@ export function registerTune(program: Command, ctx: CliContext): void {
       const trials = positiveInt('--trials', o.trials, 1);
       const timeoutSeconds = positiveInt('--timeout', o.timeout, 0);
       const { results: done, failure } = await eachCountry(ctx.targets(positional, o.countries), { step: 'tune', what: 'tuning' }, async (cc) => {
-        const s = await tuneCountry(cc, cfg, {
+        const s = await lib().tuneCountry(cc, cfg, {
           trials,
           timeoutSeconds,
           pruner: o.pruner as PrunerName | undefined,

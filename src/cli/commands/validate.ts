@@ -1,11 +1,15 @@
 /** `radarwatch validate`: reload saved detectors, recompute features and write their validation-error report. */
 import type { Command } from 'commander';
 import { resultDirs } from '../../data/paths';
-import { readProcessed } from '../../data/processed';
-import { loadDetector } from '../../model/artifact';
-import { initBackend } from '../../model/backend';
-import { validateDetector, writeValidation } from '../../train/validate';
 import { COUNTRY_HELP, type CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  processed: () => require('../../data/processed') as typeof import('../../data/processed'),
+  artifact: () => require('../../model/artifact') as typeof import('../../model/artifact'),
+  backend: () => require('../../model/backend') as typeof import('../../model/backend'),
+  validate: () => require('../../train/validate') as typeof import('../../train/validate'),
+};
 
 /** Registers `validate`. */
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -19,8 +23,11 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--processed-dir <dir>', 'folder of processed tables (default: models.yml data.processedDir)')
     .action(async (arg: string, o: { processedDir?: string }) => {
       const cfg = ctx.config();
-      await initBackend();
-      for (const cc of ctx.countries(arg)) {
+      await lib.backend().initBackend();
+      const { readProcessed } = lib.processed();
+      const { loadDetector } = lib.artifact();
+      const { validateDetector, writeValidation } = lib.validate();
+      for (const cc of ctx.targets(arg, undefined, o.processedDir)) {
         const det = await loadDetector(resultDirs.model(cc));
         try {
           const report = validateDetector(det, await readProcessed(o.processedDir ?? cfg.data.processedDir, cc));

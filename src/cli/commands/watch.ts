@@ -1,11 +1,16 @@
 /** `radarwatch watch`: continuous detection — scores the newest hours of each country every period and emits alerts as JSON lines (and to a webhook). */
 import type { Command } from 'commander';
-import { deepMerge, parseConfig } from '../../config/load';
 import { InputError } from '../../errors';
 import { log } from '../../util/log';
 import { defaultWatchDbPath } from '../../watch/store';
-import { parsePeriod, Watcher, type CycleReport, type DeliveryReport } from '../../watch/watcher';
+import type { CycleReport, DeliveryReport } from '../../watch/watcher';
 import { COUNTRY_HELP, type CliContext } from '../context';
+
+// Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
+const lib = {
+  config: () => require('../../config/load') as typeof import('../../config/load'),
+  watcher: () => require('../../watch/watcher') as typeof import('../../watch/watcher'),
+};
 
 interface WatchFlags {
   countries?: string;
@@ -45,7 +50,8 @@ export function registerWatch(program: Command, ctx: CliContext): void {
     .action(async (o: WatchFlags) => {
       let cfg = ctx.config();
       if (o.every !== undefined) {
-        parsePeriod(o.every);
+        lib.watcher().parsePeriod(o.every);
+        const { deepMerge, parseConfig } = lib.config();
         cfg = parseConfig(deepMerge(cfg, { watch: { every: o.every } }), '--every');
       }
       const countries = ctx.countries(o.countries);
@@ -58,7 +64,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       if (!Number.isFinite(speed) || speed <= 0) throw new InputError(`--speed: got "${o.speed}", expected a positive number such as 60`);
       if (o.webhook !== undefined && !/^https?:\/\/\S+$/.test(o.webhook)) throw new InputError(`--webhook: got "${o.webhook}", expected an http(s) URL`);
 
-      const watcher = await Watcher.open({ cfg, countries, source: o.source, dbPath: o.db, webhook: o.webhook, startMs, out: (line) => ctx.out(line) });
+      const watcher = await lib.watcher().Watcher.open({ cfg, countries, source: o.source, dbPath: o.db, webhook: o.webhook, startMs, out: (line) => ctx.out(line) });
       const stop = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
         log.info(`watch: ${sig} received, stopping after the current step`);

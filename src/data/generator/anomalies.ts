@@ -9,6 +9,13 @@ import { ANOMALY_KINDS, HOUR_MS, DAY_MS, type AnomalyKind } from '../types';
 import { uniformAt } from './hash';
 
 const QUARTER_MS = 15 * 60_000;
+
+/** Scales of the injected anomalies (GeneratorConfig.anomalyDuration / anomalyDepth); 1 = the default draws. */
+export interface AnomalyShape {
+  duration: number;
+  depth: number;
+}
+const DEFAULT_SHAPE: AnomalyShape = Object.freeze({ duration: 1, depth: 1 });
 /** Minimum quiet time between two anomalies of one country, so labels never touch or overlap. */
 export const MIN_ANOMALY_GAP_MS = 6 * HOUR_MS;
 
@@ -110,12 +117,12 @@ function uuidFrom(seed: number, ...parts: (string | number)[]): string {
 }
 
 /** Draws one anomaly's kind-specific parameters; the draw order is fixed so ids and values are stable. */
-function drawAnomaly(rng: Rng, seed: number, country: string, mi: number, idx: number, t0: number): InjectedAnomaly {
+function drawAnomaly(rng: Rng, seed: number, country: string, mi: number, idx: number, t0: number, shape: AnomalyShape = DEFAULT_SHAPE): InjectedAnomaly {
   const u = (lo: number, hi: number) => lo + (hi - lo) * rng();
   const logU = (lo: number, hi: number) => Math.exp(u(Math.log(lo), Math.log(hi)));
   const kind = pickKind(rng());
   const [dMin, dMax] = KIND_DURATION_HOURS[kind];
-  const quarters = Math.max(4, Math.round((logU(dMin, dMax) * HOUR_MS) / QUARTER_MS));
+  const quarters = Math.max(4, Math.round((logU(dMin, dMax) * shape.duration * HOUR_MS) / QUARTER_MS));
   const dur = quarters * QUARTER_MS;
   const a: InjectedAnomaly = {
     id: '',
@@ -191,8 +198,38 @@ function drawAnomaly(rng: Rng, seed: number, country: string, mi: number, idx: n
       break;
     }
   }
+  if (shape.depth !== 1) scaleDepth(a, shape.depth);
   a.id = kind === 'outage' || kind === 'partial_outage' ? String(100000 + (hashSeed(seed, country, mi, idx, 'id') % 900000000)) : uuidFrom(seed, country, mi, idx);
   return a;
+}
+
+/** Scales an anomaly's effect size by `d` (no draws, so schedules and ids stay those of depth 1). */
+function scaleDepth(a: InjectedAnomaly, d: number): void {
+  switch (a.kind) {
+    case 'outage':
+      a.magnitude = 1 - Math.min(0.995, (1 - a.magnitude) * d); // magnitude is what remains
+      a.bgpWithdraw = Math.min(0.98, a.bgpWithdraw * d);
+      a.bgpWithdraw6 = Math.min(0.98, a.bgpWithdraw6 * d);
+      break;
+    case 'partial_outage':
+      a.magnitude = Math.min(0.95, a.magnitude * d);
+      a.bgpWithdraw = Math.min(0.98, a.bgpWithdraw * d);
+      a.bgpWithdraw6 = Math.min(0.98, a.bgpWithdraw6 * d);
+      break;
+    case 'l3_ddos':
+    case 'l7_attack':
+      a.magnitude = 1 + (a.magnitude - 1) * d;
+      break;
+    case 'bot_surge':
+    case 'traffic_surge':
+      a.magnitude *= d;
+      break;
+    case 'routing_change':
+      a.magnitude = Math.max(-0.9, a.magnitude * d);
+      a.ipv6Shift = Math.max(-0.9, a.ipv6Shift * d);
+      a.netflowShift = Math.max(-0.9, a.netflowShift * d);
+      break;
+  }
 }
 
 /**
@@ -200,7 +237,7 @@ function drawAnomaly(rng: Rng, seed: number, country: string, mi: number, idx: n
  * a Poisson count, uniform 15-minute start times (traffic surges moved to the local evening), then
  * pushed apart by MIN_ANOMALY_GAP_MS; ones pushed past the month end are dropped.
  */
-function rawMonthSchedule(seed: number, perMonth: number, country: string, mi: number): InjectedAnomaly[] {
+function rawMonthSchedule(seed: number, perMonth: number, country: string, mi: number, shape: AnomalyShape = DEFAULT_SHAPE): InjectedAnomaly[] {
   const rng = createRng(hashSeed(seed, country, 'anomalies', mi));
   const start = monthStartMs(mi);
   const end = monthStartMs(mi + 1);
@@ -210,7 +247,7 @@ function rawMonthSchedule(seed: number, perMonth: number, country: string, mi: n
   const drafts: InjectedAnomaly[] = [];
   for (let i = 0; i < n; i++) {
     let t0 = start + Math.floor(rng() * quarters) * QUARTER_MS;
-    const a = drawAnomaly(rng, seed, country, mi, i, t0);
+    const a = drawAnomaly(rng, seed, country, mi, i, t0, shape);
     if (a.kind === 'traffic_surge') {
       // Event-driven surges (matches, releases) begin in the local evening, 17:00–21:45.
       const off = utcOffsetMinutes(tz, t0) * 60_000;
@@ -243,13 +280,13 @@ function rawMonthSchedule(seed: number, perMonth: number, country: string, mi: n
  * previous month running into this one. Only month `mi − 1` matters: a spill-over starts in that month's
  * last 3 days, far from anything month `mi − 2` could push into it, so the schedule stays local.
  */
-export function monthSchedule(seed: number, perMonth: number, country: string, mi: number, cache?: Map<string, InjectedAnomaly[]>): InjectedAnomaly[] {
-  const key = `${seed}|${perMonth}|${country}|${mi}`;
+export function monthSchedule(seed: number, perMonth: number, country: string, mi: number, cache?: Map<string, InjectedAnomaly[]>, shape: AnomalyShape = DEFAULT_SHAPE): InjectedAnomaly[] {
+  const key = `${seed}|${perMonth}|${country}|${mi}|${shape.duration}|${shape.depth}`;
   const hit = cache?.get(key);
   if (hit) return hit;
   const monthStart = monthStartMs(mi);
-  const spill = rawMonthSchedule(seed, perMonth, country, mi - 1).filter((a) => a.end + MIN_ANOMALY_GAP_MS > monthStart);
-  const own = rawMonthSchedule(seed, perMonth, country, mi).filter((a) => !spill.some((s) => a.start < s.end + MIN_ANOMALY_GAP_MS && s.start < a.end + MIN_ANOMALY_GAP_MS));
+  const spill = rawMonthSchedule(seed, perMonth, country, mi - 1, shape).filter((a) => a.end + MIN_ANOMALY_GAP_MS > monthStart);
+  const own = rawMonthSchedule(seed, perMonth, country, mi, shape).filter((a) => !spill.some((s) => a.start < s.end + MIN_ANOMALY_GAP_MS && s.start < a.end + MIN_ANOMALY_GAP_MS));
   if (cache) {
     if (cache.size > 20_000) cache.clear();
     cache.set(key, own);
@@ -261,10 +298,10 @@ export function monthSchedule(seed: number, perMonth: number, country: string, m
  * All anomalies of `country` overlapping `[fromMs, toMs)`, sorted by start.
  * @param perMonth mean anomalies per country-month (GeneratorConfig.anomaliesPerMonth)
  */
-export function anomaliesBetween(seed: number, perMonth: number, country: string, fromMs: number, toMs: number, cache?: Map<string, InjectedAnomaly[]>): InjectedAnomaly[] {
+export function anomaliesBetween(seed: number, perMonth: number, country: string, fromMs: number, toMs: number, cache?: Map<string, InjectedAnomaly[]>, shape: AnomalyShape = DEFAULT_SHAPE): InjectedAnomaly[] {
   const out: InjectedAnomaly[] = [];
   for (let mi = monthIndexOf(fromMs) - 1; mi <= monthIndexOf(toMs - 1); mi++) {
-    for (const a of monthSchedule(seed, perMonth, country, mi, cache)) if (a.end > fromMs && a.start < toMs) out.push(a);
+    for (const a of monthSchedule(seed, perMonth, country, mi, cache, shape)) if (a.end > fromMs && a.start < toMs) out.push(a);
   }
   return out.sort((x, y) => x.start - y.start);
 }

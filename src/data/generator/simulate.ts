@@ -94,7 +94,8 @@ export function createGenerator(settings: Partial<GeneratorConfig> = {}): RadarG
     if (!p) profiles.set(cc, (p = countryProfile(cfg.seed, cc)));
     return p;
   };
-  const anomalies = (cc: string, from: number, to: number) => anomaliesBetween(cfg.seed, cfg.anomaliesPerMonth, cc, from, to, schedules);
+  const shape = { duration: cfg.anomalyDuration, depth: cfg.anomalyDepth };
+  const anomalies = (cc: string, from: number, to: number) => anomaliesBetween(cfg.seed, cfg.anomaliesPerMonth, cc, from, to, schedules, shape);
 
   const block = (cc: string, mi: number): Block => {
     const key = `${cc}|${mi}`;
@@ -195,6 +196,7 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
   const nL7 = ar1(key('l7'), h0, n, 0.5);
   const kBlip = key('blip');
   const kBgp = key('bgp');
+  const burst = cfg.attackBurstiness;
 
   const ch = neutralChannels(n);
   for (const a of anomalies) applyAnomaly(a, ch, start, n);
@@ -215,7 +217,7 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
       bot = Math.max(bot, (share * human) / (1 - share));
     }
     const l7Exp = p.l7Fraction * (humanExp + botExp);
-    const l7Background = p.l7Fraction * (human + bot) * Math.exp(0.3 * nL7[i] - 0.045) * blip(kBlip, 3 * h);
+    const l7Background = p.l7Fraction * (human + bot) * Math.exp(0.3 * nL7[i] - 0.045) * blip(kBlip, 3 * h, burst);
     const l7Attack = ch.l7Extra[i] * l7Exp;
     // Bot requests are small (API calls, crawls), so they carry ~30% of a human request's bytes.
     const netBase = (human + 0.3 * bot) * bytesPerRequestAt(p, hour);
@@ -227,8 +229,8 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
     s.botShare[i] = (100 * bot) / (human + bot);
     s.netflowBytes[i] = netBase * Math.exp(sigma * nNet[i] - (sigma * sigma) / 2) * ch.netMult[i];
     const l3Exp = p.l3Background * attackTrend;
-    s.l3TargetBytes[i] = l3Exp * Math.exp(0.35 * nL3[i]) * blip(kBlip, 3 * h + 1) + ch.l3Extra[i] * l3Exp;
-    s.l3OriginBytes[i] = p.l3OriginBackground * attackTrend * Math.exp(0.35 * nL3o[i]) * blip(kBlip, 3 * h + 2);
+    s.l3TargetBytes[i] = l3Exp * Math.exp(0.35 * nL3[i]) * blip(kBlip, 3 * h + 1, burst) + ch.l3Extra[i] * l3Exp;
+    s.l3OriginBytes[i] = p.l3OriginBackground * attackTrend * Math.exp(0.35 * nL3o[i]) * blip(kBlip, 3 * h + 2, burst);
     s.l7Requests[i] = l7Background + l7Attack;
     const space = announcedSpace(p, t);
     s.ipv4[i] = Math.round(space.ipv4 * ch.ipv4Mult[i] * (1 + 0.0003 * gaussAt(kBgp, 2 * h)));
@@ -263,7 +265,11 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
   return b;
 }
 
-/** Small unlabelled fluctuations of attack backgrounds: 0.7% of hours run 1.3–2× higher. */
-function blip(key: number, i: number): number {
-  return uniformAt(key, 2 * i) < 0.007 ? 1.3 + 0.7 * uniformAt(key, 2 * i + 1) : 1;
+/**
+ * Small unlabelled fluctuations of attack backgrounds: at burstiness b = 1 (the default), 0.7% of hours run 1.3–2×
+ * higher; b scales the share of burst hours (0.7·b %) and their excess over 1 ((0.3 + 0.7u)·b).
+ */
+function blip(key: number, i: number, b = 1): number {
+  if (b === 1) return uniformAt(key, 2 * i) < 0.007 ? 1.3 + 0.7 * uniformAt(key, 2 * i + 1) : 1;
+  return uniformAt(key, 2 * i) < 0.007 * b ? 1 + (0.3 + 0.7 * uniformAt(key, 2 * i + 1)) * b : 1;
 }

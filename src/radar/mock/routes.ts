@@ -144,13 +144,23 @@ function confidenceInfo(ctx: MockContext, reqs: SeriesRequest[], series: Generat
   return { level: pipeline ? 3 : 5, annotations };
 }
 
+/**
+ * meta.lastUpdated from the mock's clock and the data served: the end of the newest complete bucket requested, never
+ * after the clock's last quarter hour. A window that lies in the past therefore always gets the same stamp, so two
+ * fetches of the same range write identical files however far apart they run (the wall clock never leaks in).
+ */
+export function lastUpdatedOf(reqs: { end: number }[], step: number, nowMs: number): string {
+  const newest = Math.max(...reqs.map((r) => floorTo(r.end, step) + step));
+  return isoSeconds(floorTo(Math.min(newest, nowMs), QUARTER_MS));
+}
+
 function meta(ctx: MockContext, reqs: SeriesRequest[], series: GeneratedSeries, interval: Interval | undefined, normalization: string, units: { name: string; value: string }[]) {
   const nowMs = ctx.now();
   return {
     dateRange: reqs.map((r) => ({ startTime: isoSeconds(r.start), endTime: isoSeconds(r.end) })),
     ...(interval ? { aggInterval: INTERVAL_META[interval] } : {}),
     normalization,
-    lastUpdated: isoSeconds(floorTo(nowMs, QUARTER_MS)),
+    lastUpdated: lastUpdatedOf(reqs, interval ? INTERVAL_MS[interval] : HOUR_MS, nowMs),
     confidenceInfo: confidenceInfo(ctx, reqs, series, interval ? INTERVAL_MS[interval] : HOUR_MS),
     units,
   };

@@ -93,7 +93,9 @@
       return;
     }
     const params = new URLSearchParams(location.search);
-    const wanted = (params.get('country') || '').toUpperCase();
+    // A country code matches in any case, an imported dataset id exactly.
+    const asked = params.get('country') || '';
+    const wanted = countries.some((c) => c.code === asked) ? asked : asked.toUpperCase();
     els.country.value = countries.some((c) => c.code === wanted) ? wanted : countries[0].code;
     setDefaultRange(current());
     if (params.get('from')) els.from.value = params.get('from');

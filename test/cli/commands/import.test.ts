@@ -32,10 +32,11 @@ describe('cli/commands import + preprocess', () => {
   it('when a CSV is imported, then the table lands in data.processedDir and a summary is printed', async () => {
     const file = path.join(dir, 'flows.csv');
     const t0 = Date.UTC(2024, 0, 1);
-    fs.writeFileSync(file, ['timestamp,bytes', ...Array.from({ length: 50 }, (_, i) => `${new Date(t0 + i * HOUR_MS).toISOString()},${i}`)].join('\n'));
+    fs.writeFileSync(file, ['timestamp,bytes', ...Array.from({ length: 240 }, (_, i) => `${new Date(t0 + i * HOUR_MS).toISOString()},${i}`)].join('\n'));
     const r = await cli(['import', file, '--id', 'flows']);
     assert.equal(r.error, undefined);
-    assert.match(r.lines[0], /^flows: 50 rows 2024-01-01\.\.2024-01-03; gap hours bytes=0/);
+    assert.match(r.lines.join('\n'), /^ {2}step 1h \(median spacing of the timestamps; override with --step\)\n {2}bytes: volume, sum/);
+    assert.match(r.lines.find((l) => l.startsWith('flows:'))!, /^flows: 240 rows 2024-01-01\.\.2024-01-10; gap hours bytes=0/);
     assert.ok(fs.existsSync(path.join(dir, 'processed', 'flows.meta.json')));
   });
 
@@ -56,6 +57,6 @@ describe('cli/commands import + preprocess', () => {
     const { program } = buildProgram();
     const help = (name: string) => program.commands.find((c) => c.name() === name)!.helpInformation();
     for (const o of ['--countries', '--source', '--from', '--to', '--raw-dir', '--processed-dir', '--include-unverified']) assert.ok(help('preprocess').includes(o), o);
-    for (const o of ['--id', '--labels', '--resample', '--processed-dir']) assert.ok(help('import').includes(o), o);
+    for (const o of ['--id', '--step', '--labels', '--resample', '--processed-dir']) assert.ok(help('import').includes(o), o);
   });
 });

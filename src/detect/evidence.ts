@@ -1,0 +1,191 @@
+/**
+ * Evidence streams of the hybrid detector: per signal, the autoencoder's reconstruction error and the seasonal rule's
+ * robust z, each averaged over a few trailing windows (so a long, shallow anomaly counts as much as a short, deep one).
+ * Every stream is mapped to −log10 of its tail probability among held-out normal rows, and a row's evidence is the
+ * largest of them: one signal's anomaly carries the row, no matter how many signals are quiet.
+ */
+import { HOUR_MS, stepsIn } from '../data/types';
+import { DataError } from '../errors';
+import type { FeatureSet } from '../features/types';
+import type { Reconstruction } from '../model/autoencoder';
+import { fitTail, tailEvidence, checkTail, type TailSketch } from '../calibrate/tail';
+import type { SeasonalZ } from './seasonal';
+
+/** Trailing windows of the streams, in time (deduplicated once converted to rows). */
+export const EVIDENCE_WINDOWS_MS = [0, HOUR_MS, 3 * HOUR_MS, 12 * HOUR_MS] as const;
+
+/** Signals whose drops are no anomaly (less attack traffic is good news): only their rises count. */
+export const RISE_ONLY_SIGNALS: readonly string[] = ['l3', 'l7'];
+
+/** Window lengths in rows for a step (1 row at least). */
+export function evidenceWindows(stepMs: number): number[] {
+  return [...new Set(EVIDENCE_WINDOWS_MS.map((ms) => stepsIn(ms, stepMs, 1)))].sort((a, b) => a - b);
+}
+
+/** One evidence stream's identity (plain JSON). */
+export interface StreamKey {
+  source: 'autoencoder' | 'seasonal';
+  signal: string;
+  /** Trailing window in rows. */
+  window: number;
+}
+
+/** Raw stream values of a row range: higher = more anomalous; NaN where the stream has no value yet. */
+export interface Streams {
+  keys: StreamKey[];
+  /** One column per key, each [rows]. */
+  values: Float64Array[];
+  /** Per signal, the seasonal rule's trailing mean z with the largest magnitude (sign = direction), [rows]. */
+  direction: Record<string, Float64Array>;
+}
+
+/** Trailing mean over `w` rows of the finite values (NaN when fewer than half are finite). */
+function trailingMean(x: Float64Array, w: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  let sum = 0;
+  let cnt = 0;
+  for (let t = 0; t < n; t++) {
+    if (Number.isFinite(x[t])) {
+      sum += x[t];
+      cnt++;
+    }
+    if (t >= w && Number.isFinite(x[t - w])) {
+      sum -= x[t - w];
+      cnt--;
+    }
+    out[t] = cnt * 2 >= Math.min(w, t + 1) && cnt > 0 ? sum / cnt : NaN;
+  }
+  return out;
+}
+
+/** Per-signal mean squared reconstruction error per row ([rows] per signal), NaN on warm-up rows. */
+export function signalErrors(fs: FeatureSet, recon: Reconstruction): Record<string, Float64Array> {
+  const nCont = fs.contNames.length;
+  const out: Record<string, Float64Array> = {};
+  const count: Record<string, number> = {};
+  for (const s of fs.contSignal) {
+    out[s] ??= new Float64Array(fs.rows);
+    count[s] = (count[s] ?? 0) + 1;
+  }
+  for (let r = 0; r < fs.rows; r++) {
+    const o = r * nCont;
+    for (let j = 0; j < nCont; j++) {
+      const d = fs.cont[o + j] - recon.contRecon[o + j];
+      out[fs.contSignal[j]][r] += d * d;
+    }
+  }
+  for (const [s, col] of Object.entries(out)) for (let r = 0; r < fs.rows; r++) col[r] = fs.warmup[r] ? NaN : col[r] / count[s];
+  return out;
+}
+
+/**
+ * Trailing evidence over `w` rows that ends when the anomaly ends: the trailing mean over w, but no larger than the
+ * trailing mean over the last quarter of it, and 0 when the two disagree in sign. A long window alone would keep an
+ * event "anomalous" for w rows after it ended (most false alarms of a plain trailing mean fall there).
+ */
+function sustained(x: Float64Array, w: number, signed: boolean): Float64Array {
+  if (w === 1) return x;
+  const long = trailingMean(x, w);
+  const short = trailingMean(x, Math.max(1, Math.ceil(w / 4)));
+  return long.map((a, i) => {
+    const b = short[i];
+    if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+    if (!signed) return Math.min(a, b);
+    return a > 0 && b > 0 ? Math.min(a, b) : a < 0 && b < 0 ? Math.max(a, b) : 0;
+  });
+}
+
+/**
+ * Stream values for rows of one window of a series: `errors` from signalErrors (autoencoder; optional) and `seasonal`
+ * from applySeasonalRule, both over the same rows. Clipped z (±50) keeps one absurd row from owning a 12-hour mean.
+ * Autoencoder errors are compared as ln(error): higher is worse, so their sustained window needs no sign test.
+ */
+export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float64Array> | null, windows: number[]): Streams {
+  const keys: StreamKey[] = [];
+  const values: Float64Array[] = [];
+  const direction: Record<string, Float64Array> = {};
+  seasonal.signals.forEach((signal, k) => {
+    const z = seasonal.z[k].map((v) => (Number.isFinite(v) ? Math.max(-50, Math.min(50, v)) : NaN));
+    const dir = new Float64Array(z.length);
+    const rise = RISE_ONLY_SIGNALS.includes(signal);
+    for (const w of windows) {
+      const m = sustained(z, w, true);
+      keys.push({ source: 'seasonal', signal, window: w });
+      values.push(m.map((v) => (rise ? Math.max(0, v) : Math.abs(v))));
+      for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > Math.abs(dir[i])) dir[i] = m[i];
+    }
+    direction[signal] = dir;
+  });
+  if (errors) {
+    for (const [signal, e] of Object.entries(errors)) {
+      const l = e.map((v) => (Number.isFinite(v) ? Math.log(v + 1e-6) : NaN));
+      for (const w of windows) {
+        keys.push({ source: 'autoencoder', signal, window: w });
+        values.push(sustained(l, w, false));
+      }
+    }
+  }
+  return { keys, values, direction };
+}
+
+/** The fitted evidence combiner (plain JSON, part of calibration.json). */
+export interface EvidenceModel {
+  windows: number[];
+  streams: (StreamKey & { tail: TailSketch })[];
+  /** Tail of the combined evidence (max over streams) on normal held-out rows. */
+  combined: TailSketch;
+}
+
+/** Combined evidence per row and each signal's part in it. */
+export interface CombinedEvidence {
+  /** max over streams of −log10 p, [rows]; NaN where no stream has a value. */
+  evidence: Float64Array;
+  /** Per signal, its largest stream evidence, [rows]. */
+  bySignal: Record<string, Float64Array>;
+}
+
+/** Evidence per row of `streams` under fitted tails (`tails[i]` belongs to `streams.keys[i]`). */
+export function combineStreams(streams: Streams, tails: TailSketch[]): CombinedEvidence {
+  const rows = streams.values[0]?.length ?? 0;
+  const evidence = new Float64Array(rows).fill(NaN);
+  const bySignal: Record<string, Float64Array> = {};
+  streams.keys.forEach((k, i) => {
+    const col = (bySignal[k.signal] ??= new Float64Array(rows).fill(NaN));
+    const v = streams.values[i];
+    for (let r = 0; r < rows; r++) {
+      const e = tailEvidence(tails[i], v[r]);
+      if (Number.isNaN(e)) continue;
+      if (!(e <= col[r])) col[r] = e;
+      if (!(e <= evidence[r])) evidence[r] = e;
+    }
+  });
+  return { evidence, bySignal };
+}
+
+/**
+ * Smallest tail scale per source, in stream units: one robust z for the seasonal rule, a quarter of a log unit (a 28 %
+ * larger error) for the autoencoder; below it, values past the held-out maximum would gain evidence implausibly fast.
+ */
+const MIN_BETA: Record<StreamKey['source'], number> = { seasonal: 1, autoencoder: 0.25 };
+
+/** Fits one tail per stream on the rows where `normal` is 1, then the tail of their combination on the same rows. */
+export function fitEvidenceModel(streams: Streams, normal: Uint8Array, windows: number[]): EvidenceModel {
+  const pick = (v: Float64Array) => v.filter((_, i) => normal[i] === 1 && Number.isFinite(v[i]));
+  const tails = streams.values.map((v, i) => {
+    const kept = pick(v);
+    if (kept.length < 20) throw new DataError(`Evidence stream ${streams.keys[i].source}/${streams.keys[i].signal}/${streams.keys[i].window} has ${kept.length} normal held-out rows with a value; expected at least 20 (a longer validation part is needed).`);
+    return fitTail(kept, MIN_BETA[streams.keys[i].source]);
+  });
+  const { evidence } = combineStreams(streams, tails);
+  return { windows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence)) };
+}
+
+/** Checks a parsed evidence model; throws DataError naming what is damaged. */
+export function checkEvidenceModel(m: EvidenceModel, what: string): void {
+  if (!m || !Array.isArray(m.windows) || !m.windows.every((w) => Number.isInteger(w) && w >= 1) || !Array.isArray(m.streams) || m.streams.length === 0) {
+    throw new DataError(`${what}: evidence model is missing or damaged (expected windows and streams). Re-run radarwatch calibrate.`);
+  }
+  m.streams.forEach((s) => checkTail(s.tail, `${what}: stream ${s.source}/${s.signal}/${s.window}`));
+  checkTail(m.combined, `${what}: combined evidence`);
+}

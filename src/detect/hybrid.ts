@@ -1,0 +1,146 @@
+/**
+ * The hybrid detector's scoring pass: autoencoder reconstruction errors and the seasonal rule's robust z, per signal,
+ * combined into one calibrated anomaly probability per row (see evidence.ts). Shared by calibration, detection,
+ * the benchmark and the watcher, so every consumer sees the same numbers.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { sliceFrame } from '../data/frame';
+import { stepsIn, DAY_MS, type CountryFrame } from '../data/types';
+import { DataError } from '../errors';
+import { computeFeatures } from '../features/build';
+import type { FeatureSpec } from '../features/spec';
+import { reconstruct } from '../model/autoencoder';
+import { tailProb } from '../calibrate/tail';
+import { combineStreams, computeStreams, signalErrors, type EvidenceModel, type Streams } from './evidence';
+import { applySeasonalRule, type SeasonalRule } from './seasonal';
+import { scoreRows, type RowScores } from './score';
+
+/** Evidence sources a detector combines: `hybrid` = both, the others one alone (for ablations and references). */
+export const DETECTOR_SOURCES = ['hybrid', 'autoencoder', 'seasonal'] as const;
+export type DetectorSource = (typeof DETECTOR_SOURCES)[number];
+
+/** The autoencoder part, when the detector has one. */
+export interface NetworkPart {
+  model: tf.LayersModel;
+  spec: FeatureSpec;
+  weights: { contWeight: number; catWeight: number };
+  /** Temperature of the categorical heads for the raw reconstruction score. */
+  T: number;
+}
+
+/** Per-row output of a scoring pass over rows [start, end) of a frame. */
+export interface HybridScores {
+  rows: number;
+  timestamps: number[];
+  /** Calibrated anomaly probability, [rows]; NaN where the row is not scorable (warm-up). */
+  probability: Float64Array;
+  /** Combined evidence, −log10 of its tail probability among normal held-out rows. */
+  evidence: Float64Array;
+  /** Per signal, its strongest stream's evidence, [rows]. */
+  bySignal: Record<string, Float64Array>;
+  /** Per signal, the seasonal trailing z with the largest magnitude (negative = below normal). */
+  direction: Record<string, Float64Array>;
+  /** 1 where every source had its history. */
+  scorable: Uint8Array;
+  /** The autoencoder's raw reconstruction scores (null without a network). */
+  raw: RowScores | null;
+  /** Raw stream values (to fit an evidence model). */
+  streams: Streams;
+}
+
+/** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window. */
+export function seasonalHistoryRows(rule: SeasonalRule): number {
+  const refs = new Set(rule.signals.map((s) => s.reference));
+  const lagMs = refs.has('week') || refs.has('similar') ? 29 * DAY_MS : refs.has('day') ? 7 * DAY_MS : DAY_MS / 12;
+  return stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows;
+}
+
+/** Rows of history a scoring pass needs before its first row. */
+export function hybridHistoryRows(net: NetworkPart | null, rule: SeasonalRule | null, windows: number[]): number {
+  const w = Math.max(1, ...windows) - 1;
+  return Math.max(net ? net.spec.warmupRows : 0, rule ? seasonalHistoryRows(rule) : 0) + w;
+}
+
+/**
+ * Computes every stream on rows [from, end) of `frame` (from = start − history, clamped at 0) and returns rows
+ * [start, end). Rows without enough history are marked not scorable. `model` = null returns streams only (fitting).
+ */
+export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: SeasonalRule | null, windows: number[], start: number, end: number, model: EvidenceModel | null, budget: number): HybridScores {
+  if (!net && !rule) throw new DataError('A detector needs at least one evidence source (an autoencoder or a seasonal rule).');
+  const history = hybridHistoryRows(net, rule, windows);
+  const from = Math.max(0, start - history);
+  const win = from === 0 && end === frame.timestamps.length ? frame : sliceFrame(frame, from, end);
+  const off = start - from;
+  const rows = end - start;
+  let raw: RowScores | null = null;
+  let errors: Record<string, Float64Array> | null = null;
+  if (net) {
+    const fs = computeFeatures(win, net.spec);
+    const recon = reconstruct(net.model, fs);
+    errors = signalErrors(fs, recon);
+    const full = scoreRows(fs, recon, net.weights, net.T);
+    raw = sliceRowScores(full, off, off + rows);
+  }
+  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], z: [] };
+  const all = computeStreams(seasonal, errors, windows);
+  const streams: Streams = {
+    keys: all.keys,
+    values: all.values.map((v) => v.slice(off, off + rows)),
+    direction: Object.fromEntries(Object.entries(all.direction).map(([k, v]) => [k, v.slice(off, off + rows)])),
+  };
+  // A row is scorable once some stream has a value (the rule's scale and the network's warm-up have history); rows
+  // `history` or more after the start of the data score exactly as they would in one pass over the whole table.
+  const scorable = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) scorable[r] = streams.values.some((v) => Number.isFinite(v[r])) ? 1 : 0;
+  const probability = new Float64Array(rows).fill(NaN);
+  let evidence = new Float64Array(rows).fill(NaN);
+  let bySignal: Record<string, Float64Array> = {};
+  if (model) {
+    const tails = streams.keys.map((k) => {
+      const s = model.streams.find((m) => m.source === k.source && m.signal === k.signal && m.window === k.window);
+      if (!s) throw new DataError(`Calibration has no evidence stream ${k.source}/${k.signal}/${k.window}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
+      return s.tail;
+    });
+    ({ evidence, bySignal } = combineStreams(streams, tails));
+    for (let r = 0; r < rows; r++) {
+      if (!scorable[r] || Number.isNaN(evidence[r])) {
+        scorable[r] = 0;
+        continue;
+      }
+      probability[r] = probabilityOf(tailProb(model.combined, evidence[r]), budget);
+    }
+  }
+  return { rows, timestamps: frame.timestamps.slice(start, end), probability, evidence, bySignal, direction: streams.direction, scorable, raw, streams };
+}
+
+/**
+ * Anomaly probability from the tail probability `p` of a row's combined evidence among normal held-out rows and the
+ * false-alarm budget `budget` (share of normal rows allowed to alarm): 1 / (1 + p / budget). It is 0.5 exactly at the
+ * budget, so one threshold (0.5) means the same false-alarm rate in every country and at every step; 0.9 means ten
+ * times rarer than the budget allows, 0.99 a hundred times.
+ */
+export function probabilityOf(p: number, budget: number): number {
+  return 1 / (1 + p / budget);
+}
+
+/** Share of rows a budget of `falseAlarmsPerWeek` allows at a step of `stepMs`. */
+export function budgetShare(falseAlarmsPerWeek: number, stepMs: number): number {
+  return Math.min(0.5, (falseAlarmsPerWeek * stepMs) / (7 * DAY_MS));
+}
+
+/** Rows [a, b) of RowScores. */
+function sliceRowScores(s: RowScores, a: number, b: number): RowScores {
+  const S = s.signalNames.length;
+  const direction: Record<string, Float32Array> = {};
+  for (const [k, v] of Object.entries(s.direction)) direction[k] = v.slice(a, b);
+  return {
+    rows: b - a,
+    score: s.score.slice(a, b),
+    contMse: s.contMse.slice(a, b),
+    catCe: s.catCe.slice(a, b),
+    signalNames: s.signalNames,
+    signalShare: s.signalShare.slice(a * S, b * S),
+    direction,
+  };
+}
+

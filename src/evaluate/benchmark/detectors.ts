@@ -1,0 +1,126 @@
+/**
+ * The detectors the quality benchmark compares, in one frozen registry keyed by name. Each gets a BenchSeries,
+ * fits on rows [0, fitEnd) only (splitting them itself), and scores every row causally.
+ */
+import type { Config } from '../../config/schema';
+import { fitCalibration, fitEvidence } from '../../calibrate/calibrate';
+import { PROBABILITY_THRESHOLD, scoreRange } from '../../detect/detect';
+import { scoreHybrid, type HybridScores } from '../../detect/hybrid';
+import { ConfigError } from '../../errors';
+import { trainCountry } from '../../train/country';
+import { runBaseline } from '../baseline';
+import { IFOREST_DEFAULTS, runIsolationForest } from '../iforest';
+import type { BenchDetector, BenchSeries, DetectorRun } from './types';
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+/** The fixed similar-days baseline (src/evaluate/baseline.ts) with the config's evaluate.baseline settings. */
+export const baselineDetector: BenchDetector = {
+  name: 'baseline',
+  description: 'Median of the most similar recent days at the same time of day ± robust sigma (MAD, or q90 of |deviations| when larger); attack volumes upward only; no fitting.',
+  async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
+    const t0 = performance.now();
+    const r = runBaseline(s.frame, cfg.evaluate.baseline);
+    return { score: r.score, flagged: r.flagged, seconds: seconds(t0), info: { threshold: cfg.evaluate.baseline.madK } };
+  },
+};
+
+/** Isolation forest on causal per-signal features (src/evaluate/iforest.ts), threshold = p99.5 of held-out normal fit rows. */
+export const iforestDetector: BenchDetector = {
+  name: 'iforest',
+  description: `Isolation forest (${IFOREST_DEFAULTS.trees} trees, ψ = ${IFOREST_DEFAULTS.sampleSize}) on causal features per signal (level vs previous day, step change, daily and weekly differences); threshold = p${IFOREST_DEFAULTS.quantile * 100} of the last ${IFOREST_DEFAULTS.calibrationShare * 100} % of normal fit rows.`,
+  async run(s: BenchSeries): Promise<DetectorRun> {
+    const t0 = performance.now();
+    const r = runIsolationForest(s.frame, s.fitEnd);
+    return { score: r.score, flagged: r.flagged, seconds: seconds(t0), info: { threshold: r.threshold, fitRows: r.fitRows, calibrationRows: r.calibrationRows } };
+  },
+};
+
+/** Rows of a scoring pass as the benchmark wants them: probability per row (NaN = not scorable) and flags. */
+function runOf(h: HybridScores, n: number, t0: number, info: Record<string, unknown>): DetectorRun {
+  const score = new Float64Array(n).fill(NaN);
+  const flagged = new Uint8Array(n);
+  for (let r = 0; r < h.rows; r++) {
+    if (!h.scorable[r]) continue;
+    score[r] = h.probability[r];
+    flagged[r] = h.probability[r] > PROBABILITY_THRESHOLD ? 1 : 0;
+  }
+  return { score, flagged, seconds: seconds(t0), info };
+}
+
+/** Fit rows [0, fitEnd) split 75 / 25 (train | held-out calibration rows), as `radarwatch train` + `calibrate` would. */
+function fitSplit(s: BenchSeries): { trainEnd: number; fitEnd: number } {
+  return { trainEnd: Math.round(0.75 * s.fitEnd), fitEnd: s.fitEnd };
+}
+
+/** 1 per row of [start, end) usable as normal evidence: not gap-filled, unreliable or labelled. */
+function normalRows(frame: BenchSeries['frame'], start: number, end: number): Uint8Array {
+  return Uint8Array.from({ length: end - start }, (_, i) => (frame.gap[start + i] || frame.unreliable[start + i] || frame.labelKind[start + i] ? 0 : 1));
+}
+
+/**
+ * The product pipeline with evidence `source`: trainCountry on the first 75 % of the fit rows, fitCalibration on the
+ * other 25 % (models.yml settings, calibrate.detector = source), then every row scored causally; flagged =
+ * probability > 0.5.
+ */
+function productDetector(source: 'hybrid' | 'autoencoder', description: string): BenchDetector {
+  return {
+    name: source,
+    description,
+    async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
+      const t0 = performance.now();
+      const { frame } = s;
+      const n = frame.timestamps.length;
+      const share = s.fitEnd / n;
+      const split = { train: 0.75 * share, validation: 0.25 * share, test: 1 - share };
+      const run: Config = { ...cfg, train: { ...cfg.train, split }, calibrate: { ...cfg.calibrate, detector: source } };
+      const r = await trainCountry(frame, run, { progress: false });
+      try {
+        const det = { model: r.model, spec: r.spec, config: run };
+        const ts = frame.timestamps;
+        const cal = fitCalibration(frame, det, ts[r.split.validation.start], ts[r.split.validation.end - 1] + 1);
+        const scored = scoreRange(frame, det, cal, ts[0], ts[n - 1] + 1);
+        return runOf(scored.hybrid, n, t0, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share });
+      } finally {
+        r.model.dispose();
+      }
+    },
+  };
+}
+
+/** The hybrid detector: autoencoder and seasonal-rule evidence combined into one calibrated probability. */
+export const hybridDetector = productDetector('hybrid', 'Hybrid: per-series autoencoder errors and the robust seasonal residual rule, per signal and trailing window, as tail probabilities on held-out normal rows; probability 0.5 = false-alarm budget.');
+/** The autoencoder's evidence alone through the same calibration (an ablation of the hybrid). */
+export const autoencoderDetector = productDetector('autoencoder', 'Autoencoder evidence alone (per-signal reconstruction errors, trailing windows), calibrated like the hybrid.');
+
+/** The robust seasonal residual rule alone (no training): fitted on the first 75 % of fit rows, calibrated on the rest. */
+export const seasonalDetector: BenchDetector = {
+  name: 'seasonal',
+  description: 'Robust seasonal residual rule alone: level vs the median of the same local time on previous weeks (or days, or recent steps), robust z against a rolling q90 of |residuals|; calibrated like the hybrid.',
+  async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
+    const t0 = performance.now();
+    const { trainEnd, fitEnd } = fitSplit(s);
+    const n = s.frame.timestamps.length;
+    const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, normalRows(s.frame, trainEnd, fitEnd), cfg.calibrate.falseAlarmsPerWeek);
+    const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
+    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
+  },
+};
+
+/**
+ * Every detector the benchmark knows, by name. To add one: import it and add one line here.
+ */
+export const BENCH_DETECTORS: Readonly<Record<string, BenchDetector>> = Object.freeze({
+  baseline: baselineDetector,
+  iforest: iforestDetector,
+  seasonal: seasonalDetector,
+  autoencoder: autoencoderDetector,
+  hybrid: hybridDetector,
+});
+
+/** The detector registered under `name`; throws ConfigError listing the valid names. */
+export function benchDetector(name: string): BenchDetector {
+  const d = BENCH_DETECTORS[name];
+  if (!d) throw new ConfigError(`Unknown detector "${name}". Valid: ${Object.keys(BENCH_DETECTORS).join(', ')}`);
+  return d;
+}

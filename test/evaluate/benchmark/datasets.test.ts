@@ -1,0 +1,32 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import { loadConfig } from '../../../src/config/load';
+import { BENCH_DATASETS, benchDataset, datasetsRoot } from '../../../src/evaluate/benchmark/datasets';
+import { BENCH_DETECTORS, benchDetector } from '../../../src/evaluate/benchmark/detectors';
+
+describe('evaluate/benchmark/datasets', () => {
+  it('unknown data set and detector names throw and list the valid ones', () => {
+    assert.throws(() => benchDataset('nope'), /Unknown data set "nope"\. Valid: gen-s1, .*nab/);
+    assert.throws(() => benchDetector('nope'), /Unknown detector "nope"\. Valid: baseline, iforest, autoencoder/);
+    assert.ok(Object.isFrozen(BENCH_DATASETS) && Object.isFrozen(BENCH_DETECTORS));
+  });
+
+  it('the quick generator slice: one country, 80 % fit rows, labels inside', async () => {
+    const [s] = await BENCH_DATASETS['gen-s1'].load({ quick: true, cfg: loadConfig() });
+    const n = s.frame.timestamps.length;
+    assert.equal(n, 180 * 24);
+    assert.equal(s.fitEnd, Math.round(0.8 * n));
+    assert.ok(s.frame.labels.length > 0);
+    for (const sig of s.frame.signalNames) assert.ok(s.frame.signals[sig].every(Number.isFinite), sig);
+  });
+
+  it('NAB: native 5-minute step, fit on the probation, windows on the file rows', async function () {
+    if (!fs.existsSync(datasetsRoot())) this.skip();
+    const series = await BENCH_DATASETS.nab.load({ quick: true, cfg: loadConfig() });
+    const jumps = series.find((s) => s.name.endsWith('art_daily_jumpsup'))!;
+    assert.equal(jumps.frame.stepMs, 300_000);
+    assert.equal(jumps.frame.timestamps.length, 4032);
+    assert.equal(jumps.fitEnd, 604); // floor(0.15 · 4032)
+    assert.deepEqual(jumps.nab!.windows, [[2787, 3189]]); // 2014-04-10 16:15 … 2014-04-12 01:45 inclusive (CSV lines 2789 and 3191)
+  });
+});

@@ -1,0 +1,61 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadConfig } from '../../../src/config/load';
+import { GENERIC_KIND } from '../../../src/evaluate/benchmark/csv';
+import { measureSeries, poolSeries, qualityTable, runQuality, writeQuality } from '../../../src/evaluate/benchmark/run';
+import type { BenchSeries } from '../../../src/evaluate/benchmark/types';
+
+function toy(): BenchSeries {
+  const n = 100;
+  const H = 3_600_000;
+  const timestamps = Array.from({ length: n }, (_, i) => i * H);
+  const labels = [{ start: new Date(60 * H).toISOString(), end: new Date(64 * H).toISOString(), kind: GENERIC_KIND, source: 'csv' as const }];
+  const labelKind = timestamps.map((_, i) => (i >= 60 && i < 64 ? 'anomaly' : ''));
+  const frame = { id: 'toy', timestamps, signalNames: ['value'], signalKinds: { value: 'volume' as const }, signals: { value: new Float64Array(n).fill(1) }, gap: new Uint8Array(n), unreliable: new Uint8Array(n), labelKind, labels };
+  return { dataset: 'toy', name: 'toy', frame, fitEnd: 50, evalStart: 50 };
+}
+
+describe('evaluate/benchmark/run', () => {
+  it('measures a series: events at the own threshold, recall at budgets, time to detect', () => {
+    const s = toy();
+    const score = Float64Array.from({ length: 100 }, (_, i) => (i === 62 ? 9 : i === 80 ? 5 : i / 100));
+    const flagged = Uint8Array.from(score, (v) => (v > 4 ? 1 : 0));
+    const m = measureSeries(s, { score, flagged, seconds: 0 }, loadConfig());
+    assert.equal(m.evaluatedRows, 50);
+    // 46 normal rows; 1 % → 0 rows above → threshold = 5 (row 80): row 62 (9) detects the window
+    assert.deepEqual(m.budgets.map((b) => b.detected), [1, 1, 1]);
+    assert.deepEqual([m.atThreshold.detected, m.atThreshold.predictedEvents, m.atThreshold.truePredictedEvents, m.atThreshold.falsePositiveRows], [1, 2, 1, 1]);
+    assert.deepEqual(m.atThreshold.delaysHours, [2]);
+    const p = poolSeries([{ ...m, seconds: 1 }]);
+    assert.equal(p.precision, 0.5);
+    assert.equal(p.recall, 1);
+    assert.ok(Math.abs(p.f1 - 2 / 3) < 1e-12);
+  });
+
+  it('the quick slice runs baseline and iforest end to end and writes quality.json / quality.md', async function () {
+    this.timeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-quality-'));
+    const prev = process.env.RADARWATCH_RESULTS;
+    process.env.RADARWATCH_RESULTS = dir;
+    try {
+      const r = await runQuality(loadConfig(), { quick: true, detectors: ['baseline', 'iforest'], datasets: ['gen-s1', 'nab'] });
+      assert.deepEqual(Object.keys(r.results['gen-s1']), ['baseline', 'iforest']);
+      const base = r.results['gen-s1'].baseline.pooled;
+      assert.ok(base.events > 0 && Number.isFinite(base.recallAtFpr['0.01']));
+      if (r.results.nab) {
+        const nab = r.results.nab.baseline.pooled.nab!;
+        for (const p of Object.values(nab)) assert.ok(p.score <= 100 && p.score >= -1000, `${p.profile} ${p.score}`);
+      }
+      const files = writeQuality(r);
+      assert.ok(JSON.parse(fs.readFileSync(files.json, 'utf8')).results['gen-s1']);
+      assert.match(fs.readFileSync(files.md, 'utf8'), /\| gen-s1 \| baseline \|/);
+      assert.match(qualityTable(r), /R@0\.25%/);
+    } finally {
+      if (prev === undefined) delete process.env.RADARWATCH_RESULTS;
+      else process.env.RADARWATCH_RESULTS = prev;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
