@@ -45,6 +45,13 @@ function pickBuild(root = ROOT, env = process.env) {
 function main() {
   const pick = pickBuild();
   const trace = process.env.RADARWATCH_TRACE_BIN === '1';
+  if (trace) {
+    // CPU time of the whole run: a figure that a busy machine inflates less than wall time (scripts/bench/cli.ts)
+    process.on('exit', () => {
+      const c = process.cpuUsage();
+      process.stderr.write(`radarwatch-bin: cpu ${Math.round((c.user + c.system) / 1000)} ms\n`);
+    });
+  }
   if (pick.use === 'dist') {
     if (trace) process.stderr.write(`radarwatch-bin: dist ${pick.file}\n`);
     require(pick.file).run(process.argv);

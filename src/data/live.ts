@@ -62,6 +62,8 @@ export interface LiveOptions {
   toMs: number;
   /** The model's feature spec: how much history to fetch, and the training level when there is no table to anchor to. */
   spec: FeatureSpec;
+  /** Rows of history the detector needs before fromMs (default: the feature spec's warm-up; see scoreRangeHistoryRows). */
+  historyRows?: number;
   source: FetchSource;
   /** Radar API root (default RADAR_API_BASE, else the public API); ignored for `synthetic`. */
   baseUrl?: string;
@@ -182,7 +184,7 @@ export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
   const nowMs = o.now ?? Date.now();
   const last = lastCompleteHour(nowMs);
   if (o.toMs - HOUR_MS > last) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
-  const history = featureHistoryRows(o.spec);
+  const history = o.historyRows ?? featureHistoryRows(o.spec);
   const needFrom = o.fromMs - history * HOUR_MS;
   // one endpoint (one mock server for `synthetic`) for the window and its scale anchors
   const endpoint = await openRadarEndpoint(o.source, cfg, { baseUrl: o.baseUrl, token: o.token, now: () => nowMs });

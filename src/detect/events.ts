@@ -4,12 +4,15 @@ import { HOUR_MS } from '../data/types';
 import { aggregateSignals, attributeCause, topSignals } from './cause';
 import type { AnomalyEvent, ScoredHour } from './types';
 
-/** Severity from how far the peak exceeds the threshold. */
-export function severityOf(peakScore: number, threshold: number): AnomalyEvent['severity'] {
-  const r = threshold > 0 ? peakScore / threshold : Infinity;
-  if (r < 2) return 'low';
-  if (r < 5) return 'medium';
-  if (r < 10) return 'high';
+/**
+ * Severity from the peak anomaly probability p: p / (1 − p) is how many times rarer than the false-alarm budget the
+ * peak was (1 at the threshold 0.5): under 10× low, under 100× medium, under 1000× high, else critical.
+ */
+export function severityOf(peak: number, threshold = 0.5): AnomalyEvent['severity'] {
+  const odds = peak >= 1 ? Infinity : peak / (1 - peak) / (threshold / (1 - threshold));
+  if (odds < 10) return 'low';
+  if (odds < 100) return 'medium';
+  if (odds < 1000) return 'high';
   return 'critical';
 }
 

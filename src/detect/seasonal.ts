@@ -205,9 +205,14 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
     const resid = level.map((v, i) => v - e[i]);
     const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
     const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));
+    // A one-day median scale beside it follows a sudden rise of the noise level within hours (a noisier week is not
+    // an anomaly), while an anomaly must fill half of that day before it can hide itself.
+    const shortRows = Math.min(rule.scaleRows, stepsIn(DAY_MS, step, 8));
+    const recent = rollingMedianPrev(absResid, shortRows, Math.max(1, shortRows >> 1));
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[local.hour[i]], s.scaleFloor);
+      const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
+      const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[local.hour[i]], shortScale, s.scaleFloor);
       // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
       out[i] = valid[i] ? resid[i] / scale : NaN;
     }

@@ -26,7 +26,10 @@ export interface WatchDeps {
 export interface LoadLimits {
   /** Cost above which a request is heavy (default 1200: a week with series, or 50 days without). */
   heavyPoints: number;
-  /** Heavy requests queued or running at once (default 4). */
+  /**
+   * Heavy requests queued or running at once (default 32). Waiting in the lane's queue costs the event loop nothing;
+   * refusing costs a little per retry, so the limit is a queue bound, not a throttle.
+   */
   maxHeavy: number;
   /** Largest cost one request may have (default 25,000; 93 days × 24 h × 7 columns is 15,624). */
   maxPoints: number;
@@ -36,7 +39,7 @@ export interface LoadLimits {
   watchProbeMs: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: LoadLimits = Object.freeze({ heavyPoints: 1200, maxHeavy: 4, maxPoints: 25_000, retryAfterSeconds: 1, watchProbeMs: 10_000 });
+export const DEFAULT_LOAD_LIMITS: LoadLimits = Object.freeze({ heavyPoints: 1200, maxHeavy: 32, maxPoints: 25_000, retryAfterSeconds: 1, watchProbeMs: 10_000 });
 
 /** Optional: the heavy lane (started by `radarwatch serve`) and the load limits. */
 export interface LoadDeps {
@@ -100,19 +103,22 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
       return alerts ? { alerts } : {};
     } catch (e) {
       if (!isRadarwatchError(e)) throw e;
+      // one warning per new problem, not one per request
+      if (watchProbe?.problem !== e.message) log.warn(`GET /api/events: ${e.message}`);
       watchProbe = { at: Date.now(), problem: e.message };
-      log.warn(`GET /api/events: ${e.message}`);
       return { alerts: [], warnings: [`watch alerts left out: ${e.message}`] };
     }
   };
   const costOf = (q: { from: Date; to: Date; series?: boolean }) => ((q.to.getTime() - q.from.getTime()) / HOUR_MS) * (q.series ? SERIES_COLUMNS : 1);
-  const busy = (res: Response) => {
+  const busy = (res: Response, why: string) => {
     res.setHeader('Retry-After', String(load.retryAfterSeconds));
-    res.status(503).json({ error: { code: 'BUSY', message: `The server is answering ${heavyInFlight} long requests (at most ${load.maxHeavy} at once); retry in ${load.retryAfterSeconds} s, or ask for a shorter range or without include=series` } });
+    res.status(503).json({ error: { code: 'BUSY', message: `${why}; retry in ${load.retryAfterSeconds} s, or ask for a shorter range or without include=series` } });
   };
-  /** Runs a heavy request within the limit; false when the server is saturated (503 sent). */
+  /** Runs a heavy request within the limit, or answers 503 + Retry-After when saturated (or the lane is still loading). */
   const heavy = async (res: Response, work: () => Promise<void>): Promise<void> => {
-    if (heavyInFlight >= load.maxHeavy) return busy(res);
+    if (heavyInFlight >= load.maxHeavy) return busy(res, `The server is answering ${heavyInFlight} long requests (at most ${load.maxHeavy} at once)`);
+    // while the lane loads its models, long requests would run on the event loop and stall everything else
+    if (deps.heavy?.state() === 'starting') return busy(res, 'Long requests are answered once the heavy-request worker has loaded the models, a few seconds after start');
     heavyInFlight++;
     try {
       await work();

@@ -1,7 +1,7 @@
 /**
  * The heavy lane: long ranges and `include=series` answered by a second detection service in a worker thread, so
  * building and serializing a 90-day answer (tens of ms) never holds up `/api/health` or one-day requests on the
- * HTTP event loop. Bounded: at most `maxInFlight` heavy requests are queued or running; the caller refuses the rest.
+ * HTTP event loop. Bounded: the caller (server/app) bounds how many heavy requests are queued or running and refuses the rest.
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -46,8 +46,10 @@ export interface EventsValue {
 
 /** A running heavy lane. */
 export interface HeavyLane {
-  /** True once the worker's service has loaded its models; until then heavy requests run on the main thread. */
+  /** True once the worker's service has loaded its models. */
   ready(): boolean;
+  /** `starting` (loading models), `ready`, or `failed` (could not start or died: heavy requests then run on the main thread). */
+  state(): 'starting' | 'ready' | 'failed';
   /** Requests queued or running in the worker. */
   inFlight(): number;
   /** The DetectResult JSON of a range, serialized in the worker. */
@@ -119,18 +121,18 @@ export function startHeavyLane(cfg: Config, opts: { countries?: string[] } = {})
   };
   return {
     ready: () => isReady && !dead,
+    state: () => (dead ? 'failed' : isReady ? 'ready' : 'starting'),
     inFlight: () => pending.size,
     detectJson: (country, from, to, series) => ask<Uint8Array>({ type: 'detect', country, from: from.getTime(), to: to.getTime(), series }),
     events: (country, from, to) => ask<EventsValue>({ type: 'events', country, from: from.getTime(), to: to.getTime(), series: false }),
     async close() {
       if (dead) return;
       dead = true;
-      worker.ref();
-      worker.postMessage({ type: 'close' });
-      const timer = setTimeout(() => void worker.terminate(), 2000);
-      timer.unref();
-      await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      clearTimeout(timer);
+      // the worker holds only tensors and tables: stopping it outright is safe, and terminate() settles even when
+      // the thread is already on its way out
+      for (const p of pending.values()) p.reject(new HttpError(503, 'BUSY', 'The server is shutting down'));
+      pending.clear();
+      await worker.terminate();
     },
   };
 }

@@ -10,12 +10,8 @@ const port = parentPort;
 if (port) {
   void createDetectionService(data.cfg, { countries: data.countries }).then(
     (service) => {
-      port.on('message', (m: LaneRequest | { type: 'close' }) => {
-        if (m.type === 'close') {
-          void service.close?.();
-          port.close();
-          return;
-        }
+      // the lane stops this thread with terminate(); there is nothing to save
+      port.on('message', (m: LaneRequest) => {
         void (async () => {
           try {
             const r = await service.detect(m.country, new Date(m.from), new Date(m.to), { series: m.series });

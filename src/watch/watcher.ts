@@ -9,9 +9,9 @@ import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
 import { scoreRange } from '../detect/detect';
+import { featureHistoryRows } from '../features/spec';
 import { loadCountryDetector } from '../detect/load';
 import { ConfigError, DataError, InputError, isRadarwatchError } from '../errors';
-import { featureHistoryRows } from '../features/spec';
 import type { Detector } from '../model/artifact';
 import { initBackend } from '../model/backend';
 import { lastCompleteHour } from '../radar/windows';
@@ -146,7 +146,8 @@ export class Watcher {
     try {
       for (const cc of opts.countries) {
         const det = await loadCountryDetector(cfg, cc);
-        models.set(cc, { det, cal: loadCalibration(det.dir, cc), history: featureHistoryRows(det.spec), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
+        const cal = loadCalibration(det.dir, cc);
+        models.set(cc, { det, cal, history: featureHistoryRows(det.spec), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
       }
     } catch (e) {
       for (const m of models.values()) m.det.dispose();

@@ -193,7 +193,7 @@ describe('bin/radarwatch.js', function () {
     it('--help lists every subcommand, quickly', async () => {
       const r = await rw(['--help']);
       ok(r, '--help');
-      for (const c of ['fetch', 'preprocess', 'import', 'train', 'validate', 'tune', 'calibrate', 'test', 'detect', 'analyze', 'serve', 'watch', 'mock-radar']) assert.match(r.stdout, new RegExp(`^\\s+${c}\\b`, 'm'), c);
+      for (const c of ['fetch', 'preprocess', 'import', 'train', 'validate', 'tune', 'calibrate', 'test', 'detect', 'analyze', 'benchmark', 'serve', 'watch', 'mock-radar']) assert.match(r.stdout, new RegExp(`^\\s+${c}\\b`, 'm'), c);
     });
 
     it('fetch → preprocess (synthetic, through the local mock Radar)', async () => {
@@ -301,6 +301,7 @@ describe('bin/radarwatch.js', function () {
         [['serve', '--port', '99999'], /--port/],
         [['watch', '--once', '--speed', '-1'], /--speed/],
         [['mock-radar', '--port', '99999'], /--port/],
+        [['benchmark', '--detectors', 'nope'], /Unknown detector "nope"/],
         [['nope'], /unknown command/],
       ];
       const failures: string[] = [];

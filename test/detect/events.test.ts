@@ -6,20 +6,20 @@ import type { ScoredHour } from '../../src/detect/types';
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 3, 12, 0);
 function hour(i: number, score: number, signals: Record<string, number> = { http: 1 }, direction: Record<string, number> = { http: -3 }): ScoredHour {
-  return { timestamp: T0 + i * H, score, threshold: 1, anomaly: score > 1, signals, direction };
+  return { timestamp: T0 + i * H, score, threshold: 0.5, anomaly: score > 0.5, signals, direction };
 }
 const cfg = { eventGapHours: 2, minEventHours: 1, topSignals: 2 };
 
 describe('detect/events', () => {
   it('merges anomalous hours at most eventGapHours apart, splits beyond, and sets start/end/peak', () => {
     // anomalous at 1,2,5 (gap of 2 normal hours → merge) and 9 (gap of 3 → new event)
-    const hours = [0, 3, 2, 0.5, 0.5, 4, 0.1, 0.1, 0.1, 1.5].map((s, i) => hour(i, s));
+    const hours = [0, 0.95, 0.9, 0.3, 0.3, 0.99, 0.01, 0.01, 0.01, 0.6].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, cfg);
     assert.equal(ev.length, 2);
     assert.equal(ev[0].start, new Date(T0 + 1 * H).toISOString());
     assert.equal(ev[0].end, new Date(T0 + 6 * H).toISOString());
     assert.equal(ev[0].hours, 3);
-    assert.equal(ev[0].peakScore, 4);
+    assert.equal(ev[0].peakScore, 0.99);
     assert.equal(ev[0].peakAt, new Date(T0 + 5 * H).toISOString());
     assert.equal(ev[0].severity, 'medium');
     assert.equal(ev[1].start, new Date(T0 + 9 * H).toISOString());
@@ -27,14 +27,19 @@ describe('detect/events', () => {
   });
 
   it('drops events shorter than minEventHours', () => {
-    const hours = [0, 3, 0, 0, 0, 0, 2, 2].map((s, i) => hour(i, s));
+    const hours = [0, 0.9, 0, 0, 0, 0, 0.8, 0.8].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, { ...cfg, eventGapHours: 0, minEventHours: 2 });
     assert.equal(ev.length, 1);
     assert.equal(ev[0].hours, 2);
   });
 
-  it('grades severity by peak/threshold', () => {
-    assert.deepEqual([1.5, 3, 7, 20].map((p) => severityOf(p, 1)), ['low', 'medium', 'high', 'critical']);
+  it('grades severity by the odds of the peak probability against the 0.5 threshold', () => {
+    // odds p/(1-p): 4, 19, 199, 1999 → under 10× low, under 100× medium, under 1000× high, else critical
+    assert.deepEqual([0.8, 0.95, 0.995, 0.9995].map((p) => severityOf(p, 0.5)), ['low', 'medium', 'high', 'critical']);
+    assert.deepEqual([0.8, 0.95, 0.995, 0.9995].map((p) => severityOf(p)), ['low', 'medium', 'high', 'critical']);
+    // just either side of the boundaries (odds 9 vs 11, 99 vs 101)
+    assert.deepEqual([0.9, 11 / 12, 0.99, 101 / 102].map((p) => severityOf(p)), ['low', 'medium', 'medium', 'high']);
+    assert.equal(severityOf(1), 'critical');
   });
 
   it('attributes causes from the driving signals and their direction', () => {
@@ -48,16 +53,16 @@ describe('detect/events', () => {
       [{ requests: 0.9, errors: 0.1 }, { requests: -5, errors: 1 }, 'traffic_drop'],
     ];
     for (const [signals, direction, want] of cases) {
-      const ev = groupEvents([hour(0, 3, signals, direction), hour(1, 2, signals, direction)], cfg);
+      const ev = groupEvents([hour(0, 0.9, signals, direction), hour(1, 0.8, signals, direction)], cfg);
       assert.equal(ev[0].cause, want, JSON.stringify(signals));
     }
   });
 
   it('weights shares by score and lists top signals with direction, excluding calendar', () => {
-    const agg = aggregateSignals([hour(0, 3, { http: 1 }, { http: -1 }), hour(1, 1, { l3: 1 }, { l3: 2 })]);
+    const agg = aggregateSignals([hour(0, 0.9, { http: 1 }, { http: -1 }), hour(1, 0.3, { l3: 1 }, { l3: 2 })]);
     assert.deepEqual(agg.map((a) => a.signal), ['http', 'l3']);
     assert.ok(Math.abs(agg[0].share - 0.75) < 1e-12);
-    const ev = groupEvents([hour(0, 3, { calendar: 0.6, http: 0.4 }, { http: -1 })], cfg);
+    const ev = groupEvents([hour(0, 0.9, { calendar: 0.6, http: 0.4 }, { http: -1 })], cfg);
     assert.deepEqual(ev[0].topSignals, [{ signal: 'http', share: 0.4, direction: 'down' }]);
     assert.equal(attributeCause([]), 'unknown');
   });

@@ -17,10 +17,23 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Checks the documented DetectResult contract, key by key. */
 function assertShape(r: DetectResult, withSeries: boolean): void {
   assert.deepEqual(Object.keys(r).sort(), ['country', 'events', 'from', 'hours', 'model', 'to', ...(withSeries ? ['series'] : [])].sort());
-  assert.deepEqual(Object.keys(r.model).sort(), ['createdAt', 'dir', 'temperature', 'threshold', 'thresholdMethod', 'trainedFrom', 'trainedTo']);
+  assert.deepEqual(Object.keys(r.model).sort(), ['createdAt', 'detector', 'dir', 'falseAlarmsPerWeek', 'temperature', 'threshold', 'thresholdMethod', 'trainedFrom', 'trainedTo']);
+  assert.equal(r.model.thresholdMethod, 'probability');
+  assert.equal(r.model.threshold, 0.5);
+  assert.ok(r.model.falseAlarmsPerWeek > 0, `falseAlarmsPerWeek ${r.model.falseAlarmsPerWeek}`);
   for (const h of r.hours) {
-    assert.deepEqual(Object.keys(h), ['timestamp', 'score', 'threshold', 'anomaly', 'signals']);
-    assert.equal(h.anomaly, h.score > h.threshold);
+    assert.deepEqual(Object.keys(h), ['timestamp', 'scorable', 'probability', 'score', 'threshold', 'anomaly', 'signals']);
+    assert.equal(h.threshold, 0.5);
+    assert.equal(h.score, h.probability);
+    if (!h.scorable) {
+      // warm-up rows: no probability, never anomalous, no signal shares
+      assert.equal(h.probability, null);
+      assert.equal(h.anomaly, false);
+      assert.deepEqual(h.signals, {});
+      continue;
+    }
+    assert.ok(h.probability !== null && h.probability >= 0 && h.probability <= 1, `probability in [0, 1], got ${h.probability}`);
+    assert.equal(h.anomaly, h.probability > h.threshold);
     const sum = Object.values(h.signals).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 1) < 1e-3, `signal shares sum to 1, got ${sum}`);
   }
@@ -50,8 +63,8 @@ describe('detect/service', function () {
     assert.deepEqual(cs.map((c) => c.code), ['AT'], 'DE has no calibration.json and is skipped');
     const at = cs[0];
     assert.equal(at.name.length > 0, true);
-    // the first week is feature history (baselineWeeks 1); the table ends after TINY_HOURS hours
-    assert.equal(at.dataFrom, iso(run.frame.timestamps[168]));
+    // every row of the table is served (the first week of feature history as warm-up rows); the table ends after TINY_HOURS hours
+    assert.equal(at.dataFrom, iso(run.frame.timestamps[0]));
     assert.equal(at.dataTo, iso(run.frame.timestamps[TINY_HOURS - 1] + HOUR_MS));
     assert.ok(Date.parse(at.trainedFrom) < Date.parse(at.trainedTo));
   });
@@ -70,14 +83,20 @@ describe('detect/service', function () {
     const { det, cal, frame } = await loadCountryRun(run.cfg, 'AT');
     const ref = toDetectHours(scoreRange(frame, det, cal, from, from + DAY_MS).hours);
     det.dispose();
-    assert.equal(r.model.threshold, cal!.threshold.value);
+    assert.equal(r.model.threshold, 0.5);
     assert.equal(r.model.temperature, cal!.temperature.T);
+    assert.equal(r.model.detector, cal!.detector);
+    assert.equal(r.model.falseAlarmsPerWeek, cal!.budget.falseAlarmsPerWeek);
+    assert.equal(ref.length, 24);
     ref.forEach((h, i) => {
       const got = r.hours[i];
       assert.equal(got.timestamp, h.timestamp);
+      assert.equal(got.scorable, true, `${h.timestamp} is past the warm-up`);
+      assert.equal(got.scorable, h.scorable);
       assert.equal(got.anomaly, h.anomaly);
       assert.equal(got.threshold, h.threshold);
       // the service scores the whole table once; rolling sums started at another row differ by float rounding only
+      assert.ok(got.score !== null && h.score !== null, `score of ${h.timestamp}`);
       assert.ok(Math.abs(got.score - h.score) <= 1e-5 * Math.max(1, Math.abs(h.score)), `score of ${h.timestamp}: ${got.score} vs ${h.score}`);
       for (const k of Object.keys(h.signals)) assert.ok(Math.abs(got.signals[k] - h.signals[k]) <= 2e-4, `${k} share of ${h.timestamp}`);
     });
@@ -103,11 +122,33 @@ describe('detect/service', function () {
     await assert.rejects(svc.detect('DE', new Date('2023-02-07T00:00:00Z'), new Date('2023-02-08T00:00:00Z'), { series: false }), NotFoundError);
   });
 
+  it('when the range lies within the feature history, then its rows come back as warm-up rows (not scorable)', async () => {
+    const r = await svc.detect('AT', new Date('2023-01-03T00:00:00Z'), new Date('2023-01-04T00:00:00Z'), { series: false });
+    assertShape(r, false);
+    assert.equal(r.hours.length, 24);
+    assert.ok(r.hours.every((h) => !h.scorable && h.probability === null && !h.anomaly), 'the second day of data is warm-up');
+    assert.deepEqual(r.events, []);
+    // the whole table: every row comes back, warm-up rows first, then scored rows only
+    const at = svc.countries()[0];
+    const all = await svc.detect('AT', new Date(at.dataFrom), new Date(at.dataTo), { series: false });
+    assert.equal(all.hours.length, TINY_HOURS);
+    const k = all.hours.findIndex((h) => h.scorable);
+    assert.ok(k >= 48 && k <= 168, `first scorable row ${k}: after the second day, within the first week of history`);
+    assert.ok(all.hours.slice(k).every((h) => h.scorable), 'no warm-up row after the first scorable one');
+    // a day straddling the end of the warm-up is warm-up, then scored, with the same probabilities as the whole table
+    const w = Date.parse(all.hours[k].timestamp);
+    const s = await svc.detect('AT', new Date(w - 12 * HOUR_MS), new Date(w + 12 * HOUR_MS), { series: false });
+    assertShape(s, false);
+    assert.deepEqual(s.hours.map((h) => h.scorable), [...Array(12).fill(false), ...Array(12).fill(true)]);
+    assert.deepEqual(s.hours, all.hours.slice(k - 12, k + 12));
+  });
+
   it('when the range lies outside the data, then a DataError gives the available range', async () => {
     const at = svc.countries()[0];
     const check = (e: Error) => e instanceof DataError && e.message.includes(at.dataFrom) && e.message.includes(at.dataTo);
-    // inside the feature history, after the end, and straddling the end
-    await assert.rejects(svc.detect('AT', new Date('2023-01-03T00:00:00Z'), new Date('2023-01-04T00:00:00Z'), { series: false }), check);
+    // before the start, after the end, and straddling the end
+    await assert.rejects(svc.detect('AT', new Date(Date.parse(at.dataFrom) - DAY_MS), new Date(at.dataFrom), { series: false }), check);
+    await assert.rejects(svc.detect('AT', new Date(Date.parse(at.dataFrom) - HOUR_MS), new Date(Date.parse(at.dataFrom) + HOUR_MS), { series: false }), check);
     await assert.rejects(svc.detect('AT', new Date('2024-01-03T00:00:00Z'), new Date('2024-01-04T00:00:00Z'), { series: false }), check);
     await assert.rejects(svc.detect('AT', new Date(Date.parse(at.dataTo) - HOUR_MS), new Date(Date.parse(at.dataTo) + HOUR_MS), { series: false }), check);
     // the last scorable hour alone is fine
@@ -125,7 +166,7 @@ describe('detect/service', function () {
       assert.deepEqual(body, await svc.detect('AT', new Date('2023-02-07T00:00:00Z'), new Date('2023-02-08T00:00:00Z'), { series: true }));
       const nf = await fetch(`${running.url}/api/detect?country=FR&date=2023-02-07`);
       assert.equal(nf.status, 404);
-      assert.match(((await nf.json()) as { error: { message: string } }).error.message, /Unknown country "FR"\. Known: AT/);
+      assert.match(((await nf.json()) as { error: { message: string } }).error.message, /Unknown country or dataset "FR"\. Known: AT/);
       const out = await fetch(`${running.url}/api/detect?country=AT&date=2024-02-07`);
       assert.equal(out.status, 422);
       const health = (await (await fetch(`${running.url}/api/health`)).json()) as { models: number };

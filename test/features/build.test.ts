@@ -99,7 +99,7 @@ describe('features/build', () => {
     );
     const g = cloneFrame(frame);
     g.timestamps[5] += HOUR_MS / 2;
-    assert.throws(() => computeFeatures(g, spec), (e: unknown) => e instanceof DataError && /hourly grid at row 5/.test(e.message));
+    assert.throws(() => computeFeatures(g, spec), (e: unknown) => e instanceof DataError && /is not on a regular 1h grid at row 5/.test(e.message));
     const h = cloneFrame(frame);
     h.signals.http[9] = NaN;
     assert.throws(() => computeFeatures(h, spec), (e: unknown) => e instanceof DataError && /"http".*NaN/.test(e.message));

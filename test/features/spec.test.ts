@@ -72,7 +72,9 @@ describe('features/spec', () => {
 
   it('rejects a bad range, too few usable rows and a damaged or missing spec, saying what to do', () => {
     assert.throws(() => fitFeatureSpec(frame, { start: 10, end: 5 }, cfg), InputError);
-    assert.throws(() => fitFeatureSpec(frame, { start: 0, end: 300 }, cfg), (e: unknown) => e instanceof DataError && /need at least 168.*longer training range/.test(e.message));
+    // 140 rows: the warm-up is capped at a third (46 rows), leaving 94 usable rows < 96
+    assert.throws(() => fitFeatureSpec(frame, { start: 0, end: 140 }, cfg), (e: unknown) => e instanceof DataError && /leave 94 usable rows after 46 warm-up rows.*need at least 96\. Train on a longer series/.test(e.message));
+    assert.doesNotThrow(() => fitFeatureSpec(frame, { start: 0, end: 150 }, cfg));
     const spec = fitFeatureSpec(frame, train, cfg);
     assert.throws(() => checkFeatureSpec({ ...spec, version: 0 }), (e: unknown) => e instanceof DataError && /version 0.*Retrain/.test(e.message));
     assert.throws(() => checkFeatureSpec({ ...spec, contNames: spec.contNames.slice(1) }), DataError);

@@ -107,6 +107,22 @@ describe('radar/fetch: bad answers are retried, reported and never written; --re
     assert.ok(!fs.existsSync(httpFile()));
   });
 
+  it('when the synthetic source is fetched twice, 15 minutes apart, then every raw file is byte-identical', async () => {
+    const c = parseConfig({ countries: ['AT'], dateRange: { from: '2023-01-01', to: '2023-02-28' }, data: { retries: 0, backoffMs: 1 } });
+    const run = async (sub: string, now: number) => {
+      const rawDir = path.join(tmp, sub);
+      await fetchRadar({ countries: ['AT'], from: '2023-01-01', to: '2023-02-28', source: 'synthetic', cfg: c, rawDir, now });
+      const dir = path.join(rawDir, 'synthetic');
+      const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
+      return new Map(files.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+    };
+    const a = await run('a', NOW);
+    const b = await run('b', NOW + 15 * 60_000);
+    assert.equal(a.size, 20, "6 series × 3 windows + 2 label feeds");
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    for (const [f, text] of a) assert.equal(b.get(f), text, f);
+  });
+
   it('when a stored chunk is bad, then preprocess names the refetch command, a plain fetch skips it and --refetch replaces it in place', async () => {
     const c = parseConfig({ countries: ['AT'], dateRange: { from: '2023-01-01', to: '2023-02-28' }, data: { retries: 0, backoffMs: 1 } });
     const base: FetchOptions = { countries: ['AT'], from: '2023-01-01', to: '2023-02-28', source: 'synthetic', cfg: c, rawDir: tmp, now: NOW };

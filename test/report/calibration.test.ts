@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import type { Calibration } from '../../src/calibrate/calibrate';
 import { fitThreshold } from '../../src/calibrate/threshold';
+import { fitTail } from '../../src/calibrate/tail';
 import { calibrationData, calibrationFigures, histogram, logBins, reliabilityBins, scoreDistributionFigure, shareAbove, thresholdComparisonFigure, thresholdList, type CalibrationData } from '../../src/report/calibration';
 import { quantile } from '../../src/util/stats';
 import { trainedFixture } from './fixtures';
@@ -9,7 +10,12 @@ import { trainedFixture } from './fixtures';
 function calibrationOf(scores: number[], method: 'mad' | 'p99' | 'p99.5' = 'mad'): Calibration {
   const thresholds = { mad: fitThreshold(scores, 'mad', { k: 3, scale: 'log' }), p99: fitThreshold(scores, 'p99'), 'p99.5': fitThreshold(scores, 'p99.5') };
   return {
-    version: 1,
+    version: 2,
+    // The evidence part is not read by the threshold figures: an autoencoder-only calibration with a minimal evidence model.
+    detector: 'autoencoder',
+    seasonal: null,
+    evidence: { windows: [1], streams: [], combined: fitTail(scores) },
+    budget: { falseAlarmsPerWeek: 1, share: 1 / 168 },
     temperature: { T: 1.5, nllBefore: 2, nllAfter: 1.8, eceBefore: 0.1, eceAfter: 0.03, n: 100 },
     threshold: thresholds[method],
     thresholds,

@@ -7,7 +7,7 @@ import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { countryName } from '../../src/util/countries';
 import { createRng, hashSeed } from '../../src/util/random';
 
-/** An injected anomaly: which signals move, which way, and by how many thresholds the score peaks. */
+/** An injected anomaly: which signals move, which way, and the peak odds of its anomaly probability against the 0.5 threshold. */
 interface Injected {
   start: string;
   hours: number;
@@ -18,15 +18,19 @@ interface Injected {
 
 export const FAKE_DATA_FROM = '2025-01-01T00:00:00.000Z';
 export const FAKE_DATA_TO = '2025-07-01T00:00:00.000Z';
-export const FAKE_THRESHOLD = 1.2;
+/** The probability threshold of the real detector (anomalous when probability > 0.5). */
+export const FAKE_THRESHOLD = 0.5;
 
-/** Anomalies per country; AT has an outage and an L7 attack in its last week of data (the page's default range). */
+/**
+ * Anomalies per country; AT has an outage and an L7 attack in its last week of data (the page's default range).
+ * Peaks are odds (severity: under 10× low, under 100× medium, under 1000× high, else critical); each hour reaches 60–100 % of it.
+ */
 export const FAKE_ANOMALIES: Record<string, Injected[]> = {
   AT: [
-    { start: '2025-06-26T03:00:00.000Z', hours: 5, kind: 'outage', signals: { http: -1, netflows: -1, bgp_ips: -0.3 }, peak: 9 },
-    { start: '2025-06-29T14:00:00.000Z', hours: 3, kind: 'l7_attack', signals: { l7: 1 }, peak: 4 },
+    { start: '2025-06-26T03:00:00.000Z', hours: 5, kind: 'outage', signals: { http: -1, netflows: -1, bgp_ips: -0.3 }, peak: 900 },
+    { start: '2025-06-29T14:00:00.000Z', hours: 3, kind: 'l7_attack', signals: { l7: 1 }, peak: 90 },
   ],
-  DE: [{ start: '2025-06-28T10:00:00.000Z', hours: 2, kind: 'l3_ddos', signals: { l3: 1 }, peak: 14 }],
+  DE: [{ start: '2025-06-28T10:00:00.000Z', hours: 2, kind: 'l3_ddos', signals: { l3: 1 }, peak: 9000 }],
 };
 
 export interface DetectCall {
@@ -90,7 +94,9 @@ export function fakeResult(country: string, from: Date, to: Date, withSeries: bo
     values.l7.push(0.08 * (1 + 0.2 * rng()) * (1 + 8 * move('l7')));
     values.bot_share.push(32 + 2 * rng.normal() + 20 * move('bot_share'));
     values.bgp_ips.push(41000 * (1 + 0.001 * rng.normal()) * (1 + 0.2 * move('bgp_ips')));
-    const score = a ? FAKE_THRESHOLD * a.peak * (0.6 + 0.4 * rng()) : FAKE_THRESHOLD * (0.15 + 0.25 * rng());
+    // odds against the threshold: 60–100 % of the peak inside an anomaly, 0.15–0.4 outside → probability = odds / (1 + odds)
+    const odds = a ? a.peak * (0.6 + 0.4 * rng()) : 0.15 + 0.25 * rng();
+    const score = odds / (1 + odds);
     const weights: Record<string, number> = {};
     const direction: Record<string, number> = {};
     for (const s of RADAR_SIGNALS) {
@@ -110,13 +116,15 @@ export function fakeResult(country: string, from: Date, to: Date, withSeries: bo
     model: {
       dir: `results/models/${country}`,
       createdAt: '2025-01-15T12:00:00.000Z',
-      thresholdMethod: 'mad',
+      detector: 'hybrid',
+      falseAlarmsPerWeek: 0.5,
+      thresholdMethod: 'probability',
       threshold: FAKE_THRESHOLD,
       temperature: 1.3,
       trainedFrom: '2023-01-01T00:00:00.000Z',
       trainedTo: '2024-10-01T00:00:00.000Z',
     },
-    hours: scored.map((h) => ({ timestamp: new Date(h.timestamp).toISOString(), score: h.score, threshold: h.threshold, anomaly: h.anomaly, signals: h.signals })),
+    hours: scored.map((h) => ({ timestamp: new Date(h.timestamp).toISOString(), scorable: true, probability: h.score, score: h.score, threshold: h.threshold, anomaly: h.anomaly, signals: h.signals })),
     events: groupEvents(scored, { eventGapHours: 2, minEventHours: 1, topSignals: 3 }),
   };
   if (withSeries) {

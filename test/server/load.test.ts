@@ -107,6 +107,18 @@ describe('server/app: degraded models, a broken watch database, heavy requests',
     assert.equal((await get(s, HEAVY)).status, 200, 'accepted again once the others finished');
   });
 
+  it('when the heavy lane is still loading its models, then heavy requests get 503 with Retry-After and light ones are answered', async () => {
+    const svc = createFakeService(['AT']);
+    const lane = { ready: () => false, state: () => 'starting', inFlight: () => 0 } as unknown as HeavyLane;
+    const s = await serve(svc, { heavy: lane });
+    const r = await get(s, HEAVY);
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '1');
+    assert.match(r.body.error!.message, /once the heavy-request worker has loaded the models/);
+    assert.equal((await get(s, ONE_DAY)).status, 200);
+    assert.equal(svc.calls.length, 1, 'the heavy one never reached the main service');
+  });
+
   it('when a request would return more points than allowed, then it is a 400 saying how to shorten it', async () => {
     const s = await serve(createFakeService(['AT']), { limits: { maxPoints: 1000 } });
     const r = await get(s, HEAVY);
@@ -120,6 +132,7 @@ describe('server/app: degraded models, a broken watch database, heavy requests',
     const asked: string[] = [];
     const lane: HeavyLane = {
       ready: () => true,
+      state: () => 'ready',
       inFlight: () => 0,
       async detectJson(country, from, to, series) {
         asked.push(`detect ${country} ${series}`);

@@ -183,7 +183,7 @@ export function registerDetect(program: Command, ctx: CliContext): void {
         const det = await lib.load().loadCountryDetector(cfg, cc);
         try {
           const cal = lib.store().loadCalibration(det.dir, cc);
-          const got = await fetchLiveFrame({ cfg, country: cc, fromMs, toMs, spec: det.spec, source: src });
+          const got = await fetchLiveFrame({ cfg, country: cc, fromMs, toMs, spec: det.spec, historyRows: lib.detect().scoreRangeHistoryRows(det, cal), source: src });
           const scales = Object.entries(got.scale).map(([s, x]) => `${s} ×${x.factor.toPrecision(4)} (${x.method})`);
           log.info(`live: MIN0_MAX signals put on the training scale: ${scales.join(', ')}`);
           result = detectRange(cc, got.frame, det, cal, fromMs, toMs, { series: o.series });

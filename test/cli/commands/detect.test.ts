@@ -53,8 +53,8 @@ describe('cli/commands detect', function () {
     it('when no --json is given, then a table lists the flagged hours and the events with cause and top signals', async () => {
       const r = await cli(run, ['detect', 'AT', '--from', '2023-02-08T12:00:00Z', '--to', '2023-02-08T20:00:00Z', '--series']);
       assert.equal(r.error, undefined);
-      assert.match(r.out, /^AT 2023-02-08 12:00Z \.\. 2023-02-08 20:00Z \(local table\): 8 hours, \d+ flagged, \d+ events?/);
-      assert.match(r.out, /Flagged hours:\n.*hour \(UTC\)\s+score\s+× threshold\s+top signals/);
+      assert.match(r.out, /^AT 2023-02-08 12:00Z \.\. 2023-02-08 20:00Z \(local table\): 8 rows, \d+ flagged, \d+ events?/);
+      assert.match(r.out, /Flagged hours:\n.*time \(UTC\)\s+probability\s+top signals/);
       assert.match(r.out, /2023-02-08 14:00Z/);
       assert.match(r.out, /Events:\n.*start \(UTC\).*cause\s+top signals/);
       assert.match(r.out, /(http|netflows|bgp_ips)↓ \d+%/);
@@ -86,22 +86,30 @@ describe('cli/commands detect', function () {
         assert.match((r.error as Error).message, re);
         assert.ok(!(r.error as Error).message.includes('\n'), 'one line');
       }
-      const bad = await cli(run, ['detect', 'Austria', '-d', '2023-02-08']);
-      assert.match((bad.error as Error).message, /Expected one country as an ISO alpha-2 code/);
+      const bad = await cli(run, ['detect', 'AT,DE', '-d', '2023-02-08']);
+      assert.match((bad.error as Error).message, /detect scores one series at a time/);
       const noLive = await cli(run, ['detect', 'AT', '-d', '2023-02-08', '--source', 'synthetic']);
       assert.match((noLive.error as Error).message, /--source only applies with --live/);
     });
 
-    it('when the range is outside the data, then a DataError gives the scorable range', async () => {
-      const r = await cli(run, ['detect', 'AT', '-d', '2023-01-03']);
-      assert.ok(r.error instanceof DataError);
-      assert.match((r.error as Error).message, /outside the data of AT: hours from 2023-01-09T00:00:00.000Z to 2023-02-13T00:00:00.000Z \(exclusive\) can be scored/);
+    it('when the range is outside the data, then a DataError gives the range of the table', async () => {
+      const r = await cli(run, ['detect', 'AT', '-d', '2022-12-01']);
+      assert.ok(r.error instanceof DataError, String(r.error));
+      assert.match((r.error as Error).message, /outside the data of AT: rows from \S+ to \S+ \(exclusive\) can be scored/);
     });
 
-    it('parses --date and --from/--to into hour-aligned [from, to)', () => {
+    it('when the range lies in the warm-up at the start of the data, then its rows come back not scorable, never as normal', async () => {
+      const r = await cli(run, ['detect', 'AT', '-d', '2023-01-03', '--json']);
+      assert.equal(r.error, undefined, String(r.error));
+      const got = JSON.parse(r.out) as DetectResult;
+      assert.ok(got.hours.length > 0 && got.hours.some((h) => h.scorable === false));
+      assert.ok(got.hours.every((h) => h.scorable !== false || !h.anomaly));
+    });
+
+    it('parses --date and --from/--to into [from, to) (aligned to the series\' grid later, by detectRange)', () => {
       assert.deepEqual(parseDetectRange({ date: '2025-04-12' }), { fromMs: Date.parse('2025-04-12T00:00:00Z'), toMs: Date.parse('2025-04-13T00:00:00Z') });
-      // a date-time start rounds up to the next hour start; an offset is honoured
-      assert.deepEqual(parseDetectRange({ from: '2025-04-12T06:30:00Z', to: '2025-04-12T12:00:00+02:00' }), { fromMs: Date.parse('2025-04-12T07:00:00Z'), toMs: Date.parse('2025-04-12T10:00:00Z') });
+      // a date-time is kept as given (a 5-minute series keeps its rows); an offset is honoured
+      assert.deepEqual(parseDetectRange({ from: '2025-04-12T06:30:00Z', to: '2025-04-12T12:00:00+02:00' }), { fromMs: Date.parse('2025-04-12T06:30:00Z'), toMs: Date.parse('2025-04-12T10:00:00Z') });
       assert.deepEqual(parseDetectRange({ from: '2025-04-12', to: '2025-04-12' }), { fromMs: Date.parse('2025-04-12T00:00:00Z'), toMs: Date.parse('2025-04-13T00:00:00Z') });
     });
   });

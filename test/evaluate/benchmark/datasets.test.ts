@@ -7,7 +7,7 @@ import { BENCH_DETECTORS, benchDetector } from '../../../src/evaluate/benchmark/
 describe('evaluate/benchmark/datasets', () => {
   it('unknown data set and detector names throw and list the valid ones', () => {
     assert.throws(() => benchDataset('nope'), /Unknown data set "nope"\. Valid: gen-s1, .*nab/);
-    assert.throws(() => benchDetector('nope'), /Unknown detector "nope"\. Valid: baseline, iforest, autoencoder/);
+    assert.throws(() => benchDetector('nope'), /Unknown detector "nope"\. Valid: baseline, iforest, seasonal, autoencoder, hybrid$/);
     assert.ok(Object.isFrozen(BENCH_DATASETS) && Object.isFrozen(BENCH_DETECTORS));
   });
 

@@ -1,0 +1,107 @@
+import { strict as assert } from 'assert';
+import { fitEvidence } from '../../src/calibrate/calibrate';
+import { tailProb, fitTail } from '../../src/calibrate/tail';
+import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import { budgetShare, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
+import { applySeasonalRule, fitSeasonalRule } from '../../src/detect/seasonal';
+import { createRng } from '../../src/util/random';
+
+const WEEK = 168;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** A two-signal hourly series with a daily and weekly cycle and multiplicative noise (seeded). */
+function series(weeks: number, seed = 1, noise = 0.03): CountryFrame {
+  const n = weeks * WEEK;
+  const rng = createRng(seed);
+  const gauss = () => rng.normal();
+  const http = new Float64Array(n);
+  const l3 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = i % 24;
+    const dow = Math.floor(i / 24) % 7;
+    const base = 100 * (1 + 0.5 * Math.sin((2 * Math.PI * (h - 6)) / 24)) * (dow >= 5 ? 0.85 : 1);
+    http[i] = base * Math.exp(noise * gauss());
+    l3[i] = 5 * Math.exp(0.3 * gauss());
+  }
+  return {
+    id: 'T1',
+    timestamps: Array.from({ length: n }, (_, i) => T0 + i * HOUR_MS),
+    signalNames: ['http', 'l3'],
+    signalKinds: { http: 'volume', l3: 'volume' },
+    signals: { http, l3 },
+    gap: new Uint8Array(n),
+    unreliable: new Uint8Array(n),
+    labelKind: new Array<string>(n).fill(''),
+    labels: [],
+  };
+}
+
+/** Seasonal-only detector fitted on the first 10 weeks (6 train, 4 calibration), scoring the rest. */
+const FIT_END = 10 * WEEK;
+function detect(frame: CountryFrame) {
+  const trainEnd = 6 * WEEK;
+  const fitEnd = FIT_END;
+  const normal = new Uint8Array(fitEnd - trainEnd).fill(1);
+  const ev = fitEvidence(frame, null, 'seasonal', { timezone: 'UTC', weekend: [6, 7], holidayCountry: null }, trainEnd, fitEnd, normal, 0.5);
+  const n = frame.timestamps.length;
+  return { ev, h: scoreHybrid(frame, null, ev.seasonal, ev.evidence.windows, fitEnd, n, ev.evidence, ev.budget.share) };
+}
+
+describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
+  it('tail probabilities are conformal inside the data and decay beyond it', () => {
+    const t = fitTail(Array.from({ length: 99 }, (_, i) => i + 1));
+    // n = 99 values: P(≥ max) = (1 + 1) / (n + 1); one step below it, (2 + 1) / (n + 1)
+    assert.equal(tailProb(t, 99), 2 / 100);
+    assert.equal(tailProb(t, 98), 3 / 100);
+    assert.ok(tailProb(t, 150) < tailProb(t, 120) && tailProb(t, 120) < tailProb(t, 99.5) && tailProb(t, 99.5) <= 1 / 100);
+    assert.equal(tailProb(t, -5), 1);
+  });
+
+  it('probability is 0.5 exactly at the false-alarm budget', () => {
+    const b = budgetShare(0.5, HOUR_MS);
+    assert.ok(Math.abs(b - 0.5 / 168) < 1e-12);
+    assert.equal(probabilityOf(b, b), 0.5);
+    assert.ok(probabilityOf(b / 10, b) > 0.9);
+  });
+
+  it('when a single signal bursts for 2 h in an otherwise normal week, then the burst crosses the threshold', () => {
+    const f = series(12, 3);
+    const at = 11 * WEEK + 50;
+    for (let i = at; i < at + 2; i++) f.signals.l3[i] *= 8;
+    const { h } = detect(f);
+    const r = at - FIT_END;
+    assert.ok(Math.max(h.probability[r], h.probability[r + 1]) > 0.5, `burst probability ${h.probability[r]}, ${h.probability[r + 1]}`);
+  });
+
+  it('when traffic drops 20 % for 24 h, then the drop crosses the threshold', () => {
+    const f = series(12, 4);
+    const at = 11 * WEEK + 30;
+    for (let i = at; i < at + 24; i++) f.signals.http[i] *= 0.8;
+    const { h } = detect(f);
+    const r = at - FIT_END;
+    const flagged = Array.from(h.probability.subarray(r, r + 24)).filter((p) => p > 0.5).length;
+    assert.ok(flagged >= 12, `${flagged} of 24 hours flagged`);
+  });
+
+  it('when the noise doubles for two weeks, then false alarms come back within budget after the first day', () => {
+    const f = series(12, 5);
+    const noisy = series(12, 6, 0.06);
+    // the last two weeks (the scored part) are twice as noisy as the fitting weeks
+    for (let i = FIT_END; i < 12 * WEEK; i++) f.signals.http[i] = noisy.signals.http[i];
+    const { h, ev } = detect(f);
+    const flaggedRows = (a: number, b: number) => Array.from(h.probability.subarray(a, b)).filter((p) => p > 0.5).length;
+    // Known limit: the first day costs alarms until the one-day scale has caught up with the new noise level.
+    const later = flaggedRows(24, h.rows);
+    assert.ok(later <= Math.ceil(2 * ev.budget.share * (h.rows - 24)) + 1, `${later} of ${h.rows - 24} rows after the first day flagged`);
+    assert.ok(flaggedRows(0, 24) <= 12, `${flaggedRows(0, 24)} of the first 24 rows flagged`);
+  });
+
+  it('is causal: scoring a prefix gives the same z as scoring the whole series', () => {
+    const f = series(9, 7);
+    const rule = fitSeasonalRule(f, 6 * WEEK, { timezone: 'UTC', weekend: [6, 7], holidayCountry: null });
+    const whole = applySeasonalRule(rule, f).z[0];
+    const cut = { ...f, timestamps: f.timestamps.slice(0, 8 * WEEK), signals: { http: f.signals.http.slice(0, 8 * WEEK), l3: f.signals.l3.slice(0, 8 * WEEK) }, gap: f.gap.slice(0, 8 * WEEK), unreliable: f.unreliable.slice(0, 8 * WEEK), labelKind: f.labelKind.slice(0, 8 * WEEK) };
+    const part = applySeasonalRule(rule, cut).z[0];
+    for (let i = 7 * WEEK; i < 8 * WEEK; i++) assert.equal(part[i], whole[i]);
+  });
+});
