@@ -157,7 +157,8 @@ describe('server/app', () => {
     const cases: [string, string, string | RegExp][] = [
       ['missing country', '/api/detect?date=2025-06-26', 'Missing country'],
       ['empty country', '/api/detect?country=&date=2025-06-26', 'Missing country'],
-      ['malformed country', '/api/detect?country=A1&date=2025-06-26', 'two-letter ISO code'],
+      ['malformed country', '/api/detect?country=A.1&date=2025-06-26', 'Expected country as a code such as AT or an imported dataset id'],
+      ['country with a slash', `/api/detect?country=${encodeURIComponent('A/1')}&date=2025-06-26`, 'Expected country as a code such as AT or an imported dataset id'],
       ['missing range', '/api/detect?country=AT', 'Missing range'],
       ['from without to', '/api/detect?country=AT&from=2025-06-24', 'Missing to'],
       ['to without from', '/api/events?country=AT&to=2025-06-24', 'Missing from'],
@@ -174,10 +175,10 @@ describe('server/app', () => {
       ['repeated country', '/api/detect?country=AT&country=DE&date=2025-06-26', 'Query parameter "country" was given 2 times; give it once'],
       ['repeated date', '/api/events?country=AT&date=2025-06-26&date=2025-06-27', '"date" was given 2 times'],
       ['very long value', `/api/detect?country=AT&date=${'9'.repeat(500)}`, 'is 500 characters long; at most 64'],
-      ['unicode country', `/api/detect?country=${encodeURIComponent('ÖS')}&date=2025-06-26`, 'two-letter ISO code'],
+      ['unicode country', `/api/detect?country=${encodeURIComponent('ÖS')}&date=2025-06-26`, 'Expected country as a code such as AT or an imported dataset id'],
       ['emoji date', `/api/detect?country=AT&date=${encodeURIComponent('📅2025-06-26')}`, 'Expected date as YYYY-MM-DD'],
-      ['broken percent-encoding', '/api/detect?country=%E0%A4%A&date=2025-06-26', 'two-letter ISO code'],
-      ['NUL byte', '/api/detect?country=A%00&date=2025-06-26', 'two-letter ISO code'],
+      ['broken percent-encoding', '/api/detect?country=%E0%A4%A&date=2025-06-26', 'Expected country as a code such as AT or an imported dataset id'],
+      ['NUL byte', '/api/detect?country=A%00&date=2025-06-26', 'Expected country as a code such as AT or an imported dataset id'],
     ];
     for (const [what, path, fragment] of cases) {
       it(`when the query has a ${what}, then 400 INPUT_ERROR says what was expected`, async () => {
@@ -186,8 +187,11 @@ describe('server/app', () => {
       });
     }
 
-    it('when the country is well-formed but has no model, then 404 lists the known countries', async () => {
-      await expectError('/api/detect?country=FR&date=2025-06-26', 404, 'NOT_FOUND', 'Unknown country "FR". Known: AT, DE');
+    it('when the country or dataset id is well-formed but has no model, then 404 lists the known ones', async () => {
+      await expectError('/api/detect?country=FR&date=2025-06-26', 404, 'NOT_FOUND', 'Unknown country or dataset "FR". Known: AT, DE');
+      // letters, digits, "_" and "-" make a well-formed (imported) id
+      await expectError('/api/detect?country=A1&date=2025-06-26', 404, 'NOT_FOUND', 'Unknown country or dataset "A1". Known: AT, DE');
+      await expectError('/api/detect?country=web_eu-1&date=2025-06-26', 404, 'NOT_FOUND', 'Unknown country or dataset "web_eu-1"');
       await expectError('/api/events?country=fr&date=2025-06-26', 404, 'NOT_FOUND', 'Known: AT, DE');
     });
 
