@@ -15,7 +15,7 @@ import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';
 import { frameStep } from '../data/types';
 import { evidenceWindows, fitEvidenceModel, type EvidenceModel } from '../detect/evidence';
-import { budgetShare, scoreHybrid, type DetectorSource, type NetworkPart } from '../detect/hybrid';
+import { aeLevelRowsOf, budgetShare, scoreHybrid, type DetectorSource, type NetworkPart } from '../detect/hybrid';
 import { fitSeasonalRule, type SeasonalRule } from '../detect/seasonal';
 import type { FeatureCalendar } from '../features/categorical';
 import { fitTemperature, type CategoricalBatch, type Temperature } from './temperature';
@@ -165,8 +165,9 @@ export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detect
   const seasonal = detector === 'autoencoder' ? null : fitSeasonalRule(cut, start, calendar);
   const windows = evidenceWindows(step);
   const share = budgetShare(falseAlarmsPerWeek, step);
-  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, start, end, null, share);
-  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, windows), budget: { falseAlarmsPerWeek, share } };
+  const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
+  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, start, end, null, share, aeLevelRows);
+  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../errors';
 import { refetchCommand, refetchHint } from '../radar/refetch';
+import { checkParsedValues } from '../radar/content';
 import { annotationWindows, anomalyLabels, hoursInWindows, labelKindPerHour, mergeLabels, mergeTimeWindows, outageLabels, type LabelCandidate, type TimeWindow } from '../radar/labels';
 import {
   AGG_INTERVAL_MS,
@@ -120,6 +121,9 @@ export function preprocessCountryDetailed(o: PreprocessOptions): PreprocessedCou
     if (!chunks) {
       chunks = chunkFiles(o, series, true).map((file) => {
         const parsed = parseTimeseriesResult(unwrapEnvelope(readJsonFile(file), file), file);
+        // chunks stored before fetch checked values (e.g. 1e308 under MIN0_MAX) would stitch everything else to ~0
+        const implausible = checkParsedValues(parsed, file, { allowEmpty: true });
+        if (implausible) throw new DataError(`${implausible}.${refetchHint(file)}`);
         annotations.push(...parsed.meta.annotations);
         const points = extract(parsed, file);
         const stepMs = parsed.meta.aggInterval ? AGG_INTERVAL_MS[parsed.meta.aggInterval] : undefined;

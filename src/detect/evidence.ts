@@ -10,6 +10,7 @@ import type { FeatureSet } from '../features/types';
 import type { Reconstruction } from '../model/autoencoder';
 import { fitTail, tailEvidence, checkTail, type TailSketch } from '../calibrate/tail';
 import type { SeasonalZ } from './seasonal';
+import { rollingMedianPrev } from '../features/rolling';
 
 /** Trailing windows of the streams, in time (deduplicated once converted to rows). */
 export const EVIDENCE_WINDOWS_MS = [0, HOUR_MS, 3 * HOUR_MS, 12 * HOUR_MS] as const;
@@ -28,6 +29,18 @@ export interface StreamKey {
   signal: string;
   /** Trailing window in rows. */
   window: number;
+  /** Seasonal streams: the rule's reference (a signal has one stream per reference and window). */
+  reference?: string;
+}
+
+/** A stream in words: source/signal[/reference]/window. */
+export function streamName(k: StreamKey): string {
+  return [k.source, k.signal, ...(k.reference ? [k.reference] : []), k.window].join('/');
+}
+
+/** Whether two stream keys name the same stream. */
+export function sameStream(a: StreamKey, b: StreamKey): boolean {
+  return a.source === b.source && a.signal === b.signal && a.window === b.window && (a.reference ?? '') === (b.reference ?? '');
 }
 
 /** Raw stream values of a row range: higher = more anomalous; NaN where the stream has no value yet. */
@@ -59,18 +72,26 @@ function trailingMean(x: Float64Array, w: number): Float64Array {
   return out;
 }
 
-/** Per-signal mean squared reconstruction error per row ([rows] per signal), NaN on warm-up rows. */
+/**
+ * Per-signal mean squared reconstruction error per row over the signal's instantaneous features (its level and
+ * seasonal residual), [rows] per signal, NaN on warm-up rows. Rolling-window features are left out: they still hold
+ * an anomaly for a day after it ended, and their errors would keep the row "anomalous" all that time.
+ */
 export function signalErrors(fs: FeatureSet, recon: Reconstruction): Record<string, Float64Array> {
   const nCont = fs.contNames.length;
   const out: Record<string, Float64Array> = {};
   const count: Record<string, number> = {};
-  for (const s of fs.contSignal) {
+  const cols: number[] = [];
+  fs.contNames.forEach((name, j) => {
+    if (!/\.(level|resid)$/.test(name)) return;
+    const s = fs.contSignal[j];
     out[s] ??= new Float64Array(fs.rows);
     count[s] = (count[s] ?? 0) + 1;
-  }
+    cols.push(j);
+  });
   for (let r = 0; r < fs.rows; r++) {
     const o = r * nCont;
-    for (let j = 0; j < nCont; j++) {
+    for (const j of cols) {
       const d = fs.cont[o + j] - recon.contRecon[o + j];
       out[fs.contSignal[j]][r] += d * d;
     }
@@ -101,26 +122,36 @@ function sustained(x: Float64Array, w: number, signed: boolean): Float64Array {
  * from applySeasonalRule, both over the same rows. Clipped z (±50) keeps one absurd row from owning a 12-hour mean.
  * Autoencoder errors are compared as ln(error): higher is worse, so their sustained window needs no sign test.
  */
-export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float64Array> | null, windows: number[]): Streams {
+export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float64Array> | null, windows: number[], aeLevelRows = 0): Streams {
+  // The network already sees recent hours through its rolling features; averaging its errors over half a day mostly
+  // measures how far traffic has drifted from its training months, so its streams stop at the 3-hour window.
+  const aeMaxWindow = Math.max(1, ...windows.filter((w) => w <= Math.max(1, windows[windows.length - 2] ?? 1)));
   const keys: StreamKey[] = [];
   const values: Float64Array[] = [];
   const direction: Record<string, Float64Array> = {};
   seasonal.signals.forEach((signal, k) => {
+    const reference = seasonal.references[k];
     const z = seasonal.z[k].map((v) => (Number.isFinite(v) ? Math.max(-50, Math.min(50, v)) : NaN));
-    const dir = new Float64Array(z.length);
+    const main = !direction[signal];
+    const dir = direction[signal] ?? new Float64Array(z.length);
     const rise = RISE_ONLY_SIGNALS.includes(signal);
     for (const w of windows) {
       const m = sustained(z, w, true);
-      keys.push({ source: 'seasonal', signal, window: w });
+      keys.push({ source: 'seasonal', signal, window: w, reference });
       values.push(m.map((v) => (rise ? Math.max(0, v) : Math.abs(v))));
-      for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > Math.abs(dir[i])) dir[i] = m[i];
+      // The direction comes from the signal's main (first) reference.
+      if (main) for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > Math.abs(dir[i])) dir[i] = m[i];
     }
     direction[signal] = dir;
   });
   if (errors) {
     for (const [signal, e] of Object.entries(errors)) {
-      const l = e.map((v) => (Number.isFinite(v) ? Math.log(v + 1e-6) : NaN));
-      for (const w of windows) {
+      const raw = e.map((v) => (Number.isFinite(v) ? Math.log(v + 1e-6) : NaN));
+      // Relative to the error's own rolling median: a network's errors drift as traffic moves away from its training
+      // months, and that drift is no anomaly (the seasonal rule's rolling scale does the same for its residuals).
+      const level = aeLevelRows > 0 ? rollingMedianPrev(raw, aeLevelRows, Math.min(aeLevelRows, 24)) : null;
+      const l = level ? raw.map((v, i) => v - level[i]) : raw;
+      for (const w of windows.filter((x) => x <= aeMaxWindow)) {
         keys.push({ source: 'autoencoder', signal, window: w });
         values.push(sustained(l, w, false));
       }
@@ -132,6 +163,8 @@ export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float
 /** The fitted evidence combiner (plain JSON, part of calibration.json). */
 export interface EvidenceModel {
   windows: number[];
+  /** Rolling window (rows) of the median the autoencoder's log errors are taken relative to (0 = raw errors). */
+  aeLevelRows?: number;
   streams: (StreamKey & { tail: TailSketch })[];
   /** Tail of the combined evidence (max over streams) on normal held-out rows. */
   combined: TailSketch;
@@ -170,15 +203,18 @@ export function combineStreams(streams: Streams, tails: TailSketch[]): CombinedE
 const MIN_BETA: Record<StreamKey['source'], number> = { seasonal: 1, autoencoder: 0.25 };
 
 /** Fits one tail per stream on the rows where `normal` is 1, then the tail of their combination on the same rows. */
-export function fitEvidenceModel(streams: Streams, normal: Uint8Array, windows: number[]): EvidenceModel {
+export function fitEvidenceModel(streams: Streams, normal: Uint8Array, windows: number[], aeLevelRows = 0): EvidenceModel {
   const pick = (v: Float64Array) => v.filter((_, i) => normal[i] === 1 && Number.isFinite(v[i]));
   const tails = streams.values.map((v, i) => {
     const kept = pick(v);
-    if (kept.length < 20) throw new DataError(`Evidence stream ${streams.keys[i].source}/${streams.keys[i].signal}/${streams.keys[i].window} has ${kept.length} normal held-out rows with a value; expected at least 20 (a longer validation part is needed).`);
+    if (kept.length < 20) throw new DataError(`Evidence stream ${streamName(streams.keys[i])} has ${kept.length} normal held-out rows with a value; expected at least 20 (a longer validation part is needed).`);
     return fitTail(kept, MIN_BETA[streams.keys[i].source]);
   });
   const { evidence } = combineStreams(streams, tails);
-  return { windows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence)) };
+  // Evidence is −log10 of a calibrated tail probability, so beyond the held-out maximum the combined tail falls by a
+  // factor of 10 per unit at most (an exponential tail of scale 1/ln 10); a short validation part must not make it
+  // fall faster and call every new maximum a certain anomaly.
+  return { windows, aeLevelRows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence), 1 / Math.LN10) };
 }
 
 /** Checks a parsed evidence model; throws DataError naming what is damaged. */
@@ -186,6 +222,6 @@ export function checkEvidenceModel(m: EvidenceModel, what: string): void {
   if (!m || !Array.isArray(m.windows) || !m.windows.every((w) => Number.isInteger(w) && w >= 1) || !Array.isArray(m.streams) || m.streams.length === 0) {
     throw new DataError(`${what}: evidence model is missing or damaged (expected windows and streams). Re-run radarwatch calibrate.`);
   }
-  m.streams.forEach((s) => checkTail(s.tail, `${what}: stream ${s.source}/${s.signal}/${s.window}`));
+  m.streams.forEach((s) => checkTail(s.tail, `${what}: stream ${streamName(s)}`));
   checkTail(m.combined, `${what}: combined evidence`);
 }

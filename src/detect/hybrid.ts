@@ -11,7 +11,7 @@ import { computeFeatures } from '../features/build';
 import type { FeatureSpec } from '../features/spec';
 import { reconstruct } from '../model/autoencoder';
 import { tailProb } from '../calibrate/tail';
-import { combineStreams, computeStreams, signalErrors, type EvidenceModel, type Streams } from './evidence';
+import { combineStreams, computeStreams, sameStream, signalErrors, streamName, type EvidenceModel, type Streams } from './evidence';
 import { applySeasonalRule, type SeasonalRule } from './seasonal';
 import { scoreRows, type RowScores } from './score';
 
@@ -48,26 +48,32 @@ export interface HybridScores {
   streams: Streams;
 }
 
-/** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window. */
+/** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window, capped at its fitting rows. */
 export function seasonalHistoryRows(rule: SeasonalRule): number {
-  const refs = new Set(rule.signals.map((s) => s.reference));
+  const refs = new Set(rule.signals.flatMap((s) => s.components.map((c) => c.reference)));
   const lagMs = refs.has('week') || refs.has('similar') ? 29 * DAY_MS : refs.has('day') ? 7 * DAY_MS : DAY_MS / 12;
-  return stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows;
+  // Never more than the rule had when it was calibrated (its fitting rows): more would not change what it learned.
+  return Math.min(stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows, Math.max(rule.fit.rows, rule.scaleRows));
 }
 
 /** Rows of history a scoring pass needs before its first row. */
-export function hybridHistoryRows(net: NetworkPart | null, rule: SeasonalRule | null, windows: number[]): number {
+export function hybridHistoryRows(net: NetworkPart | null, rule: SeasonalRule | null, windows: number[], aeLevelRows = 0): number {
   const w = Math.max(1, ...windows) - 1;
-  return Math.max(net ? net.spec.warmupRows : 0, rule ? seasonalHistoryRows(rule) : 0) + w;
+  return Math.max(net ? net.spec.warmupRows + aeLevelRows : 0, rule ? seasonalHistoryRows(rule) : 0) + w;
+}
+
+/** Rows of the rolling median behind the autoencoder's relative errors: the rule's scale window, else 4 weeks capped at `fitRows`. */
+export function aeLevelRowsOf(rule: SeasonalRule | null, stepMs: number, fitRows: number): number {
+  return rule ? rule.scaleRows : Math.max(8, Math.min(stepsIn(28 * DAY_MS, stepMs, 8), fitRows));
 }
 
 /**
  * Computes every stream on rows [from, end) of `frame` (from = start − history, clamped at 0) and returns rows
  * [start, end). Rows without enough history are marked not scorable. `model` = null returns streams only (fitting).
  */
-export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: SeasonalRule | null, windows: number[], start: number, end: number, model: EvidenceModel | null, budget: number): HybridScores {
+export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: SeasonalRule | null, windows: number[], start: number, end: number, model: EvidenceModel | null, budget: number, aeLevelRows = model?.aeLevelRows ?? 0): HybridScores {
   if (!net && !rule) throw new DataError('A detector needs at least one evidence source (an autoencoder or a seasonal rule).');
-  const history = hybridHistoryRows(net, rule, windows);
+  const history = hybridHistoryRows(net, rule, windows, aeLevelRows);
   const from = Math.max(0, start - history);
   const win = from === 0 && end === frame.timestamps.length ? frame : sliceFrame(frame, from, end);
   const off = start - from;
@@ -81,8 +87,8 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);
   }
-  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], z: [] };
-  const all = computeStreams(seasonal, errors, windows);
+  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], references: [], z: [] };
+  const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,
     values: all.values.map((v) => v.slice(off, off + rows)),
@@ -97,8 +103,8 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   let bySignal: Record<string, Float64Array> = {};
   if (model) {
     const tails = streams.keys.map((k) => {
-      const s = model.streams.find((m) => m.source === k.source && m.signal === k.signal && m.window === k.window);
-      if (!s) throw new DataError(`Calibration has no evidence stream ${k.source}/${k.signal}/${k.window}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
+      const s = model.streams.find((m) => sameStream(m, k));
+      if (!s) throw new DataError(`Calibration has no evidence stream ${streamName(k)}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
       return s.tail;
     });
     ({ evidence, bySignal } = combineStreams(streams, tails));

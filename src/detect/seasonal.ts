@@ -32,18 +32,24 @@ const LOCAL_PREFERENCE = 0.8;
 /** Fewest fitting rows a reference must be evaluated on to be a candidate. */
 const MIN_CANDIDATE_ROWS = 48;
 
+/** One reference of a signal and its fitted scale (plain JSON). */
+export interface SeasonalComponent {
+  reference: Reference;
+  /** Multiplier of the scale per local hour of day (residuals are noisier at night), shape [24]. */
+  hourScale: number[];
+  /** Smallest scale a z divides by (transformed units). */
+  scaleFloor: number;
+}
+
 /** The fitted rule of one signal (plain JSON). */
 export interface SeasonalSignalRule {
   name: string;
   kind: SignalKind;
   transform: LevelTransform;
-  reference: Reference;
-  /** Robust residual spread per reference on the fitting rows (why `reference` was chosen; NaN = not available). */
+  /** The references of the signal and their scales: today one, the cyclic reference with the smallest residual spread (or `local` when the series has no usable cycle). */
+  components: SeasonalComponent[];
+  /** Robust residual spread per reference on the fitting rows (why the references were chosen; NaN = not available). */
   spread: Record<Reference, number>;
-  /** Multiplier of the scale per local hour of day (residuals are noisier at night), shape [24]. */
-  hourScale: number[];
-  /** Smallest scale a z divides by (transformed units). */
-  scaleFloor: number;
 }
 
 /** A fitted seasonal rule for one series (plain JSON). */
@@ -58,10 +64,13 @@ export interface SeasonalRule {
   fit: { from: string; to: string; rows: number };
 }
 
-/** Per-signal robust z-scores of a frame, NaN where the reference or the scale has no history yet. */
+/** Robust z-scores of a frame per signal and reference, NaN where the reference or the scale has no history yet. */
 export interface SeasonalZ {
+  /** Signal of each column (a signal appears once per reference, its main reference first). */
   signals: string[];
-  /** z per signal, each [rows]. */
+  /** Reference of each column. */
+  references: Reference[];
+  /** z per column, each [rows]. */
   z: Float64Array[];
 }
 
@@ -160,19 +169,23 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     const useCommon = common.reduce((a, b) => a + b, 0) >= MIN_CANDIDATE_ROWS;
     for (const ref of REFERENCES) spread[ref] = avail.includes(ref) ? robustSpread(resid[ref], useCommon ? common : clean) : NaN;
     const seasonal = (['similar', 'week', 'day'] as const).filter((r) => Number.isFinite(spread[r])).sort((a, b) => spread[a] - spread[b])[0];
-    const reference: Reference = seasonal && !(spread.local < LOCAL_PREFERENCE * spread[seasonal]) ? seasonal : 'local';
-    const r = resid[reference];
-    const overall = robustSpread(r, clean);
-    const hourScale = Array.from({ length: 24 }, (_, h) => {
-      const keep = Uint8Array.from(clean, (c, i) => (c && local.hour[i] === h ? 1 : 0));
-      const s = keep.reduce((a, b) => a + b, 0) >= 8 ? robustSpread(r, keep) : overall;
-      return overall > 0 && Number.isFinite(s) ? Math.min(4, Math.max(0.25, s / overall)) : 1;
-    });
+    const main: Reference = seasonal && !(spread.local < LOCAL_PREFERENCE * spread[seasonal]) ? seasonal : 'local';
+    // One reference per signal: adding `local` beside a cyclic one was measured to lose recall on every data set.
+    const refs: Reference[] = [main];
     // Flat stretches (a constant series, a count that rarely changes) must not make every small change a huge z: the
     // floor is a quarter of the typical spread, and never below a 0.5 % change on log/logit scales.
     const unit = transform.name === 'identity' ? 1e-6 * Math.max(1, Math.abs(medianOf(level, clean))) : 5e-3;
-    const scaleFloor = Math.max(0.25 * (Number.isFinite(overall) ? overall : 0), unit);
-    return { name, kind, transform, reference, spread, hourScale, scaleFloor };
+    const components = refs.map((reference): SeasonalComponent => {
+      const r = resid[reference];
+      const overall = robustSpread(r, clean);
+      const hourScale = Array.from({ length: 24 }, (_, h) => {
+        const keep = Uint8Array.from(clean, (c, i) => (c && local.hour[i] === h ? 1 : 0));
+        const sp = keep.reduce((a, b) => a + b, 0) >= 8 ? robustSpread(r, keep) : overall;
+        return overall > 0 && Number.isFinite(sp) ? Math.min(4, Math.max(0.25, sp / overall)) : 1;
+      });
+      return { reference, hourScale, scaleFloor: Math.max(0.25 * (Number.isFinite(overall) ? overall : 0), unit) };
+    });
+    return { name, kind, transform, components, spread };
   });
   return {
     version: 1,
@@ -197,26 +210,31 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
   const local = featureLocalTime(rule.calendar, frame.timestamps);
   // History excludes what preprocessing made up; labels are unknown in production, so they count as history here too.
   const valid = Uint8Array.from({ length: n }, (_, i) => (frame.gap[i] || frame.unreliable[i] ? 0 : 1));
-  const z = rule.signals.map((s) => {
+  const out: SeasonalZ = { signals: [], references: [], z: [] };
+  const shortRows = Math.min(rule.scaleRows, stepsIn(DAY_MS, step, 8));
+  for (const s of rule.signals) {
     const col = frame.signals[s.name];
     if (!col) throw new DataError(`Series "${frame.id}" lacks signal "${s.name}" that its seasonal rule was fitted on; expected ${rule.signals.map((x) => x.name).join(', ')}.`);
     const level = applyLevelTransform(s.transform, col);
-    const e = expectedLevel(level, valid, s.reference, step, local.offsetMinutes);
-    const resid = level.map((v, i) => v - e[i]);
-    const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
-    const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));
-    // A one-day median scale beside it follows a sudden rise of the noise level within hours (a noisier week is not
-    // an anomaly), while an anomaly must fill half of that day before it can hide itself.
-    const shortRows = Math.min(rule.scaleRows, stepsIn(DAY_MS, step, 8));
-    const recent = rollingMedianPrev(absResid, shortRows, Math.max(1, shortRows >> 1));
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
-      const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[local.hour[i]], shortScale, s.scaleFloor);
-      // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
-      out[i] = valid[i] ? resid[i] / scale : NaN;
+    for (const c of s.components) {
+      const e = expectedLevel(level, valid, c.reference, step, local.offsetMinutes);
+      const resid = level.map((v, i) => v - e[i]);
+      const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
+      const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));
+      // A one-day median scale beside it follows a sudden rise of the noise level within hours (a noisier week is not
+      // an anomaly), while an anomaly must fill half of that day before it can hide itself.
+      const recent = rollingMedianPrev(absResid, shortRows, Math.max(1, shortRows >> 1));
+      const z = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
+        const scale = Math.max((q[i] / SCALE_Q_NORMAL) * c.hourScale[local.hour[i]], shortScale, c.scaleFloor);
+        // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
+        z[i] = valid[i] ? resid[i] / scale : NaN;
+      }
+      out.signals.push(s.name);
+      out.references.push(c.reference);
+      out.z.push(z);
     }
-    return out;
-  });
-  return { signals: rule.signals.map((s) => s.name), z };
+  }
+  return out;
 }

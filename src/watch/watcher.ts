@@ -8,8 +8,7 @@ import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
-import { scoreRange } from '../detect/detect';
-import { featureHistoryRows } from '../features/spec';
+import { scoreRange, scoreRangeHistoryRows } from '../detect/detect';
 import { loadCountryDetector } from '../detect/load';
 import { ConfigError, DataError, InputError, isRadarwatchError } from '../errors';
 import type { Detector } from '../model/artifact';
@@ -147,7 +146,7 @@ export class Watcher {
       for (const cc of opts.countries) {
         const det = await loadCountryDetector(cfg, cc);
         const cal = loadCalibration(det.dir, cc);
-        models.set(cc, { det, cal, history: featureHistoryRows(det.spec), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
+        models.set(cc, { det, cal, history: scoreRangeHistoryRows(det, cal), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
       }
     } catch (e) {
       for (const m of models.values()) m.det.dispose();
@@ -251,7 +250,7 @@ export class Watcher {
     const lastComplete = lastCompleteHour(nowMs);
     const overlap = Math.max(1, cfg.data.overlapHours);
     const chunkHours = cfg.data.chunkDays * 24;
-    // history for the features, a week for seasonal gap filling, plus the overlap that carries the scale
+    // history for the detector (features, seasonal rule, evidence windows), a week for seasonal gap filling, plus the overlap that carries the scale
     const keepHours = Math.max(m.history, 168) + overlap + 24;
     const res: CountryCycle = { country: cc, status: 'ok', newHours: 0, scoredHours: 0, anomalousHours: 0, alerts: 0, seconds: 0 };
     let reason: string | undefined;

@@ -151,5 +151,11 @@ describe('radar/fetch: bad answers are retried, reported and never written; --re
     assert.ok(JSON.parse(fs.readFileSync(bad, 'utf8')).result.serie_0.values.every((v: string) => Number.isFinite(Number(v))));
     assert.deepEqual(others.map(([f]) => [f, fs.statSync(path.join(dir, f as string)).mtimeMs]), others, 'chunks outside the range untouched');
     assert.doesNotThrow(pre);
+
+    // a chunk stored before fetch checked values: 1e308 is refused by preprocess too, with the same command
+    const big = JSON.parse(fs.readFileSync(bad, 'utf8'));
+    big.result.serie_0.values[3] = '1e308';
+    fs.writeFileSync(bad, JSON.stringify(big));
+    assert.throws(pre, (e: Error) => e instanceof DataError && /values\[3\] is 1e\+308; expected a value in \[0, 1\.000000001\] for normalization MIN0_MAX\. Replace the chunk with `radarwatch fetch --refetch --source synthetic --countries AT --series http --from 2023-01-01 --to 2023-01-28/.test(e.message));
   });
 });

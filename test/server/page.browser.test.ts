@@ -64,7 +64,7 @@ describe('server/public page (real browser)', function () {
     const subplots = await page.locator('#chart .cartesianlayer .subplot').count();
     assert.equal(subplots, 7);
     const titles = await page.locator('#chart .annotation-text').allTextContents();
-    for (const t of ['HTTP requests', 'L7 mitigated requests', 'Bot share of HTTP (%)', 'Anomaly score vs threshold (mad)', 'label: outage', 'label: l7_attack']) {
+    for (const t of ['HTTP requests', 'L7 mitigated requests', 'Bot share of HTTP (%)', 'Anomaly score vs threshold (probability)', 'label: outage', 'label: l7_attack']) {
       assert.ok(titles.includes(t), `missing chart title "${t}" in ${JSON.stringify(titles)}`);
     }
     // 2 event bands + 2 labelled-window outlines

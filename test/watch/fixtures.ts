@@ -39,7 +39,10 @@ export interface TinyProject {
 
 /**
  * Config of the tiny project: no injected anomalies or gaps in the generator (the tests inject their own),
- * a one-week feature history, a small network trained for a few epochs, fast retries.
+ * a one-week feature history, a small network trained for a few epochs, fast retries. The detector is the seasonal
+ * evidence alone: a network trained for 8 epochs on five weeks is no detector worth judging (after an outage its
+ * errors stay high for a day), and these tests are about the watcher's lifecycle, not detection quality. The false-alarm budget is strict (one per
+ * 20 weeks) because eight days of validation cannot resolve the default budget's tail.
  */
 export function tinyWatchConfig(root: string, patch: Record<string, unknown> = {}): Config {
   return parseConfig({
@@ -50,6 +53,7 @@ export function tinyWatchConfig(root: string, patch: Record<string, unknown> = {
     features: { baselineWeeks: 1, rollingHours: [3, 24] },
     model: { hiddenUnits: [16, 8], bottleneck: 4, embeddingDim: 2 },
     train: { epochs: 8, batchSize: 64, learningRate: 0.01, patience: 3 },
+    calibrate: { detector: 'seasonal', falseAlarmsPerWeek: 0.05 },
     watch: { every: '1h', quietHours: 3, lateAfterHours: 3, backfillHours: 0, webhook: { retries: 3, backoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000 } },
     ...patch,
   });

@@ -103,7 +103,7 @@ export const seasonalDetector: BenchDetector = {
     const n = s.frame.timestamps.length;
     const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, normalRows(s.frame, trainEnd, fitEnd), cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
-    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
+    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.components.map((c) => c.reference).join('+')}`).join(' '), budget: ev.budget.share });
   },
 };
 

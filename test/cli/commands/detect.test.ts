@@ -131,7 +131,11 @@ describe('cli/commands detect', function () {
       const b = JSON.parse(local.out) as DetectResult;
       assert.equal(a.hours.length, 24);
       assert.deepEqual(a.hours.map((h) => h.timestamp), b.hours.map((h) => h.timestamp));
-      a.hours.forEach((h, i) => assert.ok(Math.abs(h.score - b.hours[i].score) <= 0.02 * b.hours[i].score + 1e-6, `${h.timestamp}: live ${h.score} vs local ${b.hours[i].score}`));
+      a.hours.forEach((h, i) => {
+        const l = b.hours[i];
+        assert.ok(h.scorable && l.scorable && h.score !== null && l.score !== null, `${h.timestamp}: scored both live and locally`);
+        assert.ok(Math.abs(h.score - l.score) <= 0.02 * l.score + 1e-6, `${h.timestamp}: live ${h.score} vs local ${l.score}`);
+      });
       assert.deepEqual(a.hours.map((h) => h.anomaly), b.hours.map((h) => h.anomaly));
     });
   });
