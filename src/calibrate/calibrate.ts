@@ -132,7 +132,7 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
 
   const detector = cfg.calibrate.detector;
   const net = detector === 'seasonal' ? null : networkPart(det, temperature.T);
-  const { seasonal, evidence, budget } = fitEvidence(cut, net, detector, det.spec.calendar, start, end, normal, cfg.calibrate.falseAlarmsPerWeek);
+  const { seasonal, evidence, budget } = fitEvidence(cut, net, detector, det.spec.calendar, start, end, cfg.calibrate.falseAlarmsPerWeek);
   const thresholds: Record<string, Threshold> = {};
   for (const m of Object.keys(THRESHOLD_METHODS)) thresholds[m] = fitThreshold(normalScores, m, { k: cfg.calibrate.madK, scale: cfg.calibrate.madScale, fittedOn });
   const sorted = normalScores.slice().sort((a, b) => a - b);
@@ -157,17 +157,21 @@ export type EvidenceCalibration = Pick<Calibration, 'detector' | 'seasonal' | 'e
 
 /**
  * Fits the seasonal rule on rows [0, start) of `frame` (unless the detector is the autoencoder alone) and the evidence
- * tails on the rows [start, end) where `normal` (indexed from `start`) is 1. Rows from `end` on are never read.
+ * tails on normal rows (not gap-filled, unreliable or labelled): the autoencoder's streams and their combination on
+ * the held-out rows [start, end) only (the network has seen the rows before), the seasonal rule's streams on every
+ * row before `end` — a year of history holds the holidays and seasons a few held-out months lack, which is what keeps
+ * the false-alarm rate on later data near its budget. Rows from `end` on are never read.
  */
-export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detector: DetectorSource, calendar: FeatureCalendar | undefined, start: number, end: number, normal: Uint8Array, falseAlarmsPerWeek: number): EvidenceCalibration {
+export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detector: DetectorSource, calendar: FeatureCalendar | undefined, start: number, end: number, falseAlarmsPerWeek: number): EvidenceCalibration {
   const cut = end < frame.timestamps.length ? sliceFrame(frame, 0, end) : frame;
   const step = frameStep(frame);
   const seasonal = detector === 'autoencoder' ? null : fitSeasonalRule(cut, start, calendar);
   const windows = evidenceWindows(step);
   const share = budgetShare(falseAlarmsPerWeek, step);
   const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
-  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, start, end, null, share, aeLevelRows);
-  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
+  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows);
+  const normal = Uint8Array.from({ length: end }, (_, i) => (cut.gap[i] || cut.unreliable[i] || cut.labelKind[i] ? 0 : 1));
+  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, start, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

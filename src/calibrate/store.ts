@@ -43,8 +43,8 @@ export function checkCalibration(cal: Calibration): string | undefined {
     if (!finitePositive(t?.value)) return `thresholds.${m}.value is ${JSON.stringify(t?.value)}; expected a finite number > 0`;
   }
   if (!finitePositive(cal.budget?.share) || cal.budget.share >= 1) return `budget.share is ${JSON.stringify(cal.budget?.share)}; expected a number in (0, 1)`;
-  if (cal.seasonal && !cal.seasonal.signals?.every((x) => Array.isArray(x.components) && x.components.length > 0)) {
-    return 'seasonal rule has no components per signal (made by an earlier build)';
+  if (cal.seasonal && (cal.seasonal.version !== 2 || !cal.seasonal.signals?.every((x) => x.hourScale?.length === 24 && finitePositive(x.scaleFloor)))) {
+    return `seasonal rule is version ${JSON.stringify(cal.seasonal.version)} or damaged; expected version 2 with 24 hour factors and a positive scale floor per signal`;
   }
   try {
     checkEvidenceModel(cal.evidence, 'evidence');

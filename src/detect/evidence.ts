@@ -29,7 +29,7 @@ export interface StreamKey {
   signal: string;
   /** Trailing window in rows. */
   window: number;
-  /** Seasonal streams: the rule's reference (a signal has one stream per reference and window). */
+  /** Seasonal streams: the rule's reference for the signal. */
   reference?: string;
 }
 
@@ -132,15 +132,15 @@ export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float
   seasonal.signals.forEach((signal, k) => {
     const reference = seasonal.references[k];
     const z = seasonal.z[k].map((v) => (Number.isFinite(v) ? Math.max(-50, Math.min(50, v)) : NaN));
-    const main = !direction[signal];
-    const dir = direction[signal] ?? new Float64Array(z.length);
+    const dir = new Float64Array(z.length);
     const rise = RISE_ONLY_SIGNALS.includes(signal);
-    for (const w of windows) {
+    // A count is a state (announced address space): it moves in steps, and a step's sustained residual says nothing
+    // its onset did not — while every normal re-announcement would keep a long window "anomalous" for days.
+    for (const w of seasonal.kinds[k] === 'count' ? [1] : windows) {
       const m = sustained(z, w, true);
       keys.push({ source: 'seasonal', signal, window: w, reference });
       values.push(m.map((v) => (rise ? Math.max(0, v) : Math.abs(v))));
-      // The direction comes from the signal's main (first) reference.
-      if (main) for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > Math.abs(dir[i])) dir[i] = m[i];
+      for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > Math.abs(dir[i])) dir[i] = m[i];
     }
     direction[signal] = dir;
   });
@@ -202,19 +202,24 @@ export function combineStreams(streams: Streams, tails: TailSketch[]): CombinedE
  */
 const MIN_BETA: Record<StreamKey['source'], number> = { seasonal: 1, autoencoder: 0.25 };
 
-/** Fits one tail per stream on the rows where `normal` is 1, then the tail of their combination on the same rows. */
-export function fitEvidenceModel(streams: Streams, normal: Uint8Array, windows: number[], aeLevelRows = 0): EvidenceModel {
-  const pick = (v: Float64Array) => v.filter((_, i) => normal[i] === 1 && Number.isFinite(v[i]));
+/**
+ * Fits one tail per stream on the rows where `normal` is 1 — seasonal streams on every row, autoencoder streams only
+ * on rows from `heldOutFrom` on (the network was fitted on the rows before) — then the tail of their combination on
+ * the held-out rows (on every row when there is no autoencoder stream). `streams` and `normal` cover the same rows.
+ */
+export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFrom: number, windows: number[], aeLevelRows = 0): EvidenceModel {
+  const pick = (v: Float64Array, from: number) => v.filter((x, i) => i >= from && normal[i] === 1 && Number.isFinite(x));
   const tails = streams.values.map((v, i) => {
-    const kept = pick(v);
-    if (kept.length < 20) throw new DataError(`Evidence stream ${streamName(streams.keys[i])} has ${kept.length} normal held-out rows with a value; expected at least 20 (a longer validation part is needed).`);
+    const kept = pick(v, streams.keys[i].source === 'autoencoder' ? heldOutFrom : 0);
+    if (kept.length < 20) throw new DataError(`Evidence stream ${streamName(streams.keys[i])} has ${kept.length} normal rows with a value; expected at least 20 (a longer series or validation part is needed).`);
     return fitTail(kept, MIN_BETA[streams.keys[i].source]);
   });
   const { evidence } = combineStreams(streams, tails);
+  const combinedFrom = streams.keys.some((k) => k.source === 'autoencoder') ? heldOutFrom : 0;
   // Evidence is −log10 of a calibrated tail probability, so beyond the held-out maximum the combined tail falls by a
   // factor of 10 per unit at most (an exponential tail of scale 1/ln 10); a short validation part must not make it
   // fall faster and call every new maximum a certain anomaly.
-  return { windows, aeLevelRows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence), 1 / Math.LN10) };
+  return { windows, aeLevelRows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
 }
 
 /** Checks a parsed evidence model; throws DataError naming what is damaged. */

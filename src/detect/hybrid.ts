@@ -50,8 +50,8 @@ export interface HybridScores {
 
 /** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window, capped at its fitting rows. */
 export function seasonalHistoryRows(rule: SeasonalRule): number {
-  const refs = new Set(rule.signals.flatMap((s) => s.components.map((c) => c.reference)));
-  const lagMs = refs.has('week') || refs.has('similar') ? 29 * DAY_MS : refs.has('day') ? 7 * DAY_MS : DAY_MS / 12;
+  // similar days look back 28 days and compare the day before them; `local` needs two hours
+  const lagMs = rule.signals.some((s) => s.reference === 'similar') ? 30 * DAY_MS : DAY_MS / 12;
   // Never more than the rule had when it was calibrated (its fitting rows): more would not change what it learned.
   return Math.min(stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows, Math.max(rule.fit.rows, rule.scaleRows));
 }
@@ -87,7 +87,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);
   }
-  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], references: [], z: [] };
+  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], references: [], kinds: [], z: [] };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,

@@ -1,7 +1,7 @@
 /** Evaluates a calibrated detector and the no-training baseline on the test split against labels, and writes the results. */
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
-import type { CountryFrame } from '../data/types';
+import type { CountryFrame, LabelWindow } from '../data/types';
 import { resultDirs, resultsRoot } from '../data/paths';
 import { scoreRange, type ScoredRange } from '../detect/detect';
 import { groupEvents } from '../detect/events';
@@ -12,6 +12,15 @@ import { computeMetrics, type Metrics } from './metrics';
 
 export interface CountryEvaluation {
   country: string;
+  /** Which evidence the calibrated detector combines (calibration.json `detector`). */
+  detector: string;
+  /**
+   * Share of normal validation rows the detector flags (the rows its false-alarm budget was calibrated on), the same
+   * share on the test rows, and their ratio: how far the budget drifted from validation to later data.
+   */
+  falseAlarms: { budget: number; validationFpr: number; testFpr: number; ratio: number };
+  /** Labelled kind → likely cause of the detected event overlapping it (counts), and the share where they agree. */
+  causes: { confusion: Record<string, Record<string, number>>; accuracy: number; detected: number };
   test: { from: string; to: string; hours: number; evaluatedHours: number };
   threshold: { method: string; value: number };
   model: Metrics;
@@ -26,7 +35,58 @@ export interface CountryEvaluation {
  * for both detectors alike.
  */
 export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Calibration, testFromMs: number, testToMs: number): CountryEvaluation {
-  return evaluateScored(frame, det, cal, scoreRange(frame, det, cal, testFromMs, testToMs), testFromMs, testToMs).evaluation;
+  const evaluation = evaluateScored(frame, det, cal, scoreRange(frame, det, cal, testFromMs, testToMs), testFromMs, testToMs).evaluation;
+  const validationFpr = normalFlagShare(frame, scoreRange(frame, det, cal, Date.parse(cal.fittedOn.from), Date.parse(cal.fittedOn.to)));
+  const testFpr = evaluation.model.hourlyFpr;
+  evaluation.falseAlarms = { budget: cal.budget.share, validationFpr, testFpr, ratio: validationFpr > 0 ? testFpr / validationFpr : NaN };
+  return evaluation;
+}
+
+/** Share of the scored rows that are normal (not gap-filled, unreliable or labelled) and flagged. */
+export function normalFlagShare(frame: CountryFrame, scored: ScoredRange): number {
+  let n = 0;
+  let f = 0;
+  scored.hours.forEach((h, i) => {
+    const r = scored.start + i;
+    if (frame.gap[r] || frame.unreliable[r] || frame.labelKind[r] || h.scorable === false) return;
+    n++;
+    if (h.anomaly) f++;
+  });
+  return n ? f / n : NaN;
+}
+
+/** The cause radarwatch should attribute to each labelled kind. */
+export const EXPECTED_CAUSE: Readonly<Record<string, string>> = Object.freeze({
+  outage: 'outage',
+  partial_outage: 'outage',
+  l3_ddos: 'l3_ddos',
+  l7_attack: 'l7_attack',
+  bot_surge: 'bot_surge',
+  traffic_surge: 'traffic_surge',
+  routing_change: 'routing_change',
+});
+
+/**
+ * Confusion of labelled kinds and the likely causes of the detected events that overlap them; accuracy counts a
+ * partial outage attributed to a traffic drop as right, and labels of no known kind not at all.
+ */
+export function causeConfusion(labels: LabelWindow[], events: AnomalyEvent[]): CountryEvaluation['causes'] {
+  const confusion: Record<string, Record<string, number>> = {};
+  let detected = 0;
+  let right = 0;
+  for (const l of labels) {
+    const a = Date.parse(l.start);
+    const b = Date.parse(l.end);
+    const ev = events.find((e) => Date.parse(e.start) < b && Date.parse(e.end) > a);
+    if (!ev) continue;
+    const row = (confusion[l.kind] ??= {});
+    row[ev.cause] = (row[ev.cause] ?? 0) + 1;
+    const want = EXPECTED_CAUSE[l.kind];
+    if (!want) continue;
+    detected++;
+    if (ev.cause === want || (l.kind === 'partial_outage' && ev.cause === 'traffic_drop')) right++;
+  }
+  return { confusion, accuracy: detected ? right / detected : NaN, detected };
 }
 
 /** evaluateCountry on hours already scored by scoreRange over [testFromMs, testToMs); also returns the detector's events. */
@@ -65,10 +125,14 @@ export function evaluateScored(
 
   const labelsBySource: Record<string, number> = {};
   for (const l of frame.labels) labelsBySource[l.source] = (labelsBySource[l.source] ?? 0) + 1;
+  const testLabels = frame.labels.filter((l) => Date.parse(l.end) > testFromMs && Date.parse(l.start) < testToMs);
   const evaluation: CountryEvaluation = {
     country: frame.id,
+    detector: cal.detector,
+    falseAlarms: { budget: cal.budget.share, validationFpr: NaN, testFpr: model.hourlyFpr, ratio: NaN },
+    causes: causeConfusion(testLabels, modelEvents),
     test: { from: new Date(testFromMs).toISOString(), to: new Date(testToMs).toISOString(), hours: s1 - s0, evaluatedHours: model.evaluatedHours },
-    threshold: { method: cal.threshold.method, value: cal.threshold.value },
+    threshold: { method: 'probability', value: 0.5 },
     model,
     baseline,
     labelsBySource,
@@ -83,7 +147,7 @@ function summaryRows(e: CountryEvaluation): string[][] {
   const row = (name: string, m: Metrics) => [
     e.country,
     name,
-    name === 'autoencoder' ? e.threshold.method : 'similar-days-mad',
+    name === 'baseline' ? 'similar-days-mad' : e.threshold.method,
     String(m.labeledEvents),
     String(m.detectedEvents),
     fmt(m.detectionRate),
@@ -93,7 +157,7 @@ function summaryRows(e: CountryEvaluation): string[][] {
     m.medianTimeToDetectHours === null ? '' : String(m.medianTimeToDetectHours),
     String(m.predictedEvents),
   ];
-  return [row('autoencoder', e.model), row('baseline', e.baseline)];
+  return [row(e.detector, e.model), row('baseline', e.baseline)];
 }
 
 function fmt(x: number): string {

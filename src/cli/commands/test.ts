@@ -15,27 +15,51 @@ const lib = {
   backend: () => require('../../model/backend') as typeof import('../../model/backend'),
 };
 
-/** The metrics table printed by `test` (and the demo): one row per country and detector, then pooled rows and per-kind rates. */
+/** The metrics tables printed by `test` (and the demo): one row per country and detector, pooled rows, per-kind rates, false-alarm drift and causes. */
 export function metricsReport(evals: CountryEvaluation[]): string {
   const rows: (string | number)[][] = [];
+  const detector = evals[0]?.detector ?? 'detector';
   for (const e of evals) {
-    for (const [name, m] of [['autoencoder', e.model], ['baseline', e.baseline]] as const) {
+    for (const [name, m] of [[e.detector, e.model], ['baseline', e.baseline]] as const) {
       rows.push([e.country, name, `${m.detectedEvents}/${m.labeledEvents}`, pct(m.detectionRate), pct(m.hourlyFpr, 2), pct(m.eventPrecision), m.f1.toFixed(3), m.medianTimeToDetectHours ?? '-']);
     }
   }
   const { pooledMetrics } = lib.evaluate();
   const pm = pooledMetrics(evals.map((e) => e.model));
   const pb = pooledMetrics(evals.map((e) => e.baseline));
-  for (const [name, p] of [['autoencoder', pm], ['baseline', pb]] as const) {
+  for (const [name, p] of [[detector, pm], ['baseline', pb]] as const) {
     rows.push(['ALL', name, `${p.detectedEvents}/${p.labeledEvents}`, pct(p.detectionRate), pct(p.hourlyFpr, 2), pct(p.eventPrecision), p.f1.toFixed(3), '']);
   }
   const table = formatTable(['country', 'detector', 'detected', 'detection', 'hourly FPR', 'precision', 'F1', 'median TTD h'], rows);
   const kinds = [...new Set([...Object.keys(pm.perKind), ...Object.keys(pb.perKind)])].sort();
   const kindTable = formatTable(
-    ['kind', 'events', 'autoencoder', 'baseline'],
+    ['kind', 'events', detector, 'baseline'],
     kinds.map((k) => [k, pm.perKind[k]?.events ?? 0, pct(pm.perKind[k]?.detectionRate ?? NaN), pct(pb.perKind[k]?.detectionRate ?? NaN)]),
   );
-  return `${table}\n\nDetection rate by kind (all countries):\n${kindTable}`;
+  const drift = formatTable(
+    ['country', 'budget', 'validation FPR', 'test FPR', 'test / validation'],
+    evals.map((e) => [e.country, pct(e.falseAlarms.budget, 2), pct(e.falseAlarms.validationFpr, 2), pct(e.falseAlarms.testFpr, 2), Number.isFinite(e.falseAlarms.ratio) ? `${e.falseAlarms.ratio.toFixed(2)}×` : '-']),
+  );
+  const confusion: Record<string, Record<string, number>> = {};
+  let detected = 0;
+  let right = 0;
+  for (const e of evals) {
+    detected += e.causes.detected;
+    right += Number.isFinite(e.causes.accuracy) ? e.causes.accuracy * e.causes.detected : 0;
+    for (const [k, row] of Object.entries(e.causes.confusion)) for (const [c, n] of Object.entries(row)) (confusion[k] ??= {})[c] = (confusion[k]?.[c] ?? 0) + n;
+  }
+  const causes = [...new Set(Object.values(confusion).flatMap((r) => Object.keys(r)))].sort();
+  const causeTable = formatTable(
+    ['labelled kind', ...causes],
+    Object.keys(confusion)
+      .sort()
+      .map((k) => [k, ...causes.map((c) => confusion[k][c] ?? 0)]),
+  );
+  return (
+    `${table}\n\nDetection rate by kind (all countries):\n${kindTable}` +
+    `\n\nFalse alarms on normal rows, validation (where the budget was calibrated) vs test:\n${drift}` +
+    `\n\nLikely cause of detected events by labelled kind (${detected ? pct(Math.round(right) / detected) : '-'} as expected):\n${causes.length ? causeTable : '(no detected labelled events)'}`
+  );
 }
 
 /** Registers `test`. */

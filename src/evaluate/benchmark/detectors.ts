@@ -53,11 +53,6 @@ function fitSplit(s: BenchSeries): { trainEnd: number; fitEnd: number } {
   return { trainEnd: Math.round(0.75 * s.fitEnd), fitEnd: s.fitEnd };
 }
 
-/** 1 per row of [start, end) usable as normal evidence: not gap-filled, unreliable or labelled. */
-function normalRows(frame: BenchSeries['frame'], start: number, end: number): Uint8Array {
-  return Uint8Array.from({ length: end - start }, (_, i) => (frame.gap[start + i] || frame.unreliable[start + i] || frame.labelKind[start + i] ? 0 : 1));
-}
-
 /**
  * The product pipeline with evidence `source`: trainCountry on the first 75 % of the fit rows, fitCalibration on the
  * other 25 % (models.yml settings, calibrate.detector = source), then every row scored causally; flagged =
@@ -96,14 +91,14 @@ export const autoencoderDetector = productDetector('autoencoder', 'Autoencoder e
 /** The robust seasonal residual rule alone (no training): fitted on the first 75 % of fit rows, calibrated on the rest. */
 export const seasonalDetector: BenchDetector = {
   name: 'seasonal',
-  description: 'Robust seasonal residual rule alone: level vs the median of the same local time on previous weeks (or days, or recent steps), robust z against a rolling q90 of |residuals|; calibrated like the hybrid.',
+  description: 'Robust seasonal residual rule alone: level vs the median of the most similar recent days at the same time of day (recent steps for short series), robust z against a rolling q90 of |residuals|; calibrated like the hybrid.',
   async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
     const t0 = performance.now();
     const { trainEnd, fitEnd } = fitSplit(s);
     const n = s.frame.timestamps.length;
-    const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, normalRows(s.frame, trainEnd, fitEnd), cfg.calibrate.falseAlarmsPerWeek);
+    const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
-    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.components.map((c) => c.reference).join('+')}`).join(' '), budget: ev.budget.share });
+    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
   },
 };
 
