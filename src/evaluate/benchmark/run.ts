@@ -72,6 +72,8 @@ export interface PooledResult {
   counts: ThresholdCounts;
   /** NAB data sets: the NAB score per profile, threshold optimised over the corpus on the raw scores, and at the detector's own flags. */
   nab?: Record<string, NabResult>;
+  /** The same on the raw per-row scores, without the alert transform (every flagged row of a plateau counts). */
+  nabRawScores?: Record<string, NabResult>;
   nabAtOwnThreshold?: Record<string, NabResult>;
 }
 
@@ -96,7 +98,7 @@ const PROTOCOL = [
   'Generator and cloud-monitoring: fitEnd = evalStart = 80 % of rows. NAB: fitEnd = evalStart = the probation (15 % of rows, at most 750).',
   'Recall at an FPR budget b: per series, the threshold is the score above which at most floor(b·N) of its N evaluated normal rows lie; a labelled window is detected when one of its evaluated rows scores above it; recall is pooled over series.',
   'At the own threshold: flagged rows merge into events when at most detect.eventGapHours apart; precision = events touching a label / events; recall = labelled windows with a flagged row / windows; F1 of the two; time to detect from the first evaluated row of a window to its first flag.',
-  'NAB: the published scoring (scaled sigmoid per window, A_FN per miss, A_FP per false row, probation), one threshold per profile optimised over the corpus on the raw scores; normalised so never firing scores 0 and a perfect detector 100. Scores are mapped back to each file\'s own rows.',
+  'NAB: the published scoring (scaled sigmoid per window, A_FN per miss, A_FP per false row, probation), one threshold per profile optimised over the corpus; normalised so never firing scores 0 and a perfect detector 100. Scores are mapped back to each file\'s own rows. NAB scores alerts, not states: every detector\'s per-row score goes through the same alert transform (a row keeps its score only when it beats every score of the previous 12 h; see alertScores); `nabRawScores` holds the score without it.',
   'A detector that fails on a series (e.g. cannot train) counts as never firing there.',
 ];
 
@@ -207,6 +209,31 @@ function nabFile(s: BenchSeries, perRow: ArrayLike<number>): NabFile {
   return { name: s.name, score: Array.from(nab.row, (r) => perRow[r]), windows: nab.windows };
 }
 
+/** How long an alert holds: a row is a new alert only if its score beats every score of the previous 12 hours. */
+export const ALERT_HOLD_MS = 12 * 3_600_000;
+
+/**
+ * Alert scores from per-row scores: NAB rewards the first detection of an anomaly and charges every later flagged row
+ * outside its window, so it scores alerts, not states. A row keeps its score only when it is higher than every score
+ * of the previous `holdMs` (causal: a rising anomaly raises new alerts as it deepens; a plateau raises none); other
+ * rows score 0. Applied to every detector alike, so the comparison stays fair.
+ */
+export function alertScores(score: ArrayLike<number>, timestamps: number[], holdMs = ALERT_HOLD_MS): Float64Array {
+  const n = score.length;
+  const out = new Float64Array(n);
+  const q: number[] = []; // indices of a monotone deque of the window maximum
+  let head = 0;
+  for (let t = 0; t < n; t++) {
+    while (head < q.length && timestamps[q[head]] < timestamps[t] - holdMs) head++;
+    const v = Number.isFinite(score[t]) ? score[t] : -Infinity;
+    const prevMax = head < q.length ? (Number.isFinite(score[q[head]]) ? score[q[head]] : -Infinity) : -Infinity;
+    out[t] = v > prevMax ? v : Number.isNaN(score[t]) ? NaN : 0;
+    while (q.length > head && !(v < (Number.isFinite(score[q[q.length - 1]]) ? score[q[q.length - 1]] : -Infinity))) q.pop();
+    q.push(t);
+  }
+  return out;
+}
+
 /** Runs the benchmark. Progress goes to the log; nothing is written (see writeQuality). */
 export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promise<QualityReport> {
   const t0 = performance.now();
@@ -236,6 +263,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
     for (const det of detectors) {
       const rows: SeriesResult[] = [];
       const nabScores: NabFile[] = [];
+      const nabRaw: NabFile[] = [];
       const nabFlags: NabFile[] = [];
       for (const s of series) {
         const ts = performance.now();
@@ -251,14 +279,17 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
         const r: SeriesResult = { ...measureSeries(s, run, cfg), seconds: run.seconds, error, info: run.info };
         rows.push(r);
         if (ds.scoring === 'nab' && s.nab) {
-          nabScores.push(nabFile(s, run.score));
-          nabFlags.push(nabFile(s, run.flagged));
+          const alerts = alertScores(run.score, s.frame.timestamps);
+          nabScores.push(nabFile(s, alerts));
+          nabRaw.push(nabFile(s, run.score));
+          nabFlags.push(nabFile(s, Float64Array.from(alerts, (a, i) => (run.flagged[i] && a > 0 ? 1 : 0))));
         }
         log.info(`quality ${ds.name} ${det.name} ${s.name}: ${error ? `failed (${error})` : `${run.seconds.toFixed(1)} s`}`);
       }
       const pooled = poolSeries(rows);
       if (ds.scoring === 'nab') {
         pooled.nab = scoreNabProfiles(nabScores);
+        pooled.nabRawScores = scoreNabProfiles(nabRaw);
         pooled.nabAtOwnThreshold = {
           standard: scoreNab(nabFlags, 'standard', 0.5),
           reward_low_FP_rate: scoreNab(nabFlags, 'reward_low_FP_rate', 0.5),
