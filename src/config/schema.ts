@@ -184,6 +184,12 @@ export const detectSchema = z
   .object({
     eventGapHours: z.number().int().min(0).default(2).describe('Anomalous hours at most this far apart merge into one event.'),
     minEventHours: z.number().int().min(1).default(1).describe('Shorter events are dropped.'),
+    confirmProbability: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.9)
+      .describe('A one-row event is reported only when its anomaly probability reaches this (0.9 = ten times rarer than the false-alarm budget); events of two or more anomalous rows always are.'),
     topSignals: z.number().int().min(1).default(3).describe('Signals listed per event.'),
   })
   .strict();

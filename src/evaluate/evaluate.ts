@@ -4,7 +4,7 @@ import type { Calibration, ScoringModel } from '../calibrate/calibrate';
 import type { CountryFrame, LabelWindow } from '../data/types';
 import { resultDirs, resultsRoot } from '../data/paths';
 import { scoreRange, type ScoredRange } from '../detect/detect';
-import { groupEvents } from '../detect/events';
+import { confirmedFlags, groupEvents } from '../detect/events';
 import type { AnomalyEvent, ScoredHour } from '../detect/types';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fsx';
 import { runBaseline } from './baseline';
@@ -36,21 +36,22 @@ export interface CountryEvaluation {
  */
 export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Calibration, testFromMs: number, testToMs: number): CountryEvaluation {
   const evaluation = evaluateScored(frame, det, cal, scoreRange(frame, det, cal, testFromMs, testToMs), testFromMs, testToMs).evaluation;
-  const validationFpr = normalFlagShare(frame, scoreRange(frame, det, cal, Date.parse(cal.fittedOn.from), Date.parse(cal.fittedOn.to)));
+  const validationFpr = normalFlagShare(frame, scoreRange(frame, det, cal, Date.parse(cal.fittedOn.from), Date.parse(cal.fittedOn.to)), det.config.detect);
   const testFpr = evaluation.model.hourlyFpr;
   evaluation.falseAlarms = { budget: cal.budget.share, validationFpr, testFpr, ratio: validationFpr > 0 ? testFpr / validationFpr : NaN };
   return evaluation;
 }
 
-/** Share of the scored rows that are normal (not gap-filled, unreliable or labelled) and flagged. */
-export function normalFlagShare(frame: CountryFrame, scored: ScoredRange): number {
+/** Share of the scored rows that are normal (not gap-filled, unreliable or labelled) and in a reported event. */
+export function normalFlagShare(frame: CountryFrame, scored: ScoredRange, cfg: ScoringModel['config']['detect']): number {
+  const confirmed = confirmedFlags(scored.hybrid.probability, scored.hybrid.timestamps, cfg);
   let n = 0;
   let f = 0;
   scored.hours.forEach((h, i) => {
     const r = scored.start + i;
     if (frame.gap[r] || frame.unreliable[r] || frame.labelKind[r] || h.scorable === false) return;
     n++;
-    if (h.anomaly) f++;
+    f += confirmed[i];
   });
   return n ? f / n : NaN;
 }
@@ -102,9 +103,11 @@ export function evaluateScored(
   const n = frame.timestamps.length;
   const flagged = new Uint8Array(n);
   const evaluated = new Uint8Array(n);
-  hours.forEach((h, i) => {
+  // Flagged rows are the rows of reported (confirmed) events, the same rows `detect` and `watch` report.
+  const confirmed = confirmedFlags(scored.hybrid.probability, scored.hybrid.timestamps, det.config.detect);
+  hours.forEach((_, i) => {
     const r = start + i;
-    flagged[r] = h.anomaly ? 1 : 0;
+    flagged[r] = confirmed[i];
     evaluated[r] = frame.gap[r] || frame.unreliable[r] ? 0 : 1;
   });
   const modelEvents = groupEvents(hours, det.config.detect);

@@ -3,7 +3,7 @@
  * event on anomalous hours, updates it when its severity, cause or top signals change, closes it after a quiet period.
  */
 import { HOUR_MS } from '../data/types';
-import { groupEvents } from '../detect/events';
+import { groupEvents, isConfirmed } from '../detect/events';
 import type { AnomalyEvent, ScoredHour } from '../detect/types';
 import type { WatchAlert, WatchEvent } from './types';
 
@@ -35,6 +35,8 @@ export interface LiveEvent {
 export interface LifecycleRules {
   quietHours: number;
   minEventHours: number;
+  /** A one-hour event opens only at this probability (detect.confirmProbability); default 0.9. */
+  confirmProbability?: number;
   topSignals: number;
 }
 
@@ -57,7 +59,7 @@ export function compactHour(ms: number): string {
 /** The event summary (start, end, peak, severity, cause, top signals) of an event's anomalous hours, via detect/events. */
 export function summarize(ev: LiveEvent, topSignals: number): AnomalyEvent {
   // one group by construction: the lifecycle, not eventGapHours, decides which hours belong together
-  return groupEvents(ev.hours, { eventGapHours: Number.MAX_SAFE_INTEGER / HOUR_MS, minEventHours: 1, topSignals })[0];
+  return groupEvents(ev.hours, { eventGapHours: Number.MAX_SAFE_INTEGER / HOUR_MS, minEventHours: 1, confirmProbability: Number.MIN_VALUE, topSignals })[0];
 }
 
 /** The public view of a live event. */
@@ -87,7 +89,8 @@ export function changesOf(before: AnomalyEvent | undefined, after: AnomalyEvent)
 /**
  * Advances the lifecycle of `country` over newly scored `hours` (ascending, each scored once), starting from
  * `current` (the open or pending event, if any). Per hour: anomalous (not neutral) → joins the current event or
- * starts a pending one, which opens at `minEventHours` anomalous hours; normal → counts towards `quietHours`,
+ * starts a pending one, which opens once confirmed (isConfirmed: `minEventHours` anomalous hours, and two of them or
+ * a peak of `confirmProbability`); normal → counts towards `quietHours`,
  * which closes the event (a pending one is dropped unannounced); neutral → neither. Alerts, stamped `nowMs`:
  * `event_opened` (with the summary at the end of the batch, or at closing), `event_updated` when an event open
  * before the batch is still open and its severity, cause or top signals changed, and `event_closed`.
@@ -106,7 +109,7 @@ export function advanceLifecycle(country: string, current: LiveEvent | undefined
       const { neutral: _n, ...scored } = h;
       cur.hours.push(scored);
       cur.quiet = 0;
-      if (cur.state === 'pending' && cur.hours.length >= rules.minEventHours) {
+      if (cur.state === 'pending' && isConfirmed(cur.hours.length, Math.max(...cur.hours.map((x) => x.score)), rules)) {
         cur.state = 'open';
         cur.openedAt = nowMs;
         changes.push({ ev: cur, kind: 'opened' });

@@ -115,7 +115,7 @@ export class Watcher {
   ) {
     this.everyMs = parsePeriod(opts.cfg.watch.every, 'watch.every');
     for (const [cc, m] of models) {
-      this.rules.set(cc, { quietHours: opts.cfg.watch.quietHours, minEventHours: m.det.config.detect.minEventHours, topSignals: m.det.config.detect.topSignals });
+      this.rules.set(cc, { quietHours: opts.cfg.watch.quietHours, minEventHours: m.det.config.detect.minEventHours, confirmProbability: m.det.config.detect.confirmProbability, topSignals: m.det.config.detect.topSignals });
     }
   }
 

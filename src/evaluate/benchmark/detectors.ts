@@ -4,7 +4,8 @@
  */
 import type { Config } from '../../config/schema';
 import { fitCalibration, fitEvidence } from '../../calibrate/calibrate';
-import { PROBABILITY_THRESHOLD, scoreRange } from '../../detect/detect';
+import { scoreRange } from '../../detect/detect';
+import { confirmedFlags } from '../../detect/events';
 import { scoreHybrid, type HybridScores } from '../../detect/hybrid';
 import { ConfigError } from '../../errors';
 import { trainCountry } from '../../train/country';
@@ -37,15 +38,11 @@ export const iforestDetector: BenchDetector = {
 };
 
 /** Rows of a scoring pass as the benchmark wants them: probability per row (NaN = not scorable) and flags. */
-function runOf(h: HybridScores, n: number, t0: number, info: Record<string, unknown>): DetectorRun {
+function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record<string, unknown>): DetectorRun {
   const score = new Float64Array(n).fill(NaN);
-  const flagged = new Uint8Array(n);
-  for (let r = 0; r < h.rows; r++) {
-    if (!h.scorable[r]) continue;
-    score[r] = h.probability[r];
-    flagged[r] = h.probability[r] > PROBABILITY_THRESHOLD ? 1 : 0;
-  }
-  return { score, flagged, seconds: seconds(t0), info };
+  for (let r = 0; r < h.rows; r++) if (h.scorable[r]) score[r] = h.probability[r];
+  // The rows the product reports: rows of confirmed events (detect.confirmProbability), as `detect` and `watch` do.
+  return { score, flagged: confirmedFlags(score, h.timestamps, cfg.detect), seconds: seconds(t0), info };
 }
 
 /** Fit rows [0, fitEnd) split 75 / 25 (train | held-out calibration rows), as `radarwatch train` + `calibrate` would. */
@@ -55,8 +52,8 @@ function fitSplit(s: BenchSeries): { trainEnd: number; fitEnd: number } {
 
 /**
  * The product pipeline with evidence `source`: trainCountry on the first 75 % of the fit rows, fitCalibration on the
- * other 25 % (models.yml settings, calibrate.detector = source), then every row scored causally; flagged =
- * probability > 0.5.
+ * other 25 % (models.yml settings, calibrate.detector = source), then every row scored causally; flagged = rows of
+ * confirmed events (probability > 0.5, see isConfirmed).
  */
 function productDetector(source: 'hybrid' | 'autoencoder', description: string): BenchDetector {
   return {
@@ -75,7 +72,7 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
         const ts = frame.timestamps;
         const cal = fitCalibration(frame, det, ts[r.split.validation.start], ts[r.split.validation.end - 1] + 1);
         const scored = scoreRange(frame, det, cal, ts[0], ts[n - 1] + 1);
-        return runOf(scored.hybrid, n, t0, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share });
+        return runOf(scored.hybrid, n, t0, run, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share });
       } finally {
         r.model.dispose();
       }
@@ -98,7 +95,7 @@ export const seasonalDetector: BenchDetector = {
     const n = s.frame.timestamps.length;
     const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
-    return runOf(h, n, t0, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
+    return runOf(h, n, t0, cfg, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
   },
 };
 
