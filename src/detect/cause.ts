@@ -5,6 +5,18 @@ import type { Cause, EventSignal, ScoredHour } from './types';
 const TRAFFIC = ['http', 'netflows'];
 
 /**
+ * Weight of a row in an event: the log-odds of its anomaly probability (a probability saturates near 1, so an hour a
+ * thousand times rarer than the budget must weigh more than one ten times rarer); scores above 1 (the baseline's
+ * robust z) weigh as they are.
+ */
+function weightOf(score: number): number {
+  if (!(score > 0)) return 0;
+  if (score >= 1) return score;
+  const p = Math.min(score, 1 - 1e-12);
+  return Math.max(1e-9, Math.log(p / (1 - p)));
+}
+
+/**
  * Score-weighted share and mean direction per signal over `hours` (anomalous ones, weighted by score),
  * sorted by share, largest first. `calendar` (categorical heads) is excluded from the ranking.
  */
@@ -13,9 +25,10 @@ export function aggregateSignals(hours: ScoredHour[]): { signal: string; share: 
   const dir = new Map<string, number>();
   let total = 0;
   for (const h of hours) {
-    total += h.score;
-    for (const [s, v] of Object.entries(h.signals)) share.set(s, (share.get(s) ?? 0) + v * h.score);
-    for (const [s, v] of Object.entries(h.direction)) dir.set(s, (dir.get(s) ?? 0) + v * h.score);
+    const w = weightOf(h.score);
+    total += w;
+    for (const [s, v] of Object.entries(h.signals)) share.set(s, (share.get(s) ?? 0) + v * w);
+    for (const [s, v] of Object.entries(h.direction)) dir.set(s, (dir.get(s) ?? 0) + v * w);
   }
   const out = [...share.entries()]
     .filter(([s]) => s !== 'calendar')

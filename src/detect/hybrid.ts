@@ -48,12 +48,11 @@ export interface HybridScores {
   streams: Streams;
 }
 
-/** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window, capped at its fitting rows. */
+/** Rows of history the seasonal rule needs before a row: its longest reference lag plus the rolling scale window. */
 export function seasonalHistoryRows(rule: SeasonalRule): number {
   // similar days look back 28 days and compare the day before them; `local` needs two hours
   const lagMs = rule.signals.some((s) => s.reference === 'similar') ? 30 * DAY_MS : DAY_MS / 12;
-  // Never more than the rule had when it was calibrated (its fitting rows): more would not change what it learned.
-  return Math.min(stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows, Math.max(rule.fit.rows, rule.scaleRows));
+  return stepsIn(lagMs, rule.stepMs, 3) + rule.scaleRows;
 }
 
 /** Rows of history a scoring pass needs before its first row. */

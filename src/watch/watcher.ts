@@ -9,6 +9,7 @@ import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
 import { scoreRange, scoreRangeHistoryRows } from '../detect/detect';
+import { featureHistoryRows } from '../features/spec';
 import { loadCountryDetector } from '../detect/load';
 import { ConfigError, DataError, InputError, isRadarwatchError } from '../errors';
 import type { Detector } from '../model/artifact';
@@ -146,7 +147,10 @@ export class Watcher {
       for (const cc of opts.countries) {
         const det = await loadCountryDetector(cfg, cc);
         const cal = loadCalibration(det.dir, cc);
-        models.set(cc, { det, cal, history: scoreRangeHistoryRows(det, cal), kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
+        // The detector's full history where the table has it; at most the rows the seasonal rule was fitted on, which is
+        // all the history its validation rows had at calibration (a short table still starts, scoring as calibrated).
+        const history = Math.min(scoreRangeHistoryRows(det, cal), Math.max(featureHistoryRows(det.spec), cal.seasonal?.fit.rows ?? 0));
+        models.set(cc, { det, cal, history, kinds: Object.fromEntries(det.spec.signals.map((s) => [s.name, s.kind as SignalKind])) });
       }
     } catch (e) {
       for (const m of models.values()) m.det.dispose();

@@ -234,7 +234,8 @@ describe('bin/radarwatch.js', function () {
       assert.ok(fs.existsSync(path.join(dir, 'results', 'models', 'AT', 'calibration.json')));
       r = await rw(['test', 'AT']);
       ok(r, 'test');
-      assert.match(r.stdout, /autoencoder/);
+      assert.match(r.stdout, /hybrid/);
+      assert.match(r.stdout, /test \/ validation/);
     });
 
     it('detect a day (table and --json)', async () => {

@@ -12,8 +12,8 @@ const cfg = { eventGapHours: 2, minEventHours: 1, topSignals: 2 };
 
 describe('detect/events', () => {
   it('merges anomalous hours at most eventGapHours apart, splits beyond, and sets start/end/peak', () => {
-    // anomalous at 1,2,5 (gap of 2 normal hours → merge) and 9 (gap of 3 → new event)
-    const hours = [0, 0.95, 0.9, 0.3, 0.3, 0.99, 0.01, 0.01, 0.01, 0.6].map((s, i) => hour(i, s));
+    // anomalous at 1,2,5 (gap of 2 normal hours → merge) and 9–10 (gap of 3 → new event)
+    const hours = [0, 0.95, 0.9, 0.3, 0.3, 0.99, 0.01, 0.01, 0.01, 0.6, 0.6].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, cfg);
     assert.equal(ev.length, 2);
     assert.equal(ev[0].start, new Date(T0 + 1 * H).toISOString());
@@ -24,6 +24,14 @@ describe('detect/events', () => {
     assert.equal(ev[0].severity, 'medium');
     assert.equal(ev[1].start, new Date(T0 + 9 * H).toISOString());
     assert.equal(ev[1].severity, 'low');
+  });
+
+  it('reports a one-row event only when its probability reaches confirmProbability', () => {
+    const hours = [0, 0.7, 0, 0, 0, 0, 0.95, 0, 0, 0, 0, 0.6, 0.6].map((s, i) => hour(i, s));
+    const ev = groupEvents(hours, { ...cfg, eventGapHours: 0 });
+    // 0.7 alone is what normal data does at the budget's rate; 0.95 alone is 19 times rarer; two rows always count
+    assert.deepEqual(ev.map((e) => e.start), [6, 11].map((h) => new Date(T0 + h * H).toISOString()));
+    assert.equal(groupEvents(hours, { ...cfg, eventGapHours: 0, confirmProbability: 0.6 }).length, 3);
   });
 
   it('drops events shorter than minEventHours', () => {
@@ -58,10 +66,12 @@ describe('detect/events', () => {
     }
   });
 
-  it('weights shares by score and lists top signals with direction, excluding calendar', () => {
-    const agg = aggregateSignals([hour(0, 0.9, { http: 1 }, { http: -1 }), hour(1, 0.3, { l3: 1 }, { l3: 2 })]);
+  it('weights shares by the log-odds of the probability and lists top signals with direction, excluding calendar', () => {
+    // log-odds: 0.9 → ln 9 = 2.197, 0.75 → ln 3 = 1.099: http carries two thirds
+    const agg = aggregateSignals([hour(0, 0.9, { http: 1 }, { http: -1 }), hour(1, 0.75, { l3: 1 }, { l3: 2 })]);
     assert.deepEqual(agg.map((a) => a.signal), ['http', 'l3']);
-    assert.ok(Math.abs(agg[0].share - 0.75) < 1e-12);
+    assert.ok(Math.abs(agg[0].share - Math.log(9) / (Math.log(9) + Math.log(3))) < 1e-12);
+    assert.ok(Math.abs(agg[0].share - 2 / 3) < 1e-12);
     const ev = groupEvents([hour(0, 0.9, { calendar: 0.6, http: 0.4 }, { http: -1 })], cfg);
     assert.deepEqual(ev[0].topSignals, [{ signal: 'http', share: 0.4, direction: 'down' }]);
     assert.equal(attributeCause([]), 'unknown');

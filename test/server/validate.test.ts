@@ -46,11 +46,10 @@ describe('server/validate', () => {
     assert.deepEqual([iso(b.from), iso(b.to)], ['2025-04-10T00:00:00.000Z', '2025-04-12T00:00:00.000Z']);
   });
 
-  it('when the ends are not on the hour, then the range covers the hours that start inside it', () => {
+  it('when the ends are not on the hour, then they are kept as given (each series aligns them to its own grid)', () => {
     const q = parseEventsQuery({ country: 'AT', from: '2025-04-10T05:30:00Z', to: '2025-04-10T09:10:00Z' }, limits);
-    // hours starting at 06, 07, 08, 09 lie in [05:30, 09:10)
-    assert.deepEqual([iso(q.from), iso(q.to)], ['2025-04-10T06:00:00.000Z', '2025-04-10T10:00:00.000Z']);
-    assert.throws(() => parseEventsQuery({ country: 'AT', from: '2025-04-10T05:10:00Z', to: '2025-04-10T05:50:00Z' }, limits), /No hour starts within/);
+    assert.deepEqual([iso(q.from), iso(q.to)], ['2025-04-10T05:30:00.000Z', '2025-04-10T09:10:00.000Z']);
+    assert.throws(() => parseEventsQuery({ country: 'AT', from: '2025-04-10T05:50:00Z', to: '2025-04-10T05:10:00Z' }, limits), /must be before/);
   });
 
   it('when the range is exactly maxRangeDays, then it is accepted; one hour more, then refused', () => {

@@ -6,7 +6,7 @@ const T0 = Date.UTC(2026, 0, 5, 0);
 const NOW = Date.UTC(2026, 0, 6, 0);
 const rules = { quietHours: 3, minEventHours: 1, topSignals: 2 };
 
-/** Hours from a pattern: `A` anomalous traffic drop (score 3 × threshold), `S` anomalous L3 rise (12 ×), `.` normal, `n` neutral anomalous (gap-filled). */
+/** Hours from a pattern: `A` anomalous traffic drop (probability 0.95: medium), `S` anomalous L3 rise (0.9999: critical), `.` normal, `n` neutral anomalous (gap-filled). */
 function hours(pattern: string, start = T0): WatchHour[] {
   return [...pattern].map((c, i) => {
     const l3 = c === 'S';
@@ -15,8 +15,8 @@ function hours(pattern: string, start = T0): WatchHour[] {
     const direction: Record<string, number> = l3 ? { l3: 5, http: 0 } : { http: -3, netflows: -2, l3: 0.1 };
     return {
       timestamp: start + i * HOUR_MS,
-      score: c === 'S' ? 12 : anomaly ? 3 : 0.5,
-      threshold: 1,
+      score: c === 'S' ? 0.9999 : anomaly ? 0.95 : 0.1,
+      threshold: 0.5,
       anomaly,
       signals,
       direction,
