@@ -2,6 +2,7 @@
 import { DataError } from '../errors';
 import { ANOMALY_KINDS, HOUR_MS, type AnomalyKind, type LabelSource, type LabelWindow } from '../data/types';
 import { isoUtc, parseRadarTime, type RadarAnnotation } from './parse';
+import { labelKindPerStep } from '../data/grid';
 
 /** A [start, end) span in epoch ms. */
 export interface TimeWindow {
@@ -193,28 +194,9 @@ export function mergeLabels(cands: LabelCandidate[]): LabelWindow[] {
     .map(({ startMs, endMs, kindGuessed: _g, ...w }) => ({ ...w, start: isoUtc(startMs), end: isoUtc(endMs) }));
 }
 
-/**
- * Label kind per hour: an hour [t, t+1h) takes the kind of every window overlapping it; when several
- * kinds overlap, the first in ANOMALY_KINDS order wins (a full outage explains a DDoS-time drop). '' = normal.
- */
+/** Label kind per hour of an hourly grid (labelKindPerStep at 1 h): the first kind in ANOMALY_KINDS order wins; '' = normal. */
 export function labelKindPerHour(timestamps: ArrayLike<number>, labels: LabelWindow[]): string[] {
-  const out = new Array<string>(timestamps.length).fill('');
-  const rank = new Array<number>(timestamps.length).fill(Infinity);
-  if (timestamps.length === 0) return out;
-  const t0 = timestamps[0];
-  for (const l of labels) {
-    const s = Date.parse(l.start);
-    const e = Date.parse(l.end);
-    const r = ANOMALY_KINDS.indexOf(l.kind);
-    // Hours are on a regular grid, so jump straight to the first overlapping row.
-    for (let i = Math.max(0, Math.floor((s - t0) / HOUR_MS)); i < timestamps.length && timestamps[i] < e; i++) {
-      if (timestamps[i] + HOUR_MS > s && r < rank[i]) {
-        rank[i] = r;
-        out[i] = l.kind;
-      }
-    }
-  }
-  return out;
+  return labelKindPerStep(timestamps, labels, HOUR_MS);
 }
 
 /** 1 for each hour overlapping one of `windows`. */
