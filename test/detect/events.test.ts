@@ -59,6 +59,12 @@ describe('detect/events', () => {
       [{ bot_share: 0.6, http: 0.4 }, { bot_share: 3, http: 1 }, 'bot_surge'],
       [{ bgp_ips: 0.7, netflows: 0.3 }, { bgp_ips: -2, netflows: 0.2 }, 'routing_change'],
       [{ requests: 0.9, errors: 0.1 }, { requests: -5, errors: 1 }, 'traffic_drop'],
+      // more bots and more traffic: the bots are the surge
+      [{ http: 0.5, netflows: 0.2, bot_share: 0.3 }, { http: 3, netflows: 2, bot_share: 2 }, 'bot_surge'],
+      // an L7 attack raises the bot share too
+      [{ l7: 0.4, bot_share: 0.35, http: 0.25 }, { l7: 5, bot_share: 3, http: 1 }, 'l7_attack'],
+      // withdrawn routes take their traffic with them: led by announced space, it is a routing change
+      [{ bgp_ips: 0.6, http: 0.25, netflows: 0.15 }, { bgp_ips: -4, http: -1, netflows: -1 }, 'routing_change'],
     ];
     for (const [signals, direction, want] of cases) {
       const ev = groupEvents([hour(0, 0.9, signals, direction), hour(1, 0.8, signals, direction)], cfg);

@@ -18,10 +18,10 @@ const lib = {
 export function registerCalibrate(program: Command, ctx: CliContext): void {
   program
     .command('calibrate')
-    .description('Fit temperature scaling of the categorical heads and the MAD, p99 and p99.5 score thresholds on the validation split of each trained model (never the test split); saved as results/models/<CC>/calibration.json.')
+    .description('Fit the post-rules of each trained model without touching the test split: the seasonal rule (on the training rows), the evidence tails behind the anomaly probability and its false-alarm budget (calibrate.falseAlarmsPerWeek), temperature scaling of the categorical heads, and the raw-score MAD / p99 / p99.5 thresholds (for comparison); saved as results/models/<CC>/calibration.json with a fingerprint.')
     .argument('[countries]', COUNTRY_HELP)
     .option('--countries <list>', 'same as the positional argument')
-    .option('--method <method>', `threshold in use: ${Object.keys(THRESHOLD_METHODS).join(' | ')} (default: models.yml calibrate.method); all three are fitted and saved`)
+    .option('--method <method>', `raw-score threshold reported: ${Object.keys(THRESHOLD_METHODS).join(' | ')} (default: models.yml calibrate.method); all three are fitted and saved`)
     .action(async (positional: string | undefined, o: { countries?: string; method?: string }) => {
       const cfg = ctx.config();
       if (o.method && !THRESHOLD_METHODS[o.method]) throw new ConfigError(`Unknown --method "${o.method}". Valid: ${Object.keys(THRESHOLD_METHODS).join(', ')}`);
@@ -39,12 +39,13 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
           saveCalibration(det.dir, cal);
           saveFingerprint(det.dir, fitFingerprint(frame, det, Date.parse(v.from), Date.parse(v.to), { country: cc }));
           const t = cal.temperature;
-          return [cc, t.T.toFixed(3), `${t.nllBefore.toFixed(3)} → ${t.nllAfter.toFixed(3)}`, `${t.eceBefore.toFixed(3)} → ${t.eceAfter.toFixed(3)}`, cal.fittedOn.normalRows, cal.thresholds.mad.value.toFixed(4), cal.thresholds.p99.value.toFixed(4), cal.thresholds['p99.5'].value.toFixed(4), cal.threshold.method];
+          const refs = cal.seasonal ? [...new Set(cal.seasonal.signals.map((x) => x.reference))].join('/') : '-';
+          return [cc, cal.detector, `${cal.budget.falseAlarmsPerWeek}/wk = ${(cal.budget.share * 100).toFixed(2)}%`, cal.evidence.streams.length, refs, cal.fittedOn.normalRows, t.T.toFixed(3), `${t.nllBefore.toFixed(3)} → ${t.nllAfter.toFixed(3)}`, `${t.eceBefore.toFixed(3)} → ${t.eceAfter.toFixed(3)}`, `${cal.threshold.value.toFixed(4)} (${cal.threshold.method})`];
         } finally {
           det.dispose();
         }
       });
-      if (rows.length) ctx.out(formatTable(['country', 'T', 'NLL before → after', 'ECE before → after', 'normal val h', 'mad', 'p99', 'p99.5', 'in use'], rows));
+      if (rows.length) ctx.out(formatTable(['country', 'detector', 'false-alarm budget', 'streams', 'seasonal ref', 'normal val rows', 'T', 'NLL before → after', 'ECE before → after', 'raw-score threshold'], rows));
       if (failure) throw failure;
     });
 }
