@@ -168,6 +168,8 @@ export interface EvidenceModel {
   streams: (StreamKey & { tail: TailSketch })[];
   /** Tail of the combined evidence (max over streams) on normal held-out rows. */
   combined: TailSketch;
+  /** Streams left out at calibration for lack of values (streamName); scoring skips them. */
+  skipped?: string[];
 }
 
 /** Combined evidence per row and each signal's part in it. */
@@ -202,6 +204,9 @@ export function combineStreams(streams: Streams, tails: TailSketch[]): CombinedE
  */
 const MIN_BETA: Record<StreamKey['source'], number> = { seasonal: 1, autoencoder: 0.25 };
 
+/** Fewest normal rows with a value a stream's tail is fitted on. */
+const MIN_STREAM_ROWS = 20;
+
 /**
  * Fits one tail per stream on the rows where `normal` is 1 — seasonal streams on every row, autoencoder streams only
  * on rows from `heldOutFrom` on (the network was fitted on the rows before) — then the tail of their combination on
@@ -209,17 +214,22 @@ const MIN_BETA: Record<StreamKey['source'], number> = { seasonal: 1, autoencoder
  */
 export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFrom: number, windows: number[], aeLevelRows = 0): EvidenceModel {
   const pick = (v: Float64Array, from: number) => v.filter((x, i) => i >= from && normal[i] === 1 && Number.isFinite(x));
-  const tails = streams.values.map((v, i) => {
+  // A stream with too few values to calibrate (a long window over a gappy, irregular series) is left out and named.
+  const fitted: { key: StreamKey; values: Float64Array; tail: TailSketch }[] = [];
+  const skipped: string[] = [];
+  streams.values.forEach((v, i) => {
     const kept = pick(v, streams.keys[i].source === 'autoencoder' ? heldOutFrom : 0);
-    if (kept.length < 20) throw new DataError(`Evidence stream ${streamName(streams.keys[i])} has ${kept.length} normal rows with a value; expected at least 20 (a longer series or validation part is needed).`);
-    return fitTail(kept, MIN_BETA[streams.keys[i].source]);
+    if (kept.length < MIN_STREAM_ROWS) skipped.push(streamName(streams.keys[i]));
+    else fitted.push({ key: streams.keys[i], values: v, tail: fitTail(kept, MIN_BETA[streams.keys[i].source]) });
   });
-  const { evidence } = combineStreams(streams, tails);
-  const combinedFrom = streams.keys.some((k) => k.source === 'autoencoder') ? heldOutFrom : 0;
+  if (fitted.length === 0) throw new DataError(`No evidence stream has ${MIN_STREAM_ROWS} normal rows with a value (${skipped.join(', ')}); expected a longer series or validation part.`);
+  const used: Streams = { keys: fitted.map((f) => f.key), values: fitted.map((f) => f.values), direction: streams.direction };
+  const { evidence } = combineStreams(used, fitted.map((f) => f.tail));
+  const combinedFrom = used.keys.some((k) => k.source === 'autoencoder') ? heldOutFrom : 0;
   // Evidence is −log10 of a calibrated tail probability, so beyond the held-out maximum the combined tail falls by a
   // factor of 10 per unit at most (an exponential tail of scale 1/ln 10); a short validation part must not make it
   // fall faster and call every new maximum a certain anomaly.
-  return { windows, aeLevelRows, streams: streams.keys.map((k, i) => ({ ...k, tail: tails[i] })), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
+  return { windows, aeLevelRows, streams: fitted.map((f) => ({ ...f.key, tail: f.tail })), ...(skipped.length ? { skipped } : {}), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
 }
 
 /** Checks a parsed evidence model; throws DataError naming what is damaged. */

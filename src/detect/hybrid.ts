@@ -101,12 +101,14 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   let evidence = new Float64Array(rows).fill(NaN);
   let bySignal: Record<string, Float64Array> = {};
   if (model) {
-    const tails = streams.keys.map((k) => {
-      const s = model.streams.find((m) => sameStream(m, k));
-      if (!s) throw new DataError(`Calibration has no evidence stream ${streamName(k)}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
+    const skipped = new Set(model.skipped ?? []);
+    const idx = streams.keys.map((_, i) => i).filter((i) => !skipped.has(streamName(streams.keys[i])));
+    const tails = idx.map((i) => {
+      const s = model.streams.find((m) => sameStream(m, streams.keys[i]));
+      if (!s) throw new DataError(`Calibration has no evidence stream ${streamName(streams.keys[i])}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
       return s.tail;
     });
-    ({ evidence, bySignal } = combineStreams(streams, tails));
+    ({ evidence, bySignal } = combineStreams({ keys: idx.map((i) => streams.keys[i]), values: idx.map((i) => streams.values[i]), direction: streams.direction }, tails));
     for (let r = 0; r < rows; r++) {
       if (!scorable[r] || Number.isNaN(evidence[r])) {
         scorable[r] = 0;

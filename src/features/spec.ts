@@ -14,7 +14,7 @@ import { medianOf, sortedFinite } from '../util/stats';
 export const FEATURE_SPEC_VERSION = 2;
 
 /** Fewest usable (non-warmup, non-excluded) training rows: below this no spread or profile can be estimated. */
-export const MIN_FIT_ROWS = 96;
+export const MIN_FIT_ROWS = 64;
 
 /** Feature windows never take more than this share of the training rows, so short series keep most rows to learn from. */
 const MAX_WARMUP_SHARE = 1 / 3;

@@ -72,9 +72,9 @@ describe('features/spec', () => {
 
   it('rejects a bad range, too few usable rows and a damaged or missing spec, saying what to do', () => {
     assert.throws(() => fitFeatureSpec(frame, { start: 10, end: 5 }, cfg), InputError);
-    // 140 rows: the warm-up is capped at a third (46 rows), leaving 94 usable rows < 96
-    assert.throws(() => fitFeatureSpec(frame, { start: 0, end: 140 }, cfg), (e: unknown) => e instanceof DataError && /leave 94 usable rows after 46 warm-up rows.*need at least 96\. Train on a longer series/.test(e.message));
-    assert.doesNotThrow(() => fitFeatureSpec(frame, { start: 0, end: 150 }, cfg));
+    // 90 rows: the warm-up is capped at a third (30 rows), leaving 60 usable rows < 64
+    assert.throws(() => fitFeatureSpec(frame, { start: 0, end: 90 }, cfg), (e: unknown) => e instanceof DataError && /leave 60 usable rows after 30 warm-up rows.*need at least 64\. Train on a longer series/.test(e.message));
+    assert.doesNotThrow(() => fitFeatureSpec(frame, { start: 0, end: 100 }, cfg));
     const spec = fitFeatureSpec(frame, train, cfg);
     assert.throws(() => checkFeatureSpec({ ...spec, version: 0 }), (e: unknown) => e instanceof DataError && /version 0.*Retrain/.test(e.message));
     assert.throws(() => checkFeatureSpec({ ...spec, contNames: spec.contNames.slice(1) }), DataError);
