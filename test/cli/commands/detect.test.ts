@@ -134,7 +134,9 @@ describe('cli/commands detect', function () {
       a.hours.forEach((h, i) => {
         const l = b.hours[i];
         assert.ok(h.scorable && l.scorable && h.score !== null && l.score !== null, `${h.timestamp}: scored both live and locally`);
-        assert.ok(Math.abs(h.score - l.score) <= 0.02 * l.score + 1e-6, `${h.timestamp}: live ${h.score} vs local ${l.score}`);
+        // Probabilities: the live window is put on the training scale from its own overlap, so low probabilities move a
+        // little in relative terms; what matters is that they stay close and flag the same rows.
+        assert.ok(Math.abs(h.score - l.score) <= 0.02, `${h.timestamp}: live ${h.score} vs local ${l.score}`);
       });
       assert.deepEqual(a.hours.map((h) => h.anomaly), b.hours.map((h) => h.anomaly));
     });

@@ -34,16 +34,21 @@ describe('evaluate/benchmark/run', () => {
     assert.ok(Math.abs(p.f1 - 2 / 3) < 1e-12);
   });
 
-  it('the quick slice runs baseline and iforest end to end and writes quality.json / quality.md', async function () {
-    this.timeout(120_000);
+  it('the quick slice runs every detector end to end and writes quality.json / quality.md', async function () {
+    this.timeout(300_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-quality-'));
     const prev = process.env.RADARWATCH_RESULTS;
     process.env.RADARWATCH_RESULTS = dir;
     try {
-      const r = await runQuality(loadConfig(), { quick: true, detectors: ['baseline', 'iforest'], datasets: ['gen-s1', 'nab'] });
-      assert.deepEqual(Object.keys(r.results['gen-s1']), ['baseline', 'iforest']);
+      const r = await runQuality(loadConfig(), { quick: true, detectors: ['baseline', 'iforest', 'seasonal', 'hybrid'], datasets: ['gen-s1', 'nab'] });
+      assert.deepEqual(Object.keys(r.results['gen-s1']), ['baseline', 'iforest', 'seasonal', 'hybrid']);
       const base = r.results['gen-s1'].baseline.pooled;
       assert.ok(base.events > 0 && Number.isFinite(base.recallAtFpr['0.01']));
+      for (const d of ['seasonal', 'hybrid']) {
+        const p = r.results['gen-s1'][d].pooled;
+        assert.equal(p.failedSeries, 0, `${d} ran on every series`);
+        assert.ok(Number.isFinite(p.recallAtFpr['0.01']) && p.recall > 0, `${d} detects something`);
+      }
       if (r.results.nab) {
         const nab = r.results.nab.baseline.pooled.nab!;
         for (const p of Object.values(nab)) assert.ok(p.score <= 100 && p.score >= -1000, `${p.profile} ${p.score}`);
