@@ -101,6 +101,9 @@ export function categoricalHeads(fs: FeatureSet, recon: Reconstruction, rows: nu
   });
 }
 
+/** Fewest (normal) validation rows a calibration is fitted on: the evidence tails need 20 values each. */
+const MIN_CALIBRATION_ROWS = 20;
+
 /** The autoencoder part of a scoring model at temperature `T`. */
 export function networkPart(det: ScoringModel, T: number): NetworkPart {
   return { model: det.model, spec: det.spec, weights: det.config.model, T };
@@ -113,9 +116,9 @@ export function networkPart(det: ScoringModel, T: number): NetworkPart {
  */
 export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
   const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs, frameStep(frame));
-  if (end - start < 24) throw new DataError(`Only ${end - start} validation rows in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least 24 (is the processed table shorter than the training range?)`);
+  if (end - start < MIN_CALIBRATION_ROWS) throw new DataError(`Only ${end - start} validation rows in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least ${MIN_CALIBRATION_ROWS} (is the processed table shorter than the training range?)`);
   const { fs, recon, normalIdx, normal, cut } = validationPass(frame, det, start, end);
-  if (normalIdx.length < 24) throw new DataError(`Only ${normalIdx.length} normal validation rows (the rest are warm-up, gaps, unreliable or labelled); expected at least 24`);
+  if (normalIdx.length < MIN_CALIBRATION_ROWS) throw new DataError(`Only ${normalIdx.length} normal validation rows (the rest are warm-up, gaps, unreliable or labelled); expected at least ${MIN_CALIBRATION_ROWS}`);
 
   const cfg = det.config;
   let temperature: Temperature;
