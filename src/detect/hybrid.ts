@@ -98,7 +98,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   const scorable = new Uint8Array(rows);
   for (let r = 0; r < rows; r++) scorable[r] = streams.values.some((v) => Number.isFinite(v[r])) ? 1 : 0;
   const probability = new Float64Array(rows).fill(NaN);
-  let evidence = new Float64Array(rows).fill(NaN);
+  let evidence: Float64Array = new Float64Array(rows).fill(NaN);
   let bySignal: Record<string, Float64Array> = {};
   if (model) {
     const skipped = new Set(model.skipped ?? []);
