@@ -117,7 +117,7 @@ export function networkPart(det: ScoringModel, T: number): NetworkPart {
 export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs: number, valToMs: number): Calibration {
   const { start, end } = rowsOfRange(frame.timestamps, valFromMs, valToMs, frameStep(frame));
   if (end - start < MIN_CALIBRATION_ROWS) throw new DataError(`Only ${end - start} validation rows in ${new Date(valFromMs).toISOString()}..${new Date(valToMs).toISOString()}; expected at least ${MIN_CALIBRATION_ROWS} (is the processed table shorter than the training range?)`);
-  const { fs, recon, normalIdx, normal, cut } = validationPass(frame, det, start, end);
+  const { fs, recon, normalIdx, cut } = validationPass(frame, det, start, end);
   if (normalIdx.length < MIN_CALIBRATION_ROWS) throw new DataError(`Only ${normalIdx.length} normal validation rows (the rest are warm-up, gaps, unreliable or labelled); expected at least ${MIN_CALIBRATION_ROWS}`);
 
   const cfg = det.config;

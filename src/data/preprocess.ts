@@ -10,7 +10,6 @@ import {
   extractBgpIpv4,
   extractBotShare,
   extractValues,
-  isoUtc,
   parseTimeseriesResult,
   unwrapEnvelope,
   type ParsedResult,

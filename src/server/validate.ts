@@ -1,5 +1,5 @@
 /** Validates the HTTP API's query strings in one place: parameters, country codes, dates and range limits. */
-import { DAY_MS, HOUR_MS } from '../data/types';
+import { DAY_MS } from '../data/types';
 import { InputError, NotFoundError } from '../errors';
 import { isCountryCode, isSeriesId, matchSeriesId, SERIES_ID_RULE } from '../util/series-id';
 
