@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema';
-import { sliceFrame } from '../data/frame';
+import { normalRows, sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
@@ -54,9 +54,8 @@ export interface Calibration {
 
 /** 1 for rows usable as "normal" evidence: not warm-up, not filled, not unreliable, not labelled. */
 export function normalRowMask(frame: CountryFrame, warmup: Uint8Array, start: number, end: number): Uint8Array {
-  const m = new Uint8Array(end - start);
-  for (let i = start; i < end; i++) m[i - start] = !warmup[i] && !frame.gap[i] && !frame.unreliable[i] && !frame.labelKind[i] ? 1 : 0;
-  return m;
+  const normal = normalRows(frame, end);
+  return Uint8Array.from({ length: end - start }, (_, i) => (normal[start + i] && !warmup[start + i] ? 1 : 0));
 }
 
 /** Validation rows [start, end) of a frame scored as calibration sees them. */
@@ -173,8 +172,7 @@ export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detect
   const share = budgetShare(falseAlarmsPerWeek, step);
   const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
   const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows);
-  const normal = Uint8Array.from({ length: end }, (_, i) => (cut.gap[i] || cut.unreliable[i] || cut.labelKind[i] ? 0 : 1));
-  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normal, start, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
+  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

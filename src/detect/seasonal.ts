@@ -5,6 +5,7 @@
  * second source of evidence of the hybrid detector.
  */
 import { DataError } from '../errors';
+import { normalRows } from '../data/frame';
 import { DAY_MS, frameStep, HOUR_MS, stepsIn, type CountryFrame, type SignalKind } from '../data/types';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
 import { applyLevelTransform, fitLevelTransform, type LevelTransform } from '../features/transform';
@@ -97,11 +98,6 @@ function robustSpread(x: Float64Array, keep: Uint8Array): number {
   return a.length ? quantile(a, SCALE_Q) / SCALE_Q_NORMAL : NaN;
 }
 
-/** Rows usable as fitting evidence: not gap-filled, not unreliable, not labelled. */
-function cleanRows(frame: CountryFrame, end: number): Uint8Array {
-  return Uint8Array.from({ length: end }, (_, i) => (frame.gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
-}
-
 /**
  * Fits the rule on rows [0, fitEnd) of `frame`: per signal the level transform, the reference (`similar` when it has
  * values on enough clean rows, else `local`), the hour-of-day scale profile and a scale floor. Labelled, gap-filled
@@ -113,7 +109,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const stepMs = frameStep(frame);
   const cal = calendar ?? resolveFeatureCalendar(frame.id);
   const hour = featureLocalTime(cal, frame.timestamps.slice(0, fitEnd)).hour;
-  const clean = cleanRows(frame, fitEnd);
+  const clean = normalRows(frame, fitEnd);
   const scaleRows = Math.max(8, Math.min(stepsIn(SCALE_MS, stepMs, 8), fitEnd));
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];

@@ -1,4 +1,5 @@
 /** Exploratory figures of one processed table: signals with labelled anomalies, daily and weekly seasonality in local time, correlations, label counts. */
+import { normalRows } from '../data/frame';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Config } from '../config/schema';
@@ -12,9 +13,9 @@ import { isoHour, kindColor, kindLegendTraces, labelShapes, rounded, round, stac
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** 1 for hours usable as "normal" evidence: not gap-filled, not unreliable, not inside a labelled window. */
+/** 1 for hours usable as "normal" evidence (data/frame normalRows). */
 export function normalHours(frame: CountryFrame): Uint8Array {
-  return Uint8Array.from(frame.timestamps, (_, i) => (frame.gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
+  return normalRows(frame);
 }
 
 /** Mean of `x` per group over rows where `use` is 1: groups are 0..groups-1; empty groups are NaN. */

@@ -45,10 +45,8 @@ function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record
   return { score, flagged: confirmedFlags(score, h.timestamps, cfg.detect), seconds: seconds(t0), info };
 }
 
-/** Fit rows [0, fitEnd) split 75 / 25 (train | held-out calibration rows), as `radarwatch train` + `calibrate` would. */
-function fitSplit(s: BenchSeries): { trainEnd: number; fitEnd: number } {
-  return { trainEnd: Math.round(0.75 * s.fitEnd), fitEnd: s.fitEnd };
-}
+/** Share of the fit rows that trains; the rest are held out for calibration (75 / 25, like the product's 60 / 20 split). */
+const TRAIN_SHARE_OF_FIT = 0.75;
 
 /**
  * The product pipeline with evidence `source`: trainCountry on the first 75 % of the fit rows, fitCalibration on the
@@ -64,7 +62,7 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
       const { frame } = s;
       const n = frame.timestamps.length;
       const share = s.fitEnd / n;
-      const split = { train: 0.75 * share, validation: 0.25 * share, test: 1 - share };
+      const split = { train: TRAIN_SHARE_OF_FIT * share, validation: (1 - TRAIN_SHARE_OF_FIT) * share, test: 1 - share };
       const run: Config = { ...cfg, train: { ...cfg.train, split }, calibrate: { ...cfg.calibrate, detector: source } };
       const r = await trainCountry(frame, run, { progress: false });
       try {
@@ -91,7 +89,8 @@ export const seasonalDetector: BenchDetector = {
   description: 'Robust seasonal residual rule alone: level vs the median of the most similar recent days at the same time of day (recent steps for short series), robust z against a rolling q90 of |residuals|; calibrated like the hybrid.',
   async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
     const t0 = performance.now();
-    const { trainEnd, fitEnd } = fitSplit(s);
+    const fitEnd = s.fitEnd;
+    const trainEnd = Math.round(TRAIN_SHARE_OF_FIT * fitEnd);
     const n = s.frame.timestamps.length;
     const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
