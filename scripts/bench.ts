@@ -13,6 +13,7 @@ import { trainCountry } from '../src/train/country';
 import { writeJsonAtomic } from '../src/util/fsx';
 import { cliBench } from './bench/cli';
 import { detectBench } from './bench/detect';
+import { overviewBench } from './bench/overview';
 import { BENCH_ROWS, benchFrame } from './bench/frame';
 import { tuneBench } from './bench/tune';
 import { runQualityBench } from './bench/quality';
@@ -50,6 +51,7 @@ const BENCHES: Bench[] = [
     },
   },
   detectBench,
+  overviewBench,
   tuneBench,
   cliBench,
   {

@@ -5,8 +5,9 @@ import { sliceFrame } from '../../src/data/frame';
 import { createGenerator } from '../../src/data/generator';
 import { processedPaths } from '../../src/data/paths';
 import { readProcessed } from '../../src/data/processed';
-import { HOUR_MS, RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame } from '../../src/data/types';
-import { labelKindPerHour } from '../../src/radar/labels';
+import { RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
+import { labelKindPerHour } from '../../src/base/labels';
 
 /** Three years of hourly data, as the issue specifies. */
 export const BENCH_ROWS = 26_280;

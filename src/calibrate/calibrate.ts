@@ -14,6 +14,8 @@ import { reconstruct, type Reconstruction } from '../model/autoencoder';
 import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';
 import { frameStep } from '../data/types';
+import { DAY_MS } from '../base/time';
+import { log } from '../util/log';
 import { evidenceWindows, fitEvidenceModel, type EvidenceModel } from '../detect/evidence';
 import { aeLevelRowsOf, budgetShare, scoreHybrid, type DetectorSource, type NetworkPart } from '../detect/hybrid';
 import { fitSeasonalRule, type SeasonalRule } from '../detect/seasonal';
@@ -103,6 +105,18 @@ export function categoricalHeads(fs: FeatureSet, recon: Reconstruction, rows: nu
 /** Fewest (normal) validation rows a calibration is fitted on: the evidence tails need 20 values each. */
 const MIN_CALIBRATION_ROWS = 20;
 
+/**
+ * Shortest training span whose network may vote: one week, so its calendar embeddings have seen every hour of the
+ * week once. A network fitted on a day or two (NAB's 15 % probation) reconstructs its few days and calls the rest of
+ * the week anomalous; on NAB its evidence alone scored 1 of 100 and cut the hybrid's score from 25 to 10.
+ */
+export const MIN_NETWORK_SPAN_MS = 7 * DAY_MS;
+
+/** The evidence sources calibration fits: `hybrid` falls back to `seasonal` when the network trained on less than a week. */
+export function effectiveDetector(configured: DetectorSource, trainSpanMs: number): DetectorSource {
+  return configured === 'hybrid' && trainSpanMs < MIN_NETWORK_SPAN_MS ? 'seasonal' : configured;
+}
+
 /** The autoencoder part of a scoring model at temperature `T`. */
 export function networkPart(det: ScoringModel, T: number): NetworkPart {
   return { model: det.model, spec: det.spec, weights: det.config.model, T };
@@ -132,7 +146,8 @@ export function fitCalibration(frame: CountryFrame, det: ScoringModel, valFromMs
   const step = frameStep(frame);
   const fittedOn = { from: fs.timestamps[0], to: fs.timestamps[fs.rows - 1] + step };
 
-  const detector = cfg.calibrate.detector;
+  const detector = effectiveDetector(cfg.calibrate.detector, start * step);
+  if (detector !== cfg.calibrate.detector) log.warn(`${frame.id}: the network trained on ${((start * step) / DAY_MS).toFixed(1)} days of rows, less than the ${MIN_NETWORK_SPAN_MS / DAY_MS} days it needs to have seen every hour of the week; its evidence is left out and the seasonal rule alone scores this series (detector "seasonal").`);
   const net = detector === 'seasonal' ? null : networkPart(det, temperature.T);
   const { seasonal, evidence, budget } = fitEvidence(cut, net, detector, det.spec.calendar, start, end, cfg.calibrate.falseAlarmsPerWeek);
   const thresholds: Record<string, Threshold> = {};

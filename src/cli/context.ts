@@ -11,6 +11,7 @@ const lazy = {
   config: () => require('../config/load') as typeof import('../config/load'),
   countries: () => require('../util/countries') as typeof import('../util/countries'),
   seriesId: () => require('../util/series-id') as typeof import('../util/series-id'),
+  shard: () => require('../util/shard') as typeof import('../util/shard'),
 };
 
 export interface CliContext {
@@ -36,39 +37,51 @@ export function createContext(program: Command): CliContext {
       return cached;
     },
     countries(arg) {
-      return lazy.countries().parseCountries(arg, ctx.config().countries);
+      return sharded(lazy.countries().parseCountries(arg, ctx.config().countries));
     },
     targets(positional, option, processedDir) {
-      const arg = positional ?? option;
-      if (!arg || arg.trim().toLowerCase() === 'all') return [...ctx.config().countries];
-      const dir = processedDir ?? ctx.config().data.processedDir;
-      const items = [...new Set(arg.split(',').map((s) => s.trim()).filter(Boolean))];
-      if (items.length === 0) throw new InputError(`Expected a country list such as AT, AT,DE or all, or an imported --id; got "${arg}"`);
-      return [
-        ...new Set(
-          items.map((item) => {
-            const { checkSeriesId, isCountryCode } = lazy.seriesId();
-            const id = checkSeriesId(item, 'country or dataset id');
-            // An imported table or a model under exactly this name wins; country codes are then matched in any case.
-            if (fs.existsSync(processedPaths(dir, item).meta) || fs.existsSync(resultDirs.model(item))) return item;
-            if (isCountryCode(id)) return id;
-            throw new InputError(
-              `Unknown country or dataset "${item}": it is not an ISO 3166-1 alpha-2 code (AT, a list AT,DE, or "all" for ${ctx.config().countries.join(', ')}) ` +
-                `and there is no imported table ${processedPaths(dir, item).meta}. Import it first: radarwatch import FILE.csv --id ${item}`,
-            );
-          }),
-        ),
-      ];
+      return sharded(resolveTargets(positional, option, processedDir));
     },
     out(line) {
       process.stdout.write(line + '\n');
     },
   };
+  /** The part of a target list that belongs to this process's --shard (all of it without one). */
+  function sharded(ids: string[]): string[] {
+    const { parseShard, inShard } = lazy.shard();
+    const shard = parseShard(program.opts().shard as string | undefined);
+    const mine = inShard(ids, shard);
+    if (shard) log.info(`shard ${shard.index}/${shard.count}: ${mine.length} of ${ids.length} series${mine.length ? ` (${mine.slice(0, 8).join(', ')}${mine.length > 8 ? ', …' : ''})` : ''}`);
+    return mine;
+  }
+  function resolveTargets(positional: string | undefined, option: string | undefined, processedDir: string | undefined): string[] {
+    const arg = positional ?? option;
+    if (!arg || arg.trim().toLowerCase() === 'all') return [...ctx.config().countries];
+    if (arg.trim().toLowerCase() === 'world') return lazy.countries().knownCountryCodes();
+    const dir = processedDir ?? ctx.config().data.processedDir;
+    const items = [...new Set(arg.split(',').map((s) => s.trim()).filter(Boolean))];
+    if (items.length === 0) throw new InputError(`Expected a country list such as AT, AT,DE or all, or an imported --id; got "${arg}"`);
+    return [
+      ...new Set(
+        items.map((item) => {
+          const { checkSeriesId, isCountryCode } = lazy.seriesId();
+          const id = checkSeriesId(item, 'country or dataset id');
+          // An imported table or a model under exactly this name wins; country codes are then matched in any case.
+          if (fs.existsSync(processedPaths(dir, item).meta) || fs.existsSync(resultDirs.model(item))) return item;
+          if (isCountryCode(id)) return id;
+          throw new InputError(
+            `Unknown country or dataset "${item}": it is not an ISO 3166-1 alpha-2 code (AT, a list AT,DE, or "all" for ${ctx.config().countries.join(', ')}) ` +
+              `and there is no imported table ${processedPaths(dir, item).meta}. Import it first: radarwatch import FILE.csv --id ${item}`,
+          );
+        }),
+      ),
+    ];
+  }
   return ctx;
 }
 
 /** The shared positional/option text for country arguments. */
-export const COUNTRY_HELP = 'country: ISO alpha-2 code (AT), the --id of an imported CSV (ms_api01), a comma list (AT,DE) or "all" (the models.yml list)';
+export const COUNTRY_HELP = 'country: ISO alpha-2 code (AT), the --id of an imported CSV (ms_api01), a comma list (AT,DE), "all" (the models.yml list) or "world" (every country Radar covers)';
 
 /**
  * Runs `fn` for each country in turn. A typed failure is logged (`<step> <CC>: message`) and collected, so one bad

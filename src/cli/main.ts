@@ -9,6 +9,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('radarwatch')
     .description('Anomaly detection in country-level Internet traffic from Cloudflare Radar telemetry.')
     .option('-c, --config <file>', 'config file', process.env.RADARWATCH_CONFIG ?? 'models.yml')
+    .option('--shard <i/n>', 'run only shard i (0-based) of n of the countries/series a fleet command targets (assigned by a hash of the id, so shards merge by copying their result folders)', process.env.RADARWATCH_SHARD)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   const ctx = createContext(program);

@@ -18,8 +18,12 @@ export const dataSchema = z
   .object({
     source: z.enum(['radar', 'synthetic']).default('synthetic').describe('Where `fetch` pulls from: the Radar API or the embedded generator behind a local mock Radar server.'),
     rawDir: z.string().default('datasets/raw').describe('Raw API responses, one JSON file per chunk.'),
-    processedDir: z.string().default('datasets/processed').describe('Processed hourly tables, one per country.'),
-    chunkDays: z.number().int().min(1).max(364).default(28).describe('Days per request window at aggInterval=1h.'),
+    processedDir: z.string().default('datasets/processed').describe('Processed tables (one row per data.aggInterval step), one per country.'),
+    aggInterval: z
+      .enum(['1h', '15m'])
+      .default('1h')
+      .describe('Aggregation interval of the fetched series and step of the processed tables: 1h, or 15m (request windows then hold at most 7 days; raw chunks go to <series>@15m folders). BGP IPs and the label feeds have no interval and are shared.'),
+    chunkDays: z.number().int().min(1).max(364).default(28).describe('Days per request window (at aggInterval=15m capped at 7).'),
     overlapHours: z.number().int().min(0).max(168).default(24).describe('Hours each window overlaps the previous one, used to stitch MIN0_MAX chunks onto one scale.'),
     retries: z.number().int().min(0).max(20).default(6).describe('Retries on 429/5xx/network errors, exponential backoff with jitter.'),
     backoffMs: z.number().int().min(1).default(500).describe('First backoff delay; doubles per retry, capped at 30 s, retry-after wins.'),

@@ -1,11 +1,11 @@
 /** The regular UTC time grid at any step (1 min … 1 day): its step, building it, resampling points onto it and filling its gaps by explicit, flagged rules. */
+import { DAY_MS, describeStep, gridStep, HOUR_MS, MINUTE_MS, WEEK_MS } from '../base/time';
 import { DataError, InputError } from '../errors';
-import { ANOMALY_KINDS, DAY_MS, describeStep, HOUR_MS, MINUTE_MS, type LabelWindow, type SignalKind } from './types';
+import type { SignalKind } from './types';
 
 /** Finest and coarsest grid step a series may have. */
 export const MIN_STEP_MS = MINUTE_MS;
 export const MAX_STEP_MS = DAY_MS;
-const WEEK_MS = 7 * DAY_MS;
 
 /**
  * The shortest series any stage accepts, checked at import: four days and 200 rows. Why: the features need up to a day
@@ -77,11 +77,6 @@ export function stepRange(startMs: number, endMs: number, stepMs: number, phase 
   return Array.from({ length: Math.max(0, (b - a) / stepMs + 1) }, (_, i) => a + i * stepMs);
 }
 
-/** The step of a grid (its first spacing), hourly when it has fewer than two points. */
-export function gridStep(grid: ArrayLike<number>): number {
-  return grid.length > 1 ? grid[1] - grid[0] : HOUR_MS;
-}
-
 /** How several points inside one step become the step's value. */
 export type ResampleRule = 'mean' | 'sum' | 'last';
 export const RESAMPLE_RULES: readonly ResampleRule[] = ['mean', 'sum', 'last'];
@@ -96,13 +91,13 @@ export function parseDay(day: string, what = 'date'): number {
   return ms;
 }
 
-/** Hour starts (epoch ms) from `from` 00:00 to `to` 23:00 UTC, both dates inclusive. */
-export function hourlyGrid(from: string, to: string): number[] {
+/** Step starts (epoch ms) from `from` 00:00 to the last step of `to` (23:00 at 1 h, 23:45 at 15 min) UTC, both dates inclusive; `stepMs` divides a day. */
+export function daysGrid(from: string, to: string, stepMs = HOUR_MS): number[] {
   const a = parseDay(from, 'from');
   const b = parseDay(to, 'to');
   if (b < a) throw new DataError(`Date range ${from}..${to} is reversed; expected from <= to.`);
-  const n = (b - a) / HOUR_MS + 24;
-  return Array.from({ length: n }, (_, i) => a + i * HOUR_MS);
+  const n = (b - a + DAY_MS) / checkStep(stepMs, 'grid step');
+  return Array.from({ length: n }, (_, i) => a + i * stepMs);
 }
 
 /** Hour starts from the hour containing `startMs` to the hour containing `endMs`. */
@@ -251,29 +246,4 @@ export function fillGaps(column: ArrayLike<number>, maxInterpolateHours: number,
     i = j;
   }
   return { values, filled, counts };
-}
-
-
-/**
- * The label kind of each grid step: the kind of a window overlapping the step [t, t + stepMs), '' for none; where
- * windows of several kinds overlap a step, the first kind in ANOMALY_KINDS wins.
- */
-export function labelKindPerStep(timestamps: ArrayLike<number>, labels: LabelWindow[], stepMs = gridStep(timestamps)): string[] {
-  const out = new Array<string>(timestamps.length).fill('');
-  const rank = new Array<number>(timestamps.length).fill(Infinity);
-  if (timestamps.length === 0) return out;
-  const t0 = timestamps[0];
-  for (const l of labels) {
-    const s = Date.parse(l.start);
-    const e = Date.parse(l.end);
-    const r = ANOMALY_KINDS.indexOf(l.kind);
-    // The grid is regular, so jump straight to the first overlapping row.
-    for (let i = Math.max(0, Math.floor((s - t0) / stepMs)); i < timestamps.length && timestamps[i] < e; i++) {
-      if (timestamps[i] + stepMs > s && r < rank[i]) {
-        rank[i] = r;
-        out[i] = l.kind;
-      }
-    }
-  }
-  return out;
 }

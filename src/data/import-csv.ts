@@ -3,13 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DataError, InputError } from '../errors';
-import { isoUtc } from '../radar/parse';
+import { isoUtc, DAY_MS, describeStep, HOUR_MS } from '../base/time';
 import { log } from '../util/log';
 import { isCountryCode, SERIES_ID_RE, SERIES_ID_RULE } from '../util/series-id';
-import { checkStep, describeFill, detectStep, fillGaps, gridPhase, labelKindPerStep, MIN_SERIES, parseStep, RESAMPLE_RULES, resampleToGrid, stepRange, type ResampleRule } from './grid';
+import { checkStep, describeFill, detectStep, fillGaps, gridPhase, MIN_SERIES, parseStep, RESAMPLE_RULES, resampleToGrid, stepRange, type ResampleRule } from './grid';
+import { labelKindPerStep, ANOMALY_KINDS, type AnomalyKind, type LabelWindow } from '../base/labels';
 import { processedPaths } from './paths';
 import { PROCESSED_FIXED_COLUMNS, readCsvDataFrame, writeProcessed, type ProcessedMeta } from './processed';
-import { ANOMALY_KINDS, DAY_MS, describeStep, HOUR_MS, type AnomalyKind, type CountryFrame, type LabelWindow, type SignalKind } from './types';
+import type { CountryFrame, SignalKind } from './types';
 
 /** Header names recognised as the timestamp column (case-insensitive). */
 export const TIMESTAMP_NAMES = ['timestamp', 'time', 'date', 'datetime', 'ts'] as const;

@@ -1,29 +1,29 @@
 /**
  * Live windows for real-time detection: fetches just the hours a detection needs (the range plus the feature history)
- * from Radar or the local mock, runs them through the same fetch → parse/stitch → grid → preprocess code as the
+ * from Radar or the local mock, runs them through the same fetch → preprocess → data/chunks code as the
  * datasets, and puts the MIN0_MAX volume signals back on the scale of the processed table the model was trained on.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DAY_MS, describeStep, HOUR_MS, isoSeconds } from '../base/time';
 import type { Config } from '../config/schema';
 import { DataError, InputError } from '../errors';
 import { featureHistoryRows, type FeatureSpec } from '../features/spec';
 import { LOG_EPS_SHARE } from '../features/transform';
-import { RadarClient } from '../radar/client';
-import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from '../radar/endpoint';
-import { endpointFor, type EndpointSpec } from '../radar/endpoints';
+import type { RadarClient } from '../radar/client';
+import { createRadarClient, openRadarEndpoint, type RadarEndpoint } from '../radar/endpoint';
+import { endpointFor, FETCH_INTERVAL_MS, FETCH_INTERVALS, RAW_SERIES, type FetchInterval } from '../radar/endpoints';
 import { fetchRadar, type FetchSource } from '../radar/fetch';
-import { parseTimeseriesResult, unwrapEnvelope, type ParsedSeries } from '../radar/parse';
-import { createRateLimiter } from '../radar/rate-limit';
-import { isoSeconds, lastCompleteHour } from '../radar/windows';
+import { lastCompleteHour, windowDays } from '../radar/windows';
 import { log } from '../util/log';
+import { readChunk, type SeriesChunk } from './chunks';
 import { sliceFrame } from './frame';
-import { processedPaths, RAW_SERIES } from './paths';
+import { processedPaths } from './paths';
 import { preprocessCountryDetailed } from './preprocess';
 import { readProcessed } from './processed';
 import { stitchChunks } from './stitch';
-import { HOUR_MS, RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame } from './types';
+import { frameStep, RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame } from './types';
 
 /** Where live windows come from: the Radar API, or the embedded generator behind an in-process mock Radar server. */
 export const LIVE_SOURCES: readonly FetchSource[] = ['radar', 'synthetic'];
@@ -57,7 +57,7 @@ export interface LiveScale {
 export interface LiveOptions {
   cfg: Config;
   country: string;
-  /** Hours to score, [fromMs, toMs), hour-aligned. */
+  /** Steps to score, [fromMs, toMs), aligned to the model's step (hours, or quarter hours for a 15-minute model). */
   fromMs: number;
   toMs: number;
   /** The model's feature spec: how much history to fetch, and the training level when there is no table to anchor to. */
@@ -79,7 +79,7 @@ export interface LiveOptions {
 }
 
 export interface LiveFrame {
-  /** Hours [fromMs − history, toMs) on the training scale, with labels and unreliable hours from the live feeds. */
+  /** Steps [fromMs − history, toMs) on the training scale, with labels and unreliable steps from the live feeds. */
   frame: CountryFrame;
   scale: Record<string, LiveScale>;
   /** Radar requests made for the anchors (the window fetch reports its own). */
@@ -89,56 +89,46 @@ export interface LiveFrame {
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10);
 
-/** A RadarClient that can send several series in one request (repeated keys), which a joint MIN0_MAX scale needs. */
-class SeriesListClient extends RadarClient {
-  private readonly root: string;
-  constructor(opts: ConstructorParameters<typeof RadarClient>[0]) {
-    super(opts);
-    this.root = opts.baseUrl.replace(/\/+$/, '');
-  }
-  /** Like RadarClient.url, but an array value becomes one repeated key per element (Radar's series-by-position). */
-  override url(spec: EndpointSpec, query: Record<string, string | string[]>): string {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.params)) if (!(k in query)) p.append(k, v);
-    for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
-    return `${this.root}${spec.path}?${p.toString()}`;
-  }
-  /** One request with several named series over windows of equal length; returns the parsed series by name. */
-  async getSeries(spec: EndpointSpec, country: string, windows: { name: string; startMs: number; endMs: number }[]): Promise<Map<string, ParsedSeries>> {
-    const query = {
-      name: windows.map((w) => w.name),
-      dateStart: windows.map((w) => isoSeconds(w.startMs)),
-      dateEnd: windows.map((w) => isoSeconds(w.endMs)),
-      location: windows.map(() => country),
-    };
-    const label = windows.map((w) => `${w.name} ${isoSeconds(w.startMs)}..${isoSeconds(w.endMs)}`).join(' + ');
-    const env = await this.get(spec, query as unknown as Record<string, string>, { endpoint: spec.path, country, window: label });
-    const parsed = parseTimeseriesResult(unwrapEnvelope(env, `${spec.path} ${country} ${label}`), `${spec.path} ${country}`);
-    return new Map(parsed.series.map((s) => [s.name, s]));
-  }
+/** The Radar interval that yields points every `stepMs` (the model's step); throws when Radar serves no such interval. */
+export function liveInterval(stepMs: number, country: string): FetchInterval {
+  const interval = FETCH_INTERVALS.find((i) => FETCH_INTERVAL_MS[i] === stepMs);
+  if (!interval) throw new DataError(`The model of ${country} works on ${describeStep(stepMs)} steps, but live Radar data comes at ${FETCH_INTERVALS.join(' or ')} only; score it on its processed table instead (without --live)`);
+  return interval;
 }
 
-/** Values of a column at given timestamps (NaN where the frame has no such hour). */
+/**
+ * One request with the named windows as series of one answer (so Radar scales them by one MIN0_MAX maximum),
+ * parsed by data/chunks; returns the parsed series by name.
+ */
+async function anchorSeries(client: RadarClient, signal: string, interval: FetchInterval, country: string, windows: { name: string; startMs: number; endMs: number }[]) {
+  const spec = endpointFor(signal, interval);
+  const envelope = await client.fetchSeriesList(spec, country, windows);
+  const chunk = readChunk({ series: spec.series, where: `${spec.path} ${country} ${windows.map((w) => `${w.name} ${isoSeconds(w.startMs)}..${isoSeconds(w.endMs)}`).join(' + ')}`, envelope }) as SeriesChunk;
+  return new Map(chunk.parsed.series.map((x) => [x.name, x]));
+}
+
+/** Values of a column at given timestamps (NaN where the frame has no such step). */
 function valuesAt(frame: CountryFrame, signal: string, timestamps: number[]): number[] {
   const t0 = frame.timestamps[0];
+  const step = frameStep(frame);
   const col = frame.signals[signal];
   return timestamps.map((t) => {
-    const i = (t - t0) / HOUR_MS;
+    const i = (t - t0) / step;
     return Number.isInteger(i) && i >= 0 && i < col.length ? col[i] : NaN;
   });
 }
 
 /**
  * The factor that puts `live` (a preprocessed live column, MIN0_MAX over its own window) on the table's scale. One
- * request asks for the last `hours` of the live window and the last `hours` of the table as two series, so Radar
- * scales both by one maximum; the ratio table / anchor (a median over hours, as stitching does) carries the anchor
+ * request asks for the last `rows` steps of the live window and the last `rows` of the table as two series, so Radar
+ * scales both by one maximum; the ratio table / anchor (a median over steps, as stitching does) carries the anchor
  * series onto the table's scale, and the live series with it; the ratio of that to the preprocessed column is the factor.
  */
-async function anchorFactor(client: SeriesListClient, signal: string, country: string, live: CountryFrame, table: CountryFrame, hours: number): Promise<number | undefined> {
+async function anchorFactor(client: RadarClient, interval: FetchInterval, signal: string, country: string, live: CountryFrame, table: CountryFrame, rows: number): Promise<number | undefined> {
   const liveEnd = live.timestamps[live.timestamps.length - 1];
   const tableEnd = table.timestamps[table.timestamps.length - 1];
-  const span = (hours - 1) * HOUR_MS;
-  const got = await client.getSeries(endpointFor(signal), country, [
+  const span = (rows - 1) * frameStep(live);
+  const got = await anchorSeries(client, signal, interval, country, [
     { name: 'live', startMs: liveEnd - span, endMs: liveEnd },
     { name: 'anchor', startMs: tableEnd - span, endMs: tableEnd },
   ]);
@@ -174,28 +164,34 @@ async function localTable(cfg: Config, country: string): Promise<CountryFrame | 
 }
 
 /**
- * Fetches the live window of `country` for scoring hours [fromMs, toMs): whole UTC days from the first history hour
- * to the last hour, downloaded by fetchRadar into a temporary raw store and built by preprocessCountryDetailed (the
- * code the datasets go through), then cut to [fromMs − featureHistoryRows, toMs) and rescaled (see LiveScale).
+ * Fetches the live window of `country` for scoring steps [fromMs, toMs) at the model's step (`spec.stepMs`: Radar's
+ * 1h or 15m interval): whole UTC days from the first history step to the last step, downloaded by fetchRadar into a
+ * temporary raw store and built by preprocessCountryDetailed (data/chunks, the code the datasets go through), then cut
+ * to [fromMs − featureHistoryRows, toMs) and rescaled (see LiveScale).
  * Throws InputError when the range reaches past the last complete hour, ConfigError without a token for `radar`.
  */
 export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
   const { cfg, country } = o;
   const nowMs = o.now ?? Date.now();
   const last = lastCompleteHour(nowMs);
-  if (o.toMs - HOUR_MS > last) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
+  // the model's step decides the interval fetched (its table was built at it)
+  const stepMs = o.spec.stepMs;
+  const interval = liveInterval(stepMs, country);
+  if (o.toMs > last + HOUR_MS) throw new InputError(`The range ends ${iso(o.toMs)}, but live data ends with the last complete hour (${iso(last)} .. ${iso(last + HOUR_MS)}); pick an earlier --to`);
   const history = o.historyRows ?? featureHistoryRows(o.spec);
-  const needFrom = o.fromMs - history * HOUR_MS;
+  const needFrom = o.fromMs - history * stepMs;
   // one endpoint (one mock server for `synthetic`) for the window and its scale anchors
   const endpoint = await openRadarEndpoint(o.source, cfg, { baseUrl: o.baseUrl, token: o.token, now: () => nowMs });
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-live-'));
   try {
-    log.info(`live: fetching ${country} ${iso(needFrom)} .. ${iso(o.toMs)} (${history} h of feature history + ${(o.toMs - o.fromMs) / HOUR_MS} h) from ${o.source}`);
-    await fetchRadar({ countries: [country], from: day(needFrom), to: day(o.toMs - HOUR_MS), source: o.source, cfg, rawDir, endpoint, now: nowMs });
-    const pre = preprocessCountryDetailed({ rawDir, source: o.source, country, from: day(needFrom), to: day(o.toMs - HOUR_MS), cfg: cfg.data });
+    const unit = stepMs === HOUR_MS ? 'h' : `steps of ${describeStep(stepMs)}`;
+    log.info(`live: fetching ${country} ${iso(needFrom)} .. ${iso(o.toMs)} (${history} ${unit} of feature history + ${(o.toMs - o.fromMs) / stepMs} ${unit}) from ${o.source}`);
+    const [from, to] = [day(needFrom), day(o.toMs - stepMs)];
+    await fetchRadar({ countries: [country], from, to, source: o.source, cfg, rawDir, endpoint, now: nowMs, aggInterval: interval });
+    const pre = preprocessCountryDetailed({ rawDir, source: o.source, country, from, to, cfg: { ...cfg.data, aggInterval: interval } });
     const t0 = pre.frame.timestamps[0];
-    const frame = sliceFrame(pre.frame, (needFrom - t0) / HOUR_MS, (o.toMs - t0) / HOUR_MS);
-    const { scale, requests } = await rescale(o, frame, endpoint);
+    const frame = sliceFrame(pre.frame, (needFrom - t0) / stepMs, (o.toMs - t0) / stepMs);
+    const { scale, requests } = await rescale(o, frame, endpoint, interval);
     return { frame, scale, anchorRequests: requests };
   } finally {
     fs.rmSync(rawDir, { recursive: true, force: true });
@@ -204,26 +200,29 @@ export async function fetchLiveFrame(o: LiveOptions): Promise<LiveFrame> {
 }
 
 /** Multiplies each MIN0_MAX column of `frame` (in place) by its anchor factor, or the level fallback. */
-async function rescale(o: LiveOptions, frame: CountryFrame, endpoint: RadarEndpoint): Promise<{ scale: Record<string, LiveScale>; requests: number }> {
+async function rescale(o: LiveOptions, frame: CountryFrame, endpoint: RadarEndpoint, interval: FetchInterval): Promise<{ scale: Record<string, LiveScale>; requests: number }> {
   const { cfg, country } = o;
-  const table = o.anchorTable === undefined ? await localTable(cfg, country) : o.anchorTable;
+  const stepMs = frameStep(frame);
+  let table = o.anchorTable === undefined ? await localTable(cfg, country) : o.anchorTable;
+  if (table && frameStep(table) !== stepMs) {
+    log.warn(`live: the processed table of ${country} has ${describeStep(frameStep(table))} steps, the model ${describeStep(stepMs)}; it cannot anchor the MIN0_MAX scale, matching the training level instead`);
+    table = null;
+  }
   const signals = min0MaxSignals().filter((s) => frame.signals[s]);
   const scale: Record<string, LiveScale> = {};
-  let client: SeriesListClient | undefined;
-  // as long as the shorter of the live window and the table, and no longer than one fetch chunk
-  const hours = table ? Math.min(cfg.data.chunkDays * 24, frame.timestamps.length, table.timestamps.length) : 0;
-  if (table && hours >= 24) {
-    const limits = cfg.data[o.source];
-    client = new SeriesListClient({ baseUrl: endpoint.baseUrl, token: endpoint.token, timeoutMs: cfg.data.timeoutMs, retry: retryPolicyOf(cfg.data), limiter: createRateLimiter(limits.maxRequestsPer5Min) });
-  } else if (table) log.warn(`live: the processed table of ${country} has ${table.timestamps.length} hours, too few to anchor the MIN0_MAX scale; matching the training level instead`);
+  let client: RadarClient | undefined;
+  // as long as the shorter of the live window and the table, and no longer than one fetch window at this interval
+  const rows = table ? Math.min((windowDays(interval, cfg.data.chunkDays) * DAY_MS) / stepMs, frame.timestamps.length, table.timestamps.length) : 0;
+  if (table && rows * stepMs >= DAY_MS) client = createRadarClient(endpoint, cfg.data, o.source);
+  else if (table) log.warn(`live: the processed table of ${country} has ${table.timestamps.length} rows, less than a day, too few to anchor the MIN0_MAX scale; matching the training level instead`);
   else log.warn(`live: no processed table of ${country} in ${cfg.data.processedDir} to anchor the MIN0_MAX scale of ${signals.join(', ')}; matching the training median level instead (right only if traffic has not trended since training)`);
   for (const s of signals) {
-    let factor = client && table ? await anchorFactor(client, s, country, frame, table, hours) : undefined;
+    let factor = client && table ? await anchorFactor(client, interval, s, country, frame, table, rows) : undefined;
     let method: LiveScale['method'] = 'anchor';
     if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
       factor = levelFactor(frame, s, o.spec);
       method = 'level';
-      if (client) log.warn(`live: ${country} ${s}: no usable anchor hours (all near zero?); matching the training median level instead`);
+      if (client) log.warn(`live: ${country} ${s}: no usable anchor steps (all near zero?); matching the training median level instead`);
     }
     if (factor === undefined || !Number.isFinite(factor) || factor <= 0) {
       factor = 1;

@@ -2,11 +2,12 @@
 import * as fs from 'fs';
 import { DataError } from '../errors';
 import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from '../util/fsx';
-import { isoUtc } from '../radar/parse';
+import { isoUtc, describeStep, HOUR_MS } from '../base/time';
 import { readCsvWindow, type CsvColumns } from './csv-rows';
 import { processedPaths } from './paths';
 import { dataCommand } from '../util/series-id';
-import { ANOMALY_KINDS, describeStep, frameStep, HOUR_MS, type CountryFrame, type LabelWindow, type SignalKind } from './types';
+import { frameStep, type CountryFrame, type SignalKind } from './types';
+import { ANOMALY_KINDS, type LabelWindow } from '../base/labels';
 
 /** Columns every processed CSV has besides its signals. */
 export const PROCESSED_FIXED_COLUMNS = ['timestamp', 'gap', 'unreliable', 'label_kind'] as const;

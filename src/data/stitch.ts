@@ -5,7 +5,7 @@
  */
 import { log } from '../util/log';
 import { medianOf } from '../util/stats';
-import { HOUR_MS } from './types';
+import { HOUR_MS } from '../base/time';
 
 /** One chunk: epoch ms ascending and values on the chunk's own scale (NaN = missing point). */
 export interface Chunk {

@@ -1,4 +1,6 @@
-/** Shared data types: signals, label windows and the in-memory hourly country table every stage passes around. */
+/** Data-layer types: the Radar signals of a processed table and the in-memory country table every later stage passes around. */
+import type { LabelWindow } from '../base/labels';
+import { HOUR_MS } from '../base/time';
 
 /** The Radar signals radarwatch fetches per country, in column order of a processed table. */
 export const RADAR_SIGNALS = ['http', 'netflows', 'l3', 'l7', 'bot_share', 'bgp_ips'] as const;
@@ -14,23 +16,6 @@ export const RADAR_SIGNAL_KINDS: Record<RadarSignal, SignalKind> = {
   bot_share: 'rate', // percent of HTTP requests classed as bots (0..100)
   bgp_ips: 'count', // announced IPv4 /24s (IPv6 /48 counts are orders larger and would drown IPv4 withdrawals)
 };
-
-/** Kinds of labelled anomaly. `outage` is nationwide/full, `partial_outage` regional or one network. */
-export const ANOMALY_KINDS = ['outage', 'partial_outage', 'l3_ddos', 'l7_attack', 'bot_surge', 'traffic_surge', 'routing_change'] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
-
-/** Where a label came from. */
-export type LabelSource = 'synthetic' | 'radar-outage' | 'radar-anomaly' | 'radar-annotation' | 'csv';
-
-/** A labelled anomaly window, [start, end) in UTC ISO-8601. */
-export interface LabelWindow {
-  start: string;
-  end: string;
-  kind: AnomalyKind;
-  source: LabelSource;
-  id?: string;
-  description?: string;
-}
 
 /**
  * One country's (or one imported series') hourly table on a regular UTC grid.
@@ -59,24 +44,7 @@ export interface CountryFrame {
   labels: LabelWindow[];
 }
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
-export const MINUTE_MS = 60_000;
-
 /** The grid step of a frame in ms (hourly unless the frame says otherwise). */
 export function frameStep(frame: Pick<CountryFrame, 'stepMs'>): number {
   return frame.stepMs ?? HOUR_MS;
-}
-
-/** A step in words: 5m, 1h, 1d, 90s. */
-export function describeStep(stepMs: number): string {
-  if (stepMs % DAY_MS === 0) return `${stepMs / DAY_MS}d`;
-  if (stepMs % HOUR_MS === 0) return `${stepMs / HOUR_MS}h`;
-  if (stepMs % MINUTE_MS === 0) return `${stepMs / MINUTE_MS}m`;
-  return `${stepMs / 1000}s`;
-}
-
-/** Steps of `stepMs` in a duration of `ms`, rounded, at least `min` (windows and gaps are defined in time, counted in steps). */
-export function stepsIn(ms: number, stepMs: number, min = 1): number {
-  return Math.max(min, Math.round(ms / stepMs));
 }

@@ -1,6 +1,6 @@
 /** Merges anomalous hours into events with start, end, peak, severity, likely cause and top signals. */
 import type { DetectConfig } from '../config/schema';
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS } from '../base/time';
 import { aggregateSignals, attributeCause, topSignals } from './cause';
 import type { AnomalyEvent, ScoredHour } from './types';
 

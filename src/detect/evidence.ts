@@ -4,7 +4,7 @@
  * Every stream is mapped to −log10 of its tail probability among held-out normal rows, and a row's evidence is the
  * largest of them: one signal's anomaly carries the row, no matter how many signals are quiet.
  */
-import { HOUR_MS, stepsIn } from '../data/types';
+import { HOUR_MS, stepsIn } from '../base/time';
 import { DataError } from '../errors';
 import type { FeatureSet } from '../features/types';
 import type { Reconstruction } from '../model/autoencoder';

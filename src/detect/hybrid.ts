@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { sliceFrame } from '../data/frame';
-import { stepsIn, DAY_MS, type CountryFrame } from '../data/types';
+import type { CountryFrame } from '../data/types';
+import { stepsIn, DAY_MS } from '../base/time';
 import { DataError } from '../errors';
 import { computeFeatures } from '../features/build';
 import type { FeatureSpec } from '../features/spec';

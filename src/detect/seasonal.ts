@@ -6,9 +6,10 @@
  */
 import { DataError } from '../errors';
 import { normalRows } from '../data/frame';
-import { DAY_MS, frameStep, HOUR_MS, stepsIn, type CountryFrame, type SignalKind } from '../data/types';
+import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
+import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
-import { applyLevelTransform, fitLevelTransform, type LevelTransform } from '../features/transform';
+import { applyLevelTransform, fitLevelTransform, relativeLogOffset, type LevelTransform } from '../features/transform';
 import { rollingMedianPrev, rollingQuantilePrev } from '../features/rolling';
 import { similarDayForecast } from '../features/similar-days';
 import { medianOf, quantile } from '../util/stats';
@@ -16,8 +17,9 @@ import { medianOf, quantile } from '../util/stats';
 /**
  * How the expected level of a row is formed: `similar` = the median of the 6 days among the last 28 whose previous
  * day was most like today's, at the same time of day (how Radar and IODA forecast traffic; it follows weekends,
- * holidays and level shifts without being told); `local` = the median of the last two hours, for series too short
- * for days. Measured on every benchmark data set, preferring `similar` whenever it exists beat choosing the
+ * holidays and level shifts without being told); `local` = for a series too short for days at fitting time, the
+ * similar-days forecast on every row that has four days of history, else the median of the last two hours (a short
+ * training part scored over weeks uses its days as soon as they exist). Measured on every benchmark data set, preferring `similar` whenever it exists beat choosing the
  * reference with the smallest residual spread (a recent-steps reference absorbs lasting shifts such as route
  * withdrawals), and beat fixed weekly lags.
  */
@@ -85,10 +87,12 @@ export interface SeasonalZ {
 /** Expected level per row under `ref` (NaN where history is missing); rows with `valid` 0 never serve as reference. */
 function expectedLevel(level: Float64Array, valid: Uint8Array, ref: Reference, stepMs: number): Float64Array {
   const masked = level.map((v, i) => (valid[i] ? v : NaN));
-  if (ref === 'local') return rollingMedianPrev(masked, stepsIn(LOCAL_MS, stepMs, 3), 1);
   const periodRows = Math.round(DAY_MS / stepMs);
-  if (periodRows < 2) return new Float64Array(level.length).fill(NaN);
-  return similarDayForecast(masked, SIMILAR.lookbackDays, SIMILAR.similarDays, periodRows);
+  const similar = periodRows < 2 ? new Float64Array(level.length).fill(NaN) : similarDayForecast(masked, SIMILAR.lookbackDays, SIMILAR.similarDays, periodRows);
+  if (ref === 'similar') return similar;
+  // `local` is the fallback of a series too short for days when it was fitted: once it has the days, it uses them.
+  const local = rollingMedianPrev(masked, stepsIn(LOCAL_MS, stepMs, 3), 1);
+  return local.map((v, i) => (Number.isFinite(similar[i]) ? similar[i] : v));
 }
 
 /** Robust spread (90th percentile of |x| / 1.645) of the finite entries of `x` where `keep` is 1. */
@@ -114,7 +118,11 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];
     const raw = frame.signals[name].subarray(0, fitEnd);
-    const transform = fitLevelTransform(name, kind, raw.filter((_, i) => clean[i]));
+    const fitValues = raw.filter((_, i) => clean[i]);
+    const fitted = fitLevelTransform(name, kind, fitValues);
+    // On a log scale the rule compares relative changes down to the quiet hours (relativeLogOffset), where the
+    // network's features keep a coarser offset for stable training.
+    const transform: LevelTransform = fitted.name === 'log' ? { name: 'log', eps: relativeLogOffset(fitValues) } : fitted;
     const level = applyLevelTransform(transform, raw);
     const resid = {} as Record<Reference, Float64Array>;
     const spread = {} as Record<Reference, number>;

@@ -16,6 +16,7 @@ import { dataCommand, isSeriesId } from '../util/series-id';
 import { log } from '../util/log';
 import { eventsOf, PROBABILITY_THRESHOLD, scoreRange, toDetectHours } from './detect';
 import { loadCountryDetector } from './load';
+import { summarizeScoredHours } from './summary';
 import type { DetectResult, ScoredHour } from './types';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -180,27 +181,34 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
     throw new NotFittedError(`No trained and calibrated models to serve under ${where}.${why} Run \`radarwatch train\` and then \`radarwatch calibrate\` first.`);
   }
   const countries = [...loaded.values()].map((c) => c.served).sort((a, b) => a.code.localeCompare(b.code));
+  /** The loaded country and the rows [start, end) of its scores for [from, to), aligned to the series' grid; throws like detect(). */
+  const slice = (country: string, from: Date, to: Date) => {
+    const c = loaded.get(country) ?? loaded.get(country.toUpperCase()); // imported ids are case-sensitive, country codes are not
+    if (!c) throw new NotFoundError(`Unknown country "${country}". Known: ${countries.map((x) => x.code).join(', ')}`);
+    const step = frameStep(c.frame);
+    const t0 = c.frame.timestamps[0];
+    // Rows start on the series' grid (hours for Radar tables; 5 minutes for a 5-minute import, …).
+    const fromMs = t0 + Math.ceil((from.getTime() - t0) / step) * step;
+    const toMs = t0 + Math.ceil((to.getTime() - t0) / step) * step;
+    if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
+    if (fromMs < c.fromMs || toMs > c.toMs) {
+      throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${c.served.code}: hours from ${c.served.dataFrom} to ${c.served.dataTo} (exclusive) can be scored`);
+    }
+    return { c, fromMs, toMs, start: (fromMs - t0) / step - c.first, end: (toMs - t0) / step - c.first };
+  };
 
   return {
     countries: () => countries,
     degraded: () => degraded,
     async detect(country, from, to, o) {
-      const c = loaded.get(country) ?? loaded.get(country.toUpperCase()); // imported ids are case-sensitive, country codes are not
-      if (!c) throw new NotFoundError(`Unknown country "${country}". Known: ${countries.map((x) => x.code).join(', ')}`);
-      const step = frameStep(c.frame);
-      const t0 = c.frame.timestamps[0];
-      // Rows start on the series' grid (hours for Radar tables; 5 minutes for a 5-minute import, …).
-      const fromMs = t0 + Math.ceil((from.getTime() - t0) / step) * step;
-      const toMs = t0 + Math.ceil((to.getTime() - t0) / step) * step;
-      if (!(fromMs < toMs)) throw new InputError(`Empty range ${from.toISOString()}..${to.toISOString()}: expected from before to, spanning at least one hour start`);
-      if (fromMs < c.fromMs || toMs > c.toMs) {
-        throw new DataError(`Range ${iso(fromMs)}..${iso(toMs)} is outside the data of ${c.served.code}: hours from ${c.served.dataFrom} to ${c.served.dataTo} (exclusive) can be scored`);
-      }
-      const start = (fromMs - t0) / step - c.first;
-      const end = (toMs - t0) / step - c.first;
+      const { c, fromMs, toMs, start, end } = slice(country, from, to);
       const hours = c.hours.slice(start, end);
       const series = o.series ? seriesOf(c.frame, c.first + start, c.first + end, fromMs, toMs) : undefined;
       return buildDetectResult(c.served.code, fromMs, toMs, c.det, c.cal, hours, series);
+    },
+    async summarize(country, from, to) {
+      const { c, fromMs, toMs, start, end } = slice(country, from, to);
+      return summarizeScoredHours(c.served.code, fromMs, toMs, c.hours.slice(start, end), c.det.config.detect);
     },
     close() {
       for (const c of loaded.values()) c.det.dispose();

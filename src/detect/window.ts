@@ -1,5 +1,5 @@
 /** Row windows of feature sets: slicing a FeatureSet and finding the rows of a time range. */
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS } from '../base/time';
 import { DataError } from '../errors';
 import type { FeatureSet } from '../features/types';
 

@@ -5,9 +5,11 @@
  * bursty and sparse signals, and attack volumes only count upward.
  */
 import type { EvaluateConfig } from '../config/schema';
-import { DAY_MS, frameStep, stepsIn, type CountryFrame } from '../data/types';
+import { frameStep, type CountryFrame } from '../data/types';
+import { DAY_MS, stepsIn } from '../base/time';
 import { quantileSorted, sortedFinite } from '../util/stats';
 import { similarDayForecast } from '../features/similar-days';
+import { relativeLogOffset } from '../features/transform';
 
 export { MIN_HISTORY_DAYS, similarDayForecast } from '../features/similar-days';
 
@@ -23,19 +25,11 @@ export interface BaselineResult {
 export const UPWARD_ONLY_SIGNALS: readonly string[] = Object.freeze(['l3', 'l7']);
 
 
-/**
- * Volume and count signals compare on a log scale (relative change), shares on their own scale. The offset is
- * 10 % of the 5th percentile of positive values, plus the zero share × the median positive value: a sparse count
- * (most steps 0) is then compared on log(1 + v/typical), where 0 → 1 is no longer a jump of many orders of magnitude.
- */
+/** Volume and count signals compare on a log scale with a relative offset (relativeLogOffset), shares on their own scale. */
 export function baselineTransform(frame: CountryFrame, signal: string): Float64Array {
   const x = frame.signals[signal];
   if (frame.signalKinds[signal] === 'rate') return Float64Array.from(x);
-  const pos = sortedFinite(Array.from(x).filter((v) => v > 0));
-  let zeros = 0;
-  for (const v of x) if (!(v > 0)) zeros++;
-  const zeroShare = x.length ? zeros / x.length : 0;
-  const eps = pos.length ? Math.max(1e-9, quantileSorted(pos, 0.05) * 0.1 + zeroShare * quantileSorted(pos, 0.5)) : 1e-9;
+  const eps = relativeLogOffset(x);
   return Float64Array.from(x, (v) => Math.log(Math.max(0, v) + eps));
 }
 

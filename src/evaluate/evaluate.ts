@@ -1,7 +1,8 @@
 /** Evaluates a calibrated detector and the no-training baseline on the test split against labels, and writes the results. */
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
-import type { CountryFrame, LabelWindow } from '../data/types';
+import type { CountryFrame } from '../data/types';
+import type { LabelWindow } from '../base/labels';
 import { resultDirs, resultsRoot } from '../data/paths';
 import { scoreRange, type ScoredRange } from '../detect/detect';
 import { confirmedFlags, groupEvents } from '../detect/events';

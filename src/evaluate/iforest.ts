@@ -3,7 +3,8 @@
  * features of every signal — the level against its previous day, the step change, and the seasonal differences to
  * the same time one day and one week earlier — with a threshold calibrated on held-out normal rows of the fit range.
  */
-import { DAY_MS, frameStep, stepsIn, type CountryFrame } from '../data/types';
+import { frameStep, type CountryFrame } from '../data/types';
+import { DAY_MS, stepsIn } from '../base/time';
 import { DataError } from '../errors';
 import { createRng, hashSeed, type Rng } from '../util/random';
 import { quantileSorted, sortedFinite } from '../util/stats';

@@ -1,5 +1,6 @@
 /** Honest detection metrics against labelled windows: event detection rate (per kind), hourly false-positive rate, event precision, F1, time to detect. */
-import { HOUR_MS, type LabelWindow } from '../data/types';
+import { HOUR_MS } from '../base/time';
+import type { LabelWindow } from '../base/labels';
 import { median } from '../util/stats';
 
 export interface PredictedWindow {

@@ -1,7 +1,7 @@
 /** Continuous feature columns of one signal (level, rolling mean/std/z, seasonal residual) and frame checks, shared by fit and apply. */
 import { DataError } from '../errors';
-import type { CountryFrame } from '../data/types';
-import { describeStep, frameStep } from '../data/types';
+import { type CountryFrame, frameStep } from '../data/types';
+import { describeStep } from '../base/time';
 import type { LocalTimeColumns } from '../util/calendar';
 import type { FeaturesConfig } from '../config/schema';
 import type { LevelTransform } from './transform';

@@ -1,6 +1,7 @@
 /** fitFeatureSpec: learns every data-dependent feature parameter from training rows only, as a plain-JSON spec saved with the model. */
 import { DataError, InputError, NotFittedError } from '../errors';
-import { frameStep, HOUR_MS, stepsIn, type CountryFrame, type SignalKind } from '../data/types';
+import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
+import { HOUR_MS, stepsIn } from '../base/time';
 import { featuresSchema, type FeaturesConfig } from '../config/schema';
 import { fitLevelTransform, applyLevelTransform } from './transform';
 import { rollingMeanStd } from './rolling';

@@ -17,6 +17,19 @@ export interface LevelTransform {
 /** A log transform's eps as a share of the median positive training value (data/live.ts inverts it). */
 export const LOG_EPS_SHARE = 0.05;
 
+/**
+ * Offset of a log scale on which relative changes count: a tenth of the 5th percentile of the positive values, plus
+ * the share of zero (or missing) values × their median. A dense series is then compared almost purely in relative
+ * terms, down to its quiet hours; a sparse count (most steps 0) on log(1 + v/typical), where 0 → 1 is no jump of many
+ * orders of magnitude. Shared by the seasonal rule and the reference baseline.
+ */
+export function relativeLogOffset(values: ArrayLike<number>): number {
+  const pos = sortedFinite(Array.from(values).filter((v) => v > 0));
+  if (!pos.length) return 1e-9;
+  const zeroShare = values.length ? 1 - pos.length / values.length : 0;
+  return Math.max(1e-9, quantileSorted(pos, 0.05) * 0.1 + zeroShare * quantileSorted(pos, 0.5));
+}
+
 /** Clamp margin for logit shares: 0.5 % keeps 0 % and 100 % finite (±5.3) without flattening 1 %-level changes. */
 const LOGIT_EPS = 0.005;
 

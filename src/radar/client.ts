@@ -1,4 +1,5 @@
 /** HTTP transport to the Radar API: auth, URLs, timeouts, rate limiting, retries and response validation; one code path for the real API and the local mock. */
+import { isoSeconds } from '../base/time';
 import { ConfigError, RadarApiError } from '../errors';
 import type { EndpointSpec } from './endpoints';
 import { realClock, UnlimitedLimiter, type Clock, type RateLimiter } from './rate-limit';
@@ -63,6 +64,9 @@ interface AttemptFailure {
   retryAfterMs?: number;
 }
 
+/** Query parameters of one call: a string, or one value per series for Radar's repeatable keys. */
+export type RadarQuery = Record<string, string | readonly string[]>;
+
 /** A Radar API client. One instance per fetch: it counts requests and shares one rate limiter. */
 export class RadarClient {
   /** HTTP attempts made (retries included). */
@@ -83,9 +87,14 @@ export class RadarClient {
     this.random = opts.random ?? Math.random;
   }
 
-  /** The full URL of a call (params in insertion order, so URLs are stable and greppable in logs). */
-  url(spec: EndpointSpec, query: Record<string, string>): string {
-    return `${this.baseUrl}${spec.path}?${new URLSearchParams({ ...spec.params, ...query }).toString()}`;
+  /**
+   * The full URL of a call (params in insertion order, so URLs are stable and greppable in logs). An array value
+   * becomes one repeated key per element: Radar's series-by-position (radar-api.md §2).
+   */
+  url(spec: EndpointSpec, query: RadarQuery): string {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...spec.params, ...query })) for (const x of typeof v === 'string' ? [v] : v) p.append(k, x);
+    return `${this.baseUrl}${spec.path}?${p.toString()}`;
   }
 
   /**
@@ -93,7 +102,7 @@ export class RadarClient {
    * (truncated transfers) are retried with backoff (retry-after wins); anything else throws at once.
    * Throws RadarApiError naming endpoint, country, window, HTTP status and the API's message.
    */
-  async get(spec: EndpointSpec, query: Record<string, string>, ctx: CallContext, window?: DateWindow): Promise<RadarEnvelope> {
+  async get(spec: EndpointSpec, query: RadarQuery, ctx: CallContext, window?: DateWindow): Promise<RadarEnvelope> {
     const url = this.url(spec, query);
     let last: AttemptFailure | undefined;
     for (let attempt = 0; attempt <= this.retry.retries; attempt++) {
@@ -139,6 +148,21 @@ export class RadarClient {
     }
     const merged = first as RadarEnvelope;
     return { ...merged, result: { ...merged.result, [key]: all } };
+  }
+
+  /**
+   * One request holding several named series of equal length over `windows` (repeated name, dateStart, dateEnd and
+   * location keys), so Radar scales them all by one MIN0_MAX maximum; the answer's series are keyed by those names.
+   */
+  async fetchSeriesList(spec: EndpointSpec, country: string, windows: readonly { name: string; startMs: number; endMs: number }[]): Promise<RadarEnvelope> {
+    const query = {
+      name: windows.map((w) => w.name),
+      dateStart: windows.map((w) => isoSeconds(w.startMs)),
+      dateEnd: windows.map((w) => isoSeconds(w.endMs)),
+      location: windows.map(() => country),
+    };
+    const label = windows.map((w) => `${w.name} ${isoSeconds(w.startMs)}..${isoSeconds(w.endMs)}`).join(' + ');
+    return this.get(spec, query, { endpoint: spec.path, country, window: label });
   }
 
   private async attempt(url: string, spec: EndpointSpec, ctx: CallContext, window?: DateWindow): Promise<{ envelope: RadarEnvelope } | AttemptFailure> {

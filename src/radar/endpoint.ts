@@ -1,7 +1,8 @@
-/** Where Radar requests go for a data source — the real API, or the embedded generator behind an in-process mock — and the retry policy of models.yml. */
+/** Where Radar requests go for a data source — the real API, or the embedded generator behind an in-process mock — and the client built with the retry and rate-limit settings of models.yml. */
 import type { Config, DataConfig } from '../config/schema';
-import { DEFAULT_RADAR_BASE, requireToken, resolveRadarAccess } from './client';
+import { DEFAULT_RADAR_BASE, RadarClient, requireToken, resolveRadarAccess, type RadarClientOptions } from './client';
 import { startMockRadar } from './mock-server';
+import { createRateLimiter } from './rate-limit';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
 /** An opened endpoint: the API root, the token to send, and how to release it (stops the mock). */
@@ -36,4 +37,19 @@ export async function openRadarEndpoint(source: 'radar' | 'synthetic', cfg: Conf
 /** The client retry policy of the data settings (retries, backoff base); caps as DEFAULT_RETRY. */
 export function retryPolicyOf(data: DataConfig): RetryPolicy {
   return { ...DEFAULT_RETRY, retries: data.retries, baseMs: data.backoffMs };
+}
+
+/**
+ * A client for an opened endpoint with the data settings of models.yml: per-request timeout, retry policy and the
+ * rate limit of `source` (data.radar / data.synthetic); `extra` adds or overrides options (clock, onRetry, check).
+ */
+export function createRadarClient(endpoint: RadarEndpoint, data: DataConfig, source: 'radar' | 'synthetic', extra: Partial<RadarClientOptions> = {}): RadarClient {
+  return new RadarClient({
+    baseUrl: endpoint.baseUrl,
+    token: endpoint.token,
+    timeoutMs: data.timeoutMs,
+    retry: retryPolicyOf(data),
+    limiter: createRateLimiter(data[source].maxRequestsPer5Min, extra.clock),
+    ...extra,
+  });
 }

@@ -2,19 +2,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Config } from '../config/schema';
-import { rawChunkPath, rawSeriesDir, RAW_SERIES, type RawSeries } from '../data/paths';
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS, isoSeconds } from '../base/time';
 import { InputError, RadarApiError, isRadarwatchError } from '../errors';
 import { removeStaleTemps, writeJsonAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
-import { RadarClient } from './client';
 import { checkAnswerContent } from './content';
-import { parseChunkFile } from './refetch';
-import { endpointFor, LABEL_WINDOW_DAYS, type EndpointSpec } from './endpoints';
-import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from './endpoint';
-import { createRateLimiter, realClock, type Clock } from './rate-limit';
-import { chunkWindows, isoSeconds, lastCompleteHour, parseDateArg, windowLabel, type DateWindow } from './windows';
+import { endpointFor, FETCH_INTERVAL_MS, LABEL_WINDOW_DAYS, RAW_SERIES, takesAggInterval, type EndpointSpec, type FetchInterval, type RawSeries } from './endpoints';
+import { createRadarClient, openRadarEndpoint, type RadarEndpoint } from './endpoint';
+import { realClock, type Clock } from './rate-limit';
+import { parseChunkFile, rawChunkPath, rawSeriesDir } from './raw-store';
+import { chunkWindows, lastCompleteHour, MAX_WINDOW_DAYS, parseDateArg, windowDays, windowLabel, type DateWindow } from './windows';
 
 /** Where `fetch` pulls from: the Radar API, or the embedded generator behind an in-process mock Radar server. */
 export type FetchSource = 'radar' | 'synthetic';
@@ -38,6 +36,8 @@ export interface FetchOptions {
   token?: string;
   /** Series to fetch (default: all RAW_SERIES). */
   series?: RawSeries[];
+  /** Aggregation interval of the series that take one (default cfg.data.aggInterval); 15m windows hold at most 7 days. */
+  aggInterval?: FetchInterval;
   /** "Now" for the no-future clamp (default: the clock's now). */
   now?: number | Date;
   /** Injectable time for rate limiting and backoff (tests). */
@@ -108,21 +108,30 @@ export class FetchError extends RadarApiError {
 }
 
 /**
- * The chunks of a fetch, country-major: every series in `series` cut into `cfg.data.chunkDays`
- * windows overlapping by `overlapHours` over [from, to]; label feeds in LABEL_WINDOW_DAYS windows
- * without overlap (events are deduplicated by id when parsed), ending at the end of `to`'s last hour.
- * `toMs` must already be clamped.
+ * The chunks of a fetch, country-major: every series in `series` cut into windows of `cfg.data.chunkDays` (capped at
+ * MAX_WINDOW_DAYS of the interval: 7 days at 15m) overlapping by `overlapHours` over [from, to], each ending on its
+ * last point (a 15m window ends on the last quarter of `to`'s last hour); series without an aggInterval (BGP IPs)
+ * keep hourly chunkDays windows; label feeds in LABEL_WINDOW_DAYS windows without overlap (events are deduplicated by
+ * id when parsed), ending at the end of `to`'s last hour. `toMs` (an hour start) must already be clamped.
  */
-export function planFetch(opts: { countries: string[]; series: RawSeries[]; fromMs: number; toMs: number; cfg: Config; rawDir: string; source: FetchSource }): ChunkTask[] {
+export function planFetch(opts: { countries: string[]; series: RawSeries[]; fromMs: number; toMs: number; cfg: Config; rawDir: string; source: FetchSource; aggInterval?: FetchInterval }): ChunkTask[] {
   const { chunkDays, overlapHours } = opts.cfg.data;
-  const seriesWindows = chunkWindows(opts.fromMs, opts.toMs, chunkDays * 24, overlapHours);
+  const interval = opts.aggInterval ?? opts.cfg.data.aggInterval;
+  const step = FETCH_INTERVAL_MS[interval];
+  const days = windowDays(interval, chunkDays);
+  if (interval !== '1h' && overlapHours >= days * 24) {
+    throw new InputError(`At aggInterval ${interval} a request window holds at most ${MAX_WINDOW_DAYS[interval]} days (${days * 24} h), so data.overlapHours (${overlapHours}) leaves no new hours per window; expected data.overlapHours < ${days * 24}. Lower it in models.yml`);
+  }
+  const intervalWindows = chunkWindows(opts.fromMs, opts.toMs + HOUR_MS - step, days * 24, overlapHours, step);
+  const hourlyWindows = interval === '1h' ? intervalWindows : chunkWindows(opts.fromMs, opts.toMs, chunkDays * 24, overlapHours);
   const labelWindows = chunkWindows(opts.fromMs, opts.toMs + HOUR_MS - 1000, LABEL_WINDOW_DAYS * 24, 0, 1000);
   const tasks: ChunkTask[] = [];
   for (const country of opts.countries) {
     for (const series of opts.series) {
-      const spec = endpointFor(series);
-      for (const window of spec.kind === 'labels' ? labelWindows : seriesWindows) {
-        tasks.push({ country, series, spec, window, file: rawChunkPath(opts.rawDir, opts.source, country, series, window.start, window.end) });
+      const spec = endpointFor(series, interval);
+      const windows = spec.kind === 'labels' ? labelWindows : takesAggInterval(spec) ? intervalWindows : hourlyWindows;
+      for (const window of windows) {
+        tasks.push({ country, series, spec, window, file: rawChunkPath(opts.rawDir, opts.source, country, series, window.start, window.end, interval) });
       }
     }
   }
@@ -156,20 +165,16 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
   const dir = path.join(rawDir, opts.source);
   const staleTempsRemoved = removeStaleTemps(dir);
   if (staleTempsRemoved > 0) log.info(`fetch: removed ${staleTempsRemoved} temp file(s) left by an interrupted run in ${dir}`);
-  const planned = planFetch({ countries: opts.countries, series, fromMs, toMs, cfg, rawDir, source: opts.source });
-  const tasks = opts.refetch ? planRefetch(planned, { countries: opts.countries, series, fromMs, toMs, rawDir, source: opts.source }) : planned;
+  const aggInterval = opts.aggInterval ?? cfg.data.aggInterval;
+  const planned = planFetch({ countries: opts.countries, series, fromMs, toMs, cfg, rawDir, source: opts.source, aggInterval });
+  const tasks = opts.refetch ? planRefetch(planned, { countries: opts.countries, series, fromMs, toMs, rawDir, source: opts.source, aggInterval }) : planned;
 
   // the mock shares our notion of now, so an injected `now` also bounds what it serves; a caller's endpoint is its to close
   const endpoint = opts.endpoint ?? (await openRadarEndpoint(opts.source, cfg, { baseUrl: opts.baseUrl, token: opts.token, now: opts.now === undefined ? undefined : () => nowMs }));
   const close = opts.endpoint ? undefined : () => endpoint.close();
 
   const limits = cfg.data[opts.source];
-  const client = new RadarClient({
-    baseUrl: endpoint.baseUrl,
-    token: endpoint.token,
-    timeoutMs: cfg.data.timeoutMs,
-    retry: retryPolicyOf(cfg.data),
-    limiter: createRateLimiter(limits.maxRequestsPer5Min, clock),
+  const client = createRadarClient(endpoint, cfg.data, opts.source, {
     clock,
     onRetry: ({ ctx, attempt, delayMs, reason }) => log.debug(`fetch: retry ${attempt} of ${ctx.endpoint} ${ctx.country} ${ctx.window} in ${delayMs} ms (${reason})`),
     // validated in full before the atomic write: a stored chunk is one preprocess can use
@@ -252,11 +257,12 @@ export async function fetchRadar(opts: FetchOptions): Promise<FetchSummary> {
  * [fromMs, toMs], under its own window (so the file is replaced in place, whatever range the first fetch planned);
  * a country and series with no stored chunk there falls back to the regular plan.
  */
-export function planRefetch(planned: ChunkTask[], o: { countries: string[]; series: RawSeries[]; fromMs: number; toMs: number; rawDir: string; source: FetchSource }): ChunkTask[] {
+export function planRefetch(planned: ChunkTask[], o: { countries: string[]; series: RawSeries[]; fromMs: number; toMs: number; rawDir: string; source: FetchSource; aggInterval?: FetchInterval }): ChunkTask[] {
+  const interval = o.aggInterval ?? '1h';
   const tasks: ChunkTask[] = [];
   for (const country of o.countries) {
     for (const series of o.series) {
-      const dir = rawSeriesDir(o.rawDir, o.source, country, series);
+      const dir = rawSeriesDir(o.rawDir, o.source, country, series, interval);
       const stored = fs.existsSync(dir)
         ? fs
             .readdirSync(dir)
@@ -269,7 +275,7 @@ export function planRefetch(planned: ChunkTask[], o: { countries: string[]; seri
         tasks.push(...planned.filter((t) => t.country === country && t.series === series));
         continue;
       }
-      const spec = endpointFor(series);
+      const spec = endpointFor(series, interval);
       for (const c of stored) tasks.push({ country, series, spec, window: c.window, file: c.file });
     }
   }

@@ -1,14 +1,8 @@
-/** Turns Radar label feeds (outages, traffic anomalies, time-series annotations) into merged LabelWindows and unreliable-data windows. */
+/** Turns Radar label feeds (outages, traffic anomalies, time-series annotations) into label candidates and unreliable-data windows (merged by base/labels). */
+import { ANOMALY_KINDS, labelCandidate, type AnomalyKind, type LabelCandidate, type TimeWindow } from '../base/labels';
+import { HOUR_MS } from '../base/time';
 import { DataError } from '../errors';
-import { ANOMALY_KINDS, HOUR_MS, type AnomalyKind, type LabelSource, type LabelWindow } from '../data/types';
-import { isoUtc, parseRadarTime, type RadarAnnotation } from './parse';
-import { labelKindPerStep } from '../data/grid';
-
-/** A [start, end) span in epoch ms. */
-export interface TimeWindow {
-  start: number;
-  end: number;
-}
+import { parseRadarTime, type RadarAnnotation } from './parse';
 
 /** Context for turning events into windows. */
 export interface LabelOptions {
@@ -19,16 +13,6 @@ export interface LabelOptions {
   /** Also keep UNVERIFIED traffic anomalies (Cloudflare's raw detector output). Default false. */
   includeUnverified?: boolean;
 }
-
-/** A window before merging: `kindGuessed` when the feed did not say which kind it was. */
-export interface LabelCandidate extends LabelWindow {
-  startMs: number;
-  endMs: number;
-  kindGuessed: boolean;
-}
-
-// When windows of several feeds merge, the most curated source names the result.
-const SOURCE_RANK: Record<LabelSource, number> = { synthetic: 0, csv: 0, 'radar-outage': 1, 'radar-annotation': 2, 'radar-anomaly': 3 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,20 +44,6 @@ function spanOf(startV: unknown, endV: unknown, opts: LabelOptions, where: strin
   return { start, end };
 }
 
-function candidate(span: TimeWindow, kind: AnomalyKind, kindGuessed: boolean, source: LabelSource, id: string | undefined, description: string | undefined): LabelCandidate {
-  return {
-    start: isoUtc(span.start),
-    end: isoUtc(span.end),
-    kind,
-    source,
-    ...(id ? { id } : {}),
-    ...(description ? { description } : {}),
-    startMs: span.start,
-    endMs: span.end,
-    kindGuessed,
-  };
-}
-
 /**
  * `/annotations/outages` items → windows. Kind: `radarwatchKind` when present, else outageType
  * NATIONWIDE → outage, REGIONAL / NETWORK / anything else → partial_outage. Items naming only other
@@ -97,7 +67,7 @@ export function outageLabels(items: unknown[], opts: LabelOptions, where = 'outa
     const cause = isObject(it.outage) && typeof it.outage.outageCause === 'string' ? it.outage.outageCause : '';
     const desc = [typeof it.description === 'string' ? it.description : '', typeof it.scope === 'string' ? it.scope : '', cause].filter(Boolean).join('; ');
     const id = it.id !== undefined && it.id !== null ? `outage:${String(it.id)}` : undefined;
-    out.push(candidate(spanOf(it.startDate, it.endDate, opts, w), kind, false, 'radar-outage', id, desc || undefined));
+    out.push(labelCandidate(spanOf(it.startDate, it.endDate, opts, w), kind, false, 'radar-outage', id, desc || undefined));
   });
   return out;
 }
@@ -126,7 +96,7 @@ export function anomalyLabels(items: unknown[], opts: LabelOptions, where = 'tra
     const asName = type === 'AS' && isObject(it.asnDetails) ? `AS${String(it.asnDetails.asn ?? '?')} ${String(it.asnDetails.name ?? '')}`.trim() : '';
     const desc = [`${status.toLowerCase()} ${type.toLowerCase()} anomaly`, asName].filter(Boolean).join(': ');
     const id = typeof it.uuid === 'string' ? `anomaly:${it.uuid}` : undefined;
-    out.push(candidate(spanOf(it.startDate, it.endDate, opts, w), rk ?? 'partial_outage', rk === undefined, 'radar-anomaly', id, desc));
+    out.push(labelCandidate(spanOf(it.startDate, it.endDate, opts, w), rk ?? 'partial_outage', rk === undefined, 'radar-anomaly', id, desc));
   });
   return out;
 }
@@ -146,68 +116,8 @@ export function annotationWindows(annotations: RadarAnnotation[], opts: LabelOpt
     else if (a.eventType === 'OUTAGE' || a.eventType === 'TRAFFIC_ANOMALY') {
       const rk = explicitKind(a.radarwatchKind, `annotations[${i}]`);
       const desc = [a.eventType.toLowerCase(), a.dataSource, a.description].filter(Boolean).join(': ');
-      labels.push(candidate(span, rk ?? 'partial_outage', rk === undefined, 'radar-annotation', undefined, desc));
+      labels.push(labelCandidate(span, rk ?? 'partial_outage', rk === undefined, 'radar-annotation', undefined, desc));
     }
   });
   return { labels, unreliable };
-}
-
-/** Union of windows: overlapping or touching spans become one, sorted by start. */
-export function mergeTimeWindows(windows: TimeWindow[]): TimeWindow[] {
-  const sorted = [...windows].sort((a, b) => a.start - b.start);
-  const out: TimeWindow[] = [];
-  for (const w of sorted) {
-    const last = out[out.length - 1];
-    if (last && w.start <= last.end) last.end = Math.max(last.end, w.end);
-    else out.push({ ...w });
-  }
-  return out;
-}
-
-function overlaps(a: TimeWindow, b: TimeWindow): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
-/**
- * Merges candidates into final windows, so one event seen in several feeds or chunks is one window:
- * 1. same-kind windows that overlap or touch merge into their union (the most curated source,
- *    outage feed > annotation > anomaly, gives id/description);
- * 2. a window whose kind was only guessed (an anomaly or annotation without radarwatchKind) that
- *    overlaps a window of known kind is the same event seen by a less specific feed and is dropped.
- */
-export function mergeLabels(cands: LabelCandidate[]): LabelWindow[] {
-  const byKind = new Map<string, LabelCandidate[]>();
-  for (const c of [...cands].sort((a, b) => a.startMs - b.startMs || SOURCE_RANK[a.source] - SOURCE_RANK[b.source])) {
-    const list = byKind.get(c.kind) ?? [];
-    const last = list[list.length - 1];
-    if (last && c.startMs <= last.endMs) {
-      const keep = SOURCE_RANK[c.source] < SOURCE_RANK[last.source] ? c : last;
-      list[list.length - 1] = { ...keep, startMs: last.startMs, endMs: Math.max(last.endMs, c.endMs), kindGuessed: last.kindGuessed && c.kindGuessed };
-    } else list.push({ ...c });
-    byKind.set(c.kind, list);
-  }
-  const merged = [...byKind.values()].flat();
-  const known = merged.filter((m) => !m.kindGuessed);
-  const kept = merged.filter((m) => !m.kindGuessed || !known.some((k) => overlaps({ start: m.startMs, end: m.endMs }, { start: k.startMs, end: k.endMs })));
-  return kept
-    .sort((a, b) => a.startMs - b.startMs || ANOMALY_KINDS.indexOf(a.kind) - ANOMALY_KINDS.indexOf(b.kind))
-    .map(({ startMs, endMs, kindGuessed: _g, ...w }) => ({ ...w, start: isoUtc(startMs), end: isoUtc(endMs) }));
-}
-
-/** Label kind per hour of an hourly grid (labelKindPerStep at 1 h): the first kind in ANOMALY_KINDS order wins; '' = normal. */
-export function labelKindPerHour(timestamps: ArrayLike<number>, labels: LabelWindow[]): string[] {
-  return labelKindPerStep(timestamps, labels, HOUR_MS);
-}
-
-/** 1 for each hour overlapping one of `windows`. */
-export function hoursInWindows(timestamps: ArrayLike<number>, windows: TimeWindow[]): Uint8Array {
-  const out = new Uint8Array(timestamps.length);
-  if (timestamps.length === 0) return out;
-  const t0 = timestamps[0];
-  for (const w of windows) {
-    for (let i = Math.max(0, Math.floor((w.start - t0) / HOUR_MS)); i < timestamps.length && timestamps[i] < w.end; i++) {
-      if (timestamps[i] + HOUR_MS > w.start) out[i] = 1;
-    }
-  }
-  return out;
 }

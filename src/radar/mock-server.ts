@@ -1,6 +1,7 @@
 /**
  * A local mock of the Cloudflare Radar API (v4) backed by the embedded generator: the same paths,
  * query conventions, envelopes and error bodies, plus a request log and a fault queue for client tests.
+ * With mock/, the one part of radar/ that imports data/ (the generator only; see test/architecture.test.ts).
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';

@@ -1,6 +1,6 @@
 /** Turns the `result` of a Radar time-series response into numeric series (epoch ms + numbers) and a typed `meta`. */
 import { DataError } from '../errors';
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS } from '../base/time';
 import { refetchHint } from './refetch';
 
 /** Canonical aggregation interval; Radar spells it `ONE_HOUR` in most responses and `1h` in BGP ones. */
@@ -244,9 +244,4 @@ export function unwrapEnvelope(json: unknown, where: string): Record<string, unk
   const result = 'result' in json ? json.result : json;
   if (!isObject(result)) throw new DataError(`${where}: "result" is ${result === null ? 'null' : typeof result}; expected an object.${refetchHint(where)}`);
   return result;
-}
-
-/** ISO-8601 UTC without milliseconds when they are zero: `2024-01-31T13:00:00Z`. */
-export function isoUtc(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

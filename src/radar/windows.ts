@@ -1,6 +1,7 @@
 /** Date windows for Radar requests: inclusive UTC ranges cut into fixed-size chunks that overlap, plus the "no future" clamp. */
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS, isoSeconds } from '../base/time';
 import { InputError } from '../errors';
+import type { FetchInterval } from './endpoints';
 
 /** One request window; `end` is inclusive (Radar's dateEnd includes the point at dateEnd). */
 export interface DateWindow {
@@ -9,11 +10,6 @@ export interface DateWindow {
   end: string;
   startMs: number;
   endMs: number;
-}
-
-/** ISO-8601 UTC without milliseconds: the form Radar documents for dateStart/dateEnd. */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `start..end`, how errors and logs name a window. */
@@ -62,4 +58,16 @@ export function chunkWindows(startMs: number, endMs: number, chunkHours: number,
     s = e + stepMs - overlapHours * HOUR_MS;
   }
   return out;
+}
+
+/**
+ * Longest request window per aggregation interval, in days. Radar documents no maximum; radar-api.md §2 recommends at
+ * most 7 days per call at 15m (finer intervals are only served for shorter ranges, and a range too long for the
+ * interval is rejected). At 1h, data.chunkDays decides (≤ 364, the longest relative range).
+ */
+export const MAX_WINDOW_DAYS: Readonly<Record<FetchInterval, number>> = Object.freeze({ '1h': 364, '15m': 7 });
+
+/** Days per series request at `interval`: data.chunkDays, capped at MAX_WINDOW_DAYS. */
+export function windowDays(interval: FetchInterval, chunkDays: number): number {
+  return Math.min(chunkDays, MAX_WINDOW_DAYS[interval]);
 }

@@ -1,5 +1,5 @@
 /** Shared figure pieces: colours per anomaly kind, shaded label windows, ISO time axes and small array helpers for the report builders. */
-import { ANOMALY_KINDS, type LabelWindow } from '../data/types';
+import { ANOMALY_KINDS, type LabelWindow } from '../base/labels';
 
 /** One colour per labelled anomaly kind (fixed, so every report reads the same). */
 export const KIND_COLORS: Readonly<Record<string, string>> = Object.freeze({

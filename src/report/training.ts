@@ -1,5 +1,5 @@
 /** Training figures of one saved detector: loss curves with the restored best epoch, and actual-vs-reconstructed examples (a normal week, a labelled anomaly). */
-import { frameStep } from '../data/types';
+import { frameStep, type CountryFrame } from '../data/types';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
@@ -7,7 +7,8 @@ import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
 import { sliceFrame } from '../data/frame';
 import { resultDirs } from '../data/paths';
-import { DAY_MS, type CountryFrame, type LabelWindow } from '../data/types';
+import { DAY_MS } from '../base/time';
+import type { LabelWindow } from '../base/labels';
 import { loadCountryRun } from '../detect/load';
 import { scoreRows } from '../detect/score';
 import { rowsOfRange, sliceFeatureSet } from '../detect/window';

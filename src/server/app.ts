@@ -3,15 +3,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import express, { type Express } from 'express';
 import type { Response } from 'express';
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS } from '../base/time';
 import { InputError, isRadarwatchError } from '../errors';
 import { log } from '../util/log';
 import type { AppDeps } from './deps';
 import type { HeavyLane } from './heavy-lane';
 import { errorHandler, limitUrl, methodNotAllowed, noStore, notFound, securityHeaders } from './middleware';
-import { parseDetectQuery, parseEventsQuery, type QueryLimits } from './validate';
+import { parseDetectQuery, parseEventsQuery, parseOverviewQuery, type QueryLimits } from './validate';
 import { probeWatchDb, readWatchEvents } from '../watch/store';
 import type { WatchEvent } from '../watch/types';
+import { WatchReader } from '../watch/view';
+import { APP_CLOSING } from './listen';
+import { createOverviewSource } from './overview-source';
+import { AlertStream, type StreamOptions } from './stream';
+import { vendorRouter } from './vendor';
 
 /** Optional: the live watcher's state database (results/watch/watch.db), whose events `/api/events` adds as `alerts`. */
 export interface WatchDeps {
@@ -45,6 +50,10 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = Object.freeze({ heavyPoints: 1200
 export interface LoadDeps {
   heavy?: HeavyLane;
   limits?: Partial<LoadLimits>;
+  /** Live stream settings (poll period, listener limit); tests shorten them. */
+  stream?: Partial<StreamOptions>;
+  /** Wall clock of the overview (tests); default Date.now. */
+  now?: () => number;
 }
 
 /** Signals a series answer carries per hour (6 Radar signals) plus the hour itself: the cost multiplier of include=series. */
@@ -77,12 +86,16 @@ function packageVersion(): string {
  *   answered from memory, never behind detection work
  * - `GET /api/countries` → `{countries: ServedCountry[]}`
  * - `GET /api/detect?country=AT&date=YYYY-MM-DD | &from=…&to=…[&include=series]` → DetectResult
+ * - `GET /api/overview?window=24h|7d|30d` → Overview (server/overview.ts): every served country's state, peak
+ *   probability, open or worst event and data freshness over the window, plus the newest events across countries
+ * - `GET /api/stream` → Server-Sent Events: the watcher's alerts as they are committed (server/stream.ts)
  * - `GET /api/events?country=AT&date=… | &from=…&to=…` → `{country, from, to, events}`, plus `alerts` (the
  *   `radarwatch watch` events overlapping the range, `source: "watch"`) when `watchDb` is given and exists; an
  *   unreadable watch database gives `alerts: []` and a `warnings` entry instead of a 500
  * - requests are bounded by cost (LoadLimits): heavy ones (long ranges, series) run in the heavy lane when given, at
  *   most `maxHeavy` at once, the rest answered 503 with Retry-After
- * - `GET /` the page, `GET /vendor/plotly.min.js` the local plotly bundle.
+ * - `GET /` the overview page, `GET /country?country=AT&from=…&to=…` the country view (old `/?country=…` links are
+ *   redirected there), `GET /vendor/plotly.min.js` and `/vendor/topojson/world_{110,50}m.json` from node_modules.
  */
 export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
   const { service, config } = deps;
@@ -132,11 +145,19 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
   const startedAt = Date.now();
   const version = packageVersion();
   const staticDir = deps.staticDir ?? defaultStaticDir();
-  const plotlyPath = require.resolve('plotly.js-dist-min');
+  // one read-only connection to the watch database, shared by the overview and the live stream
+  const reader = deps.watchDb ? new WatchReader(deps.watchDb) : undefined;
+  const overview = createOverviewSource({ service, config, reader, now: deps.now });
+  const stream = new AlertStream(reader, deps.stream);
   // the model list is fixed once the service is loaded, but asking each time keeps a reloading service honest
   const limits = (): QueryLimits => ({ known: service.countries().map((c) => c.code), maxRangeDays: config.server.maxRangeDays });
 
   const app = express();
+  // app is an EventEmitter; `on` is typed for 'mount' only
+  app.addListener(APP_CLOSING, () => {
+    stream.close();
+    reader?.close();
+  });
   app.disable('x-powered-by');
   // answers are no-store; hashing a large body for an ETag would only cost event-loop time
   app.set('etag', false);
@@ -171,6 +192,26 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
     })
     .all(methodNotAllowed(['GET']));
   api
+    .route('/overview')
+    .get(async (req, res) => {
+      const q = parseOverviewQuery(req.query);
+      const body = await overview.body(q.window);
+      res.type('application/json');
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (/\bgzip\b/.test(req.header('accept-encoding') ?? '')) {
+        res.setHeader('Content-Encoding', 'gzip');
+        res.send(body.gzip);
+      } else res.send(body.json);
+    })
+    .all(methodNotAllowed(['GET']));
+  api
+    .route('/stream')
+    .get((req, res) => {
+      if (stream.full()) return busy(res, `The server is streaming to ${stream.size} pages (its limit)`);
+      stream.open(req, res);
+    })
+    .all(methodNotAllowed(['GET']));
+  api
     .route('/detect')
     .get(async (req, res) => {
       const q = parseDetectQuery(req.query, limits());
@@ -201,13 +242,15 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
   app.use('/api', api);
   app.use('/api', notFound);
 
-  app.get('/vendor/plotly.min.js', (_req, res, next) => {
-    // once bytes are out (e.g. the client went away mid-download) there is no error reply left to send
-    res.sendFile(plotlyPath, { maxAge: '1d' }, (e) => {
-      if (e && !res.headersSent) next(e);
-    });
+  app.use('/vendor', vendorRouter());
+  // links to the first page (`/?country=AT&from=…`) now belong to the country view
+  app.get('/', (req, res, next) => {
+    const i = req.originalUrl.indexOf('?');
+    if (i >= 0 && typeof req.query.country === 'string') return res.redirect(302, `country${req.originalUrl.slice(i)}`);
+    next();
   });
-  app.use(express.static(staticDir, { index: 'index.html', dotfiles: 'ignore', maxAge: 0 }));
+  // `/country` is country.html
+  app.use(express.static(staticDir, { index: 'index.html', extensions: ['html'], dotfiles: 'ignore', maxAge: 0 }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -1,5 +1,6 @@
 /** What the HTTP server needs from the rest of radarwatch, injected so the app can be built and tested without trained models. */
 import type { Config } from '../config/schema';
+import type { WindowSummary } from '../detect/summary';
 import type { DetectResult } from '../detect/types';
 
 /** One country the service has a model for. All times are ISO-8601 UTC. */
@@ -32,6 +33,11 @@ export interface DetectionService {
    * Throws NotFoundError for an unknown country and DataError for a range outside the data.
    */
   detect(country: string, from: Date, to: Date, opts: { series: boolean }): Promise<DetectResult>;
+  /**
+   * The same range condensed for the overview (peak probability, anomalous rows, newest row, events) without building
+   * the per-hour rows; optional: the overview falls back to `detect()` and summarizeDetectResult. Throws like detect().
+   */
+  summarize?(country: string, from: Date, to: Date): Promise<WindowSummary>;
   /**
    * Countries that have a model folder but were not loaded (a file failed its checks, no calibration, no table),
    * each with the one-line reason; `/api/health` reports them as `degraded`.

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'net';
 import type { Express } from 'express';
 import { ConfigError } from '../errors';
 
+/** Emitted on the app when its server starts closing; routes with open-ended answers end them. */
+export const APP_CLOSING = 'radarwatch:closing';
+
 /** A listening server. */
 export interface RunningServer {
   server: Server;
@@ -27,7 +30,16 @@ export function listen(app: Express, opts: { host: string; port: number }): Prom
       server.off('error', onError);
       const addr = server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      resolve({ server, url: `http://${host}:${addr.port}`, port: addr.port, close: (graceMs = 5000) => closeServer(server, graceMs) });
+      resolve({
+        server,
+        url: `http://${host}:${addr.port}`,
+        port: addr.port,
+        close: (graceMs = 5000) => {
+          // long-lived answers (the live stream) end now instead of holding the server open for the grace period
+          app.emit(APP_CLOSING);
+          return closeServer(server, graceMs);
+        },
+      });
     });
   });
 }

@@ -54,7 +54,7 @@ export const noStore: RequestHandler = (_req, res, next) => {
 
 /** Terminal handler: whatever no route matched. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}. Endpoints: GET /api/health, /api/countries, /api/detect, /api/events`));
+  next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}. Endpoints: GET /api/health, /api/countries, /api/overview, /api/stream, /api/detect, /api/events`));
 };
 
 /** For routes that exist but not with this method. */

@@ -1,7 +1,8 @@
 /** Validates the HTTP API's query strings in one place: parameters, country codes, dates and range limits. */
-import { DAY_MS } from '../data/types';
+import { DAY_MS } from '../base/time';
 import { InputError, NotFoundError } from '../errors';
 import { isCountryCode, isSeriesId, matchSeriesId, SERIES_ID_RULE } from '../util/series-id';
+import { OVERVIEW_WINDOWS, type OverviewWindow } from './overview';
 
 /** A country and a half-open UTC range [from, to), both aligned to hour starts. */
 export interface RangeQuery {
@@ -50,6 +51,14 @@ export function parseDetectQuery(query: unknown, limits: QueryLimits): DetectQue
 /** Parses `/api/events` parameters: country, date | from & to. */
 export function parseEventsQuery(query: unknown, limits: QueryLimits): RangeQuery {
   return parseRange(params(query, RANGE_PARAMS), limits);
+}
+
+/** Parses `/api/overview` parameters: `window` = 24h | 7d | 30d (default 24h). Throws InputError (400). */
+export function parseOverviewQuery(query: unknown): { window: OverviewWindow } {
+  const q = params(query, ['window']);
+  const w = single(q, 'window') ?? '24h';
+  if (!Object.prototype.hasOwnProperty.call(OVERVIEW_WINDOWS, w)) throw new InputError(`Unknown window ${quote(w)}. Expected one of: ${Object.keys(OVERVIEW_WINDOWS).join(', ')}`);
+  return { window: w as OverviewWindow };
 }
 
 /** Checks a series id (a country code in any case, or an imported --id) by the one id rule against the loaded models. */

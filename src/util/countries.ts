@@ -41,16 +41,17 @@ export function countryTimezone(code: string): string {
 }
 
 /**
- * Parses a country argument: `AT`, `AT,DE` or `all` (the models.yml list). Codes are upper-cased;
+ * Parses a country argument: `AT`, `AT,DE`, `all` (the models.yml list) or `world` (every code Radar covers). Codes are upper-cased;
  * an unknown code throws with the list of what is allowed.
  */
 export function parseCountries(arg: string | undefined, defaults: string[]): string[] {
   if (!arg || arg.trim().toLowerCase() === 'all') return [...defaults];
+  if (arg.trim().toLowerCase() === 'world') return knownCountryCodes();
   const known = new Set(knownCountryCodes());
   const codes = arg.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
   if (codes.length === 0) throw new InputError(`Expected a country list such as AT, AT,DE or all; got "${arg}"`);
   for (const c of codes) {
-    if (!known.has(c)) throw new InputError(`Unknown country "${c}". Expected an ISO 3166-1 alpha-2 code such as AT, DE, US (one of ${known.size} known), or "all" for: ${defaults.join(', ')}`);
+    if (!known.has(c)) throw new InputError(`Unknown country "${c}". Expected an ISO 3166-1 alpha-2 code such as AT, DE, US (one of ${known.size} known), "all" for: ${defaults.join(', ')}, or "world" for all ${known.size}`);
   }
   return [...new Set(codes)];
 }

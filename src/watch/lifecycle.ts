@@ -2,7 +2,7 @@
  * Event lifecycle of the live watcher, as a pure function of the open event and newly scored hours: opens an
  * event on anomalous hours, updates it when its severity, cause or top signals change, closes it after a quiet period.
  */
-import { HOUR_MS } from '../data/types';
+import { HOUR_MS } from '../base/time';
 import { groupEvents, isConfirmed } from '../detect/events';
 import type { AnomalyEvent, ScoredHour } from '../detect/types';
 import type { WatchAlert, WatchEvent } from './types';

@@ -1,9 +1,9 @@
 /** Where the watcher pulls live data from: a frozen registry keyed by the names used in config (`radar`, `synthetic`). */
 import type { Config } from '../config/schema';
 import { ConfigError } from '../errors';
-import { RadarClient } from '../radar/client';
-import { openRadarEndpoint, retryPolicyOf, type RadarEndpoint } from '../radar/endpoint';
-import { createRateLimiter, realClock } from '../radar/rate-limit';
+import type { RadarClient } from '../radar/client';
+import { createRadarClient, openRadarEndpoint, type RadarEndpoint } from '../radar/endpoint';
+import { realClock } from '../radar/rate-limit';
 import { log } from '../util/log';
 
 /** An opened source: a Radar client and how to release it. */
@@ -42,13 +42,8 @@ export async function openSource(name: string, o: SourceOptions): Promise<OpenSo
     throw new ConfigError(`Unknown watch source "${name}". Expected one of: ${Object.keys(WATCH_SOURCES).join(', ')}`);
   }
   const src = await WATCH_SOURCES[name as WatchSourceName](o);
-  const limits = o.cfg.data[name as WatchSourceName];
-  const client = new RadarClient({
-    baseUrl: src.baseUrl,
-    token: src.token,
-    timeoutMs: o.cfg.data.timeoutMs,
-    retry: retryPolicyOf(o.cfg.data),
-    limiter: createRateLimiter(limits.maxRequestsPer5Min, realClock),
+  const client = createRadarClient(src, o.cfg.data, name as WatchSourceName, {
+    clock: realClock,
     onRetry: ({ ctx, attempt, delayMs, reason }) => log.debug(`watch: retry ${attempt} of ${ctx.endpoint} ${ctx.country} in ${delayMs} ms (${reason})`),
   });
   return { name: name as WatchSourceName, client, baseUrl: src.baseUrl, close: src.close };

@@ -378,7 +378,7 @@ function readEvents(db: Database, country: string, fromMs: number, toMs: number)
 }
 
 /** A DataError for a database SQLite cannot use (not a database, malformed pages, unreadable), saying what to do. */
-function unusableDb(file: string, e: unknown): DataError {
+export function unusableDb(file: string, e: unknown): DataError {
   if (e instanceof DataError) return e;
   const why = (e as Error)?.message ?? String(e);
   return new DataError(`${file} is not a usable watch database (${why}); move it away (e.g. to ${path.basename(file)}.broken) and restart \`radarwatch watch\` to start afresh`);

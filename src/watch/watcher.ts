@@ -7,7 +7,8 @@ import type { Calibration } from '../calibrate/calibrate';
 import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
-import { HOUR_MS, type CountryFrame, type SignalKind } from '../data/types';
+import type { CountryFrame, SignalKind } from '../data/types';
+import { describeStep, HOUR_MS } from '../base/time';
 import { scoreRange, scoreRangeHistoryRows } from '../detect/detect';
 import { featureHistoryRows } from '../features/spec';
 import { loadCountryDetector } from '../detect/load';
@@ -146,6 +147,11 @@ export class Watcher {
     try {
       for (const cc of opts.countries) {
         const det = await loadCountryDetector(cfg, cc);
+        // the stored series, its fetch windows and the lifecycle count hours
+        if (det.spec.stepMs !== HOUR_MS) {
+          det.dispose();
+          throw new DataError(`Cannot watch ${cc}: its model works on ${describeStep(det.spec.stepMs)} steps, but the watcher keeps an hourly series; watch an hourly model (data.aggInterval: 1h), or score ${describeStep(det.spec.stepMs)} data with \`radarwatch detect --live\``);
+        }
         const cal = loadCalibration(det.dir, cc);
         // The detector's full history where the table has it; at most the rows the seasonal rule was fitted on, which is
         // all the history its validation rows had at calibration (a short table still starts, scoring as calibrated).

@@ -125,6 +125,7 @@ describe('cli: bring your own data (import → train → calibrate → test → 
     assert.equal(r.error, undefined, `radarwatch ${args.join(' ')} failed: ${(r.error as Error)?.message}\n${r.out}`);
     return r.out;
   };
+  const calibration = (id: string) => JSON.parse(fs.readFileSync(path.join(dir, 'results', 'models', id, 'calibration.json'), 'utf8')) as { detector: string };
   const meta = (id: string) => JSON.parse(fs.readFileSync(path.join(dir, 'processed', `${id}.meta.json`), 'utf8'));
 
   for (const make of [nabSeries, hourlySeries]) {
@@ -155,6 +156,7 @@ describe('cli: bring your own data (import → train → calibrate → test → 
         await ok(['test', fx.id]);
         assert.ok(fs.existsSync(path.join(dir, 'results', 'models', fx.id, 'calibration.json')));
         assert.ok(fs.existsSync(path.join(dir, 'results', 'testing', fx.id, 'metrics.json')));
+        assert.equal(calibration(fx.id).detector, 'hybrid', 'a network trained on more than a week gives evidence');
       });
 
       it('when validated, then the id is accepted too', async () => {
@@ -194,6 +196,19 @@ describe('cli: bring your own data (import → train → calibrate → test → 
       });
     });
   }
+
+  it('when a two-week series is trained NAB-style (--train-fraction 0.15), then calibrate leaves the network out and the seasonal rule scores it', async () => {
+    const fx = nabSeries(dir);
+    const id = 'nab_probation';
+    await ok(['import', fx.csv, '--id', id, '--labels', fx.labels!]);
+    await ok(['train', id, '--train-fraction', '0.15', '--epochs', '2', '--workers', '1']);
+    const table = await ok(['calibrate', id]);
+    assert.match(table, new RegExp(`^${id}\\s+seasonal\\s`, 'm'), table);
+    assert.equal(calibration(id).detector, 'seasonal');
+    const r = JSON.parse(await ok(['detect', id, '--from', iso(fx.last + fx.stepMs - DAY), '--to', iso(fx.last + fx.stepMs), '--json'])) as DetectResult;
+    assert.equal(r.hours.length, DAY / fx.stepMs);
+    assert.ok(r.hours.every((h) => typeof h.score === 'number' && h.score >= 0 && h.score <= 1));
+  });
 
   it('when an id is unknown or malformed, then the error names the rule and the command that creates it', async () => {
     for (const cmd of ['train', 'validate', 'calibrate', 'test']) {

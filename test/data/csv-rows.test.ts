@@ -5,7 +5,8 @@ import * as path from 'path';
 import { readCsvWindow, splitCsvLine } from '../../src/data/csv-rows';
 import { sliceFrame } from '../../src/data/frame';
 import { readProcessed, writeProcessed } from '../../src/data/processed';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import type { CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 
 function frame(n = 200): CountryFrame {
   const t0 = Date.UTC(2024, 1, 27);

@@ -1,19 +1,22 @@
 import { strict as assert } from 'assert';
-import { checkStep, describeFill, detectStep, fillGaps, gridPhase, hourlyGrid, hourRange, labelKindPerStep, medianStep, parseDay, parseStep, resampleToGrid, stepRange } from '../../src/data/grid';
+import { checkStep, daysGrid, describeFill, detectStep, fillGaps, gridPhase, hourRange, medianStep, parseDay, parseStep, resampleToGrid, stepRange } from '../../src/data/grid';
 import { DataError } from '../../src/errors';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 
 const T0 = Date.UTC(2024, 0, 1);
 const H = (h: number, m = 0) => T0 + h * HOUR_MS + m * 60_000;
 
 describe('data/grid', () => {
-  it('builds an hourly UTC grid from `from` 00:00 to `to` 23:00, inclusive', () => {
-    const g = hourlyGrid('2024-01-01', '2024-01-02');
+  it('builds a UTC grid of whole days from `from` 00:00 to the last step of `to` (23:00 hourly, 23:45 at 15 minutes), inclusive', () => {
+    const g = daysGrid('2024-01-01', '2024-01-02');
     assert.equal(g.length, 48);
     assert.equal(g[0], T0);
     assert.equal(g[47], H(47));
-    assert.equal(hourlyGrid('2024-03-31', '2024-03-31').length, 24, 'UTC has no DST day');
-    assert.throws(() => hourlyGrid('2024-01-05', '2024-01-01'), /reversed/);
+    assert.equal(daysGrid('2024-03-31', '2024-03-31').length, 24, 'UTC has no DST day');
+    const q = daysGrid('2024-01-01', '2024-01-02', 15 * 60_000);
+    assert.deepEqual([q.length, q[1] - q[0], q[q.length - 1]], [192, 15 * 60_000, H(47, 45)]);
+    assert.throws(() => daysGrid('2024-01-05', '2024-01-01'), /reversed/);
+    assert.throws(() => daysGrid('2024-01-01', '2024-01-01', 7 * 60_000), /does not divide a day/);
     assert.throws(() => parseDay('2024-02-30', 'from'), (e: unknown) => e instanceof DataError && /from "2024-02-30" is not a calendar date; expected YYYY-MM-DD/.test(e.message));
     assert.deepEqual(hourRange(H(1, 30), H(3, 5)), [H(1), H(2), H(3)]);
   });
@@ -82,7 +85,7 @@ describe('data/grid', () => {
     assert.equal(detectStep(Array.from({ length: 10 }, (_, i) => H(i))).stepMs, HOUR_MS);
   });
 
-  it('resamples, fills and labels on a 5-minute grid with gap limits and the seasonal lag in time', () => {
+  it('resamples and fills on a 5-minute grid with gap limits and the seasonal lag in time', () => {
     const S = 300_000;
     const g = Array.from({ length: 12 }, (_, i) => T0 + i * S);
     // Two points in step 1 (a duplicated timestamp): mean; the grid step comes from the grid.
@@ -100,8 +103,5 @@ describe('data/grid', () => {
     assert.equal(r.values[wk + 10], long[10]);
     assert.throws(() => fillGaps([NaN], 1, 'x', { stepMs: S, fix: 'fix the export' }), /no valid value in 1 steps of 5m.*\(fix the export\)/);
     assert.match(describeFill(3, S), /gaps <= 3 h \(36 steps of 5m\)/);
-    // Label windows mark the 5-minute steps they overlap.
-    const kinds = labelKindPerStep(g, [{ start: new Date(T0 + 2 * S + 1000).toISOString(), end: new Date(T0 + 4 * S).toISOString(), kind: 'outage', source: 'csv' }], S);
-    assert.deepEqual(kinds.slice(0, 5), ['', '', 'outage', 'outage', '']);
   });
 });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultImportRule, importCsv, parseUserTimestamp, readLabelsCsv, shareRangeOf, signalKindOf } from '../../src/data/import-csv';
 import { readProcessed } from '../../src/data/processed';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { DataError, InputError } from '../../src/errors';
 
 const T0 = Date.UTC(2024, 4, 1);

@@ -5,10 +5,13 @@ import * as path from 'path';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { fetchLiveFrame, min0MaxSignals, parseLiveSource, type LiveFrame } from '../../src/data/live';
-import { writeProcessed } from '../../src/data/processed';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
-import { ConfigError, InputError } from '../../src/errors';
+import { preprocessCountries } from '../../src/data/preprocess';
+import { readProcessed, writeProcessed } from '../../src/data/processed';
+import { frameStep, type CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
+import { ConfigError, DataError, InputError } from '../../src/errors';
 import { fitFeatureSpec, type FeatureSpec } from '../../src/features/spec';
+import { fetchRadar } from '../../src/radar/fetch';
 import { startMockRadar } from '../../src/radar/mock-server';
 import { SYNTHETIC_CONFIG, syntheticFrame } from '../detect/fixtures';
 
@@ -17,7 +20,7 @@ const FROM = Date.parse('2024-04-17T00:00:00Z');
 const TO = FROM + 24 * HOUR_MS;
 
 /** Row of `t` in `f`. */
-const rowOf = (f: CountryFrame, t: number) => (t - f.timestamps[0]) / HOUR_MS;
+const rowOf = (f: CountryFrame, t: number) => (t - f.timestamps[0]) / frameStep(f);
 
 /** Largest relative difference between the live frame and the table on hours neither filled (values above `floor`). */
 function maxRelDiff(live: CountryFrame, table: CountryFrame, signal: string, floor = 1e-3): number {
@@ -107,6 +110,41 @@ describe('data/live', function () {
     } finally {
       if (saved !== undefined) process.env.CLOUDFLARE_API_TOKEN = saved;
     }
+  });
+
+  it('when the model works on 15-minute steps, then the live window is fetched at aggInterval=15m and lines up with its 15-minute table', async () => {
+    const Q = 15 * 60_000;
+    const cfg15 = parseConfig({ ...cfg, data: { ...cfg.data, aggInterval: '15m', rawDir: path.join(dir, 'raw15'), processedDir: path.join(dir, 'processed15') } });
+    await fetchRadar({ countries: ['AT'], from: '2024-04-01', to: '2024-04-14', source: 'synthetic', cfg: cfg15, now: NOW });
+    preprocessCountries({ countries: ['AT'], source: 'synthetic', from: '2024-04-01', to: '2024-04-14', rawDir: cfg15.data.rawDir, processedDir: cfg15.data.processedDir, cfg: cfg15.data });
+    const table15 = await readProcessed(cfg15.data.processedDir, 'AT');
+    const spec15 = fitFeatureSpec(table15, { start: 0, end: 96 * 7 }, cfg15.features);
+    assert.equal(spec15.stepMs, Q);
+    const from = Date.parse('2024-04-10T00:00:00Z');
+    const to = from + 6 * HOUR_MS + 30 * 60_000;
+    const mock = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now: () => NOW });
+    try {
+      // the config still says 1h: the model's step decides what is fetched
+      const live = await fetchLiveFrame({ cfg, country: 'AT', fromMs: from, toMs: to, spec: spec15, source: 'radar', baseUrl: mock.url, token: 't', now: NOW, anchorTable: table15 });
+      const f = live.frame;
+      assert.equal(f.stepMs, Q);
+      assert.equal(f.timestamps[0], from - spec15.warmupRows * Q);
+      assert.equal(f.timestamps[f.timestamps.length - 1], to - Q);
+      for (const s of min0MaxSignals()) {
+        assert.equal(live.scale[s].method, 'anchor', s);
+        assert.ok(maxRelDiff(f, table15, s) < 2e-3, `${s}: ${maxRelDiff(f, table15, s)}`);
+      }
+      const series = mock.requests.filter((r) => r.path !== '/bgp/ips/timeseries' && r.path.includes('timeseries'));
+      assert.ok(series.length > 0 && series.every((r) => r.query.aggInterval === '15m'), 'every series request asks for 15-minute points');
+      for (const r of series) {
+        const [a, b] = [r.query.dateStart, r.query.dateEnd].map((x) => Date.parse(Array.isArray(x) ? x[0] : (x as string)));
+        assert.ok(b - a <= 7 * 24 * HOUR_MS, 'at most 7 days per series');
+      }
+    } finally {
+      await mock.close();
+    }
+    // a step Radar does not serve is refused up front
+    await assert.rejects(fetchLiveFrame({ cfg, country: 'AT', fromMs: from, toMs: to, spec: { ...spec15, stepMs: 5 * 60_000 }, source: 'synthetic', now: NOW }), (e: Error) => e instanceof DataError && /5m steps, but live Radar data comes at 1h or 15m only/.test(e.message));
   });
 
   it('when the range reaches past the last complete hour, or the source is unknown, then an InputError says so', async () => {

@@ -2,11 +2,24 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { HOUR_MS } from '../../src/base/time';
+import { fitCalibration } from '../../src/calibrate/calibrate';
+import { saveCalibration } from '../../src/calibrate/store';
+import { parseConfig } from '../../src/config/load';
+import { resultDirs } from '../../src/data/paths';
 import { describeProcessed, preprocessCountries, preprocessCountryDetailed } from '../../src/data/preprocess';
-import { readProcessed } from '../../src/data/processed';
-import { rawChunkPath, type RawSeries } from '../../src/data/paths';
-import { HOUR_MS, RADAR_SIGNALS } from '../../src/data/types';
+import { readProcessed, readProcessedMeta } from '../../src/data/processed';
+import { RADAR_SIGNALS, type CountryFrame } from '../../src/data/types';
+import { loadCountryDetector } from '../../src/detect/load';
 import { DataError } from '../../src/errors';
+import { saveDetector } from '../../src/model/artifact';
+import { initBackend } from '../../src/model/backend';
+import type { RawSeries } from '../../src/radar/endpoints';
+import { fetchRadar } from '../../src/radar/fetch';
+import { rawChunkPath } from '../../src/radar/raw-store';
+import { trainCountry } from '../../src/train/country';
+import { Watcher } from '../../src/watch/watcher';
+import { tinyCountryConfig } from '../train/fixtures';
 
 const T0 = Date.UTC(2024, 0, 1);
 const iso = (h: number) => new Date(T0 + h * HOUR_MS).toISOString().replace('.000Z', 'Z');
@@ -116,3 +129,95 @@ describe('data/preprocess', () => {
     assert.throws(() => preprocessCountryDetailed({ ...opts(), from: '2025-01-01', to: '2025-01-02' }), /do not cover 2025-01-01\.\.2025-01-02.*radarwatch fetch/);
   });
 });
+
+describe('data/preprocess at data.aggInterval 15m: local mock → fetch → preprocess → train → calibrate', function () {
+  this.timeout(300_000);
+  const Q = 15 * 60_000;
+  const NOW = Date.parse('2025-06-01T00:00:00Z');
+  const [FROM, TO] = ['2024-03-04', '2024-03-24']; // three weeks from a Monday
+  let root: string;
+  let saved: string | undefined;
+  const config = () => {
+    const base = tinyCountryConfig(3);
+    return parseConfig({ ...base, countries: ['AT'], data: { ...base.data, aggInterval: '15m', rawDir: path.join(root, 'raw'), processedDir: path.join(root, 'processed') } });
+  };
+  let quarter: CountryFrame;
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-15m-'));
+    saved = process.env.RADARWATCH_RESULTS;
+    process.env.RADARWATCH_RESULTS = path.join(root, 'results');
+    const cfg = config();
+    await fetchRadar({ countries: ['AT'], from: FROM, to: TO, source: 'synthetic', cfg, now: NOW });
+    const [r] = preprocessCountries({ countries: ['AT'], source: 'synthetic', from: FROM, to: TO, rawDir: cfg.data.rawDir, processedDir: cfg.data.processedDir, cfg: cfg.data });
+    assert.equal(r.meta.stepMs, Q);
+    quarter = await readProcessed(cfg.data.processedDir, 'AT');
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.RADARWATCH_RESULTS;
+    else process.env.RADARWATCH_RESULTS = saved;
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('writes a 15-minute table: 96 rows a day, every signal finite, BGP counts held through the hour', () => {
+    assert.equal(quarter.stepMs, Q);
+    assert.equal(quarter.timestamps.length, 21 * 96);
+    assert.equal(quarter.timestamps[quarter.timestamps.length - 1], Date.parse(`${TO}T23:45:00Z`));
+    assert.ok(quarter.timestamps.every((t, i) => i === 0 || t - quarter.timestamps[i - 1] === Q));
+    assert.ok(RADAR_SIGNALS.every((s) => quarter.signals[s].every(Number.isFinite)));
+    assert.equal(Math.max(...quarter.signals.http), 1, 'one MIN0_MAX scale over the range');
+    const meta = readProcessedMeta(config().data.processedDir, 'AT');
+    assert.deepEqual([meta.resample?.http, meta.resample?.bgp_ips], ['15m as received', 'last value held for 1 h']);
+    assert.match(meta.fill.rule, /\(12 steps of 15m\)/);
+    assert.match(describeProcessed(meta), /^AT: 2016 rows of 15m 2024-03-04\.\.2024-03-24; gap steps /);
+  });
+
+  it('gives hourly means of the quarters that match the hourly table, and a daily shape that runs through the hour', async () => {
+    const raw1h = path.join(root, 'raw-1h');
+    await fetchRadar({ countries: ['AT'], from: FROM, to: TO, source: 'synthetic', cfg: config(), rawDir: raw1h, aggInterval: '1h', now: NOW });
+    const hourly = preprocessCountryDetailed({ rawDir: raw1h, source: 'synthetic', country: 'AT', from: FROM, to: TO, cfg: { fill: { maxInterpolateHours: 3 }, aggInterval: '1h' } }).frame;
+    assert.equal(hourly.stepMs, undefined);
+    const ratios: number[] = [];
+    let ramps = 0;
+    let along = 0;
+    const nf = hourly.signals.netflows;
+    for (let h = 1; h + 1 < hourly.timestamps.length; h++) {
+      if ([h - 1, h, h + 1].some((k) => hourly.gap[k]) || [0, 1, 2, 3].some((q) => quarter.gap[4 * h + q])) continue;
+      const q = [0, 1, 2, 3].map((k) => quarter.signals.netflows[4 * h + k]);
+      // the quarters of an hour tell the same story as the hourly table: their mean follows it up to the mock's 3 % jitter
+      ratios.push(q.reduce((a, b) => a + b, 0) / 4 / nf[h]);
+      // on a ramp of the daily cycle, the quarters climb (or fall) through the hour instead of standing still
+      if (Math.abs(nf[h + 1] - nf[h - 1]) > 0.2 * nf[h]) {
+        ramps++;
+        if (Math.sign(q[3] - q[0]) === Math.sign(nf[h + 1] - nf[h - 1])) along++;
+      }
+    }
+    ratios.sort((a, b) => a - b);
+    const spread = ratios[Math.floor(ratios.length * 0.95)] / ratios[Math.floor(ratios.length * 0.05)];
+    assert.ok(spread < 1.08, `hourly mean of quarters / hourly value varies by a factor ${spread} (median ${ratios[ratios.length >> 1]})`);
+    assert.ok(ramps > 50 && along > 0.8 * ramps, `${along} of ${ramps} ramp hours have quarters moving with the ramp`);
+  });
+
+  it('trains and calibrates a tiny model on the 15-minute table through the usual functions', async () => {
+    await initBackend();
+    const cfg = config();
+    const r = await trainCountry(quarter, cfg, { progress: false });
+    await saveDetector(resultDirs.model('AT'), r, cfg, { country: 'AT' });
+    r.model.dispose();
+    const det = await loadCountryDetector(cfg, 'AT');
+    try {
+      assert.equal(det.spec.stepMs, Q);
+      const v = det.meta.split.validation;
+      const cal = fitCalibration(quarter, det, Date.parse(v.from), Date.parse(v.to));
+      assert.ok(cal.fittedOn.rows > 96, `${cal.fittedOn.rows} validation rows of 15 minutes`);
+      assert.ok(Number.isFinite(cal.threshold.value) && cal.threshold.value > 0, JSON.stringify(cal.threshold));
+      assert.ok(cal.budget.share > 0 && cal.budget.share < 0.01, 'the false-alarm budget is per week, so a row of 15 minutes gets a quarter of an hour\'s share');
+      saveCalibration(det.dir, cal);
+    } finally {
+      det.dispose();
+    }
+    // the watcher keeps an hourly series: it refuses a 15-minute model up front instead of mixing steps
+    await assert.rejects(Watcher.open({ cfg, countries: ['AT'], source: 'synthetic', dbPath: path.join(root, 'watch.db'), now: () => NOW, out: () => undefined }), (e: Error) => e instanceof DataError && /Cannot watch AT: its model works on 15m steps/.test(e.message));
+  });
+});
+

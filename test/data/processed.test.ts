@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { readProcessed, writeProcessed } from '../../src/data/processed';
 import { processedPaths } from '../../src/data/paths';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import type { CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { DataError } from '../../src/errors';
 
 function frame(n = 72): CountryFrame {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { stitchChunks, type Chunk } from '../../src/data/stitch';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 
 /** Small seeded PRNG so the test is deterministic. */
 function rng(seed: number): () => number {

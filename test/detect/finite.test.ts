@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { fitCalibration, type Calibration } from '../../src/calibrate/calibrate';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { scoreRange } from '../../src/detect/detect';
 import { assertFiniteScores } from '../../src/detect/finite';
 import { DataError } from '../../src/errors';

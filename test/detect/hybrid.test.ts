@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { fitEvidence } from '../../src/calibrate/calibrate';
 import { tailProb, fitTail } from '../../src/calibrate/tail';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import type { CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { budgetShare, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
 import { applySeasonalRule, fitSeasonalRule } from '../../src/detect/seasonal';
 import { createRng } from '../../src/util/random';

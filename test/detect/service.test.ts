@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DAY_MS, HOUR_MS } from '../../src/data/types';
+import { DAY_MS, HOUR_MS } from '../../src/base/time';
 import { scoreRange, toDetectHours } from '../../src/detect/detect';
 import { loadCountryRun } from '../../src/detect/load';
 import { createDetectionService } from '../../src/detect/service';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import type { LabelWindow } from '../../src/data/types';
+import type { LabelWindow } from '../../src/base/labels';
 import { computeMetrics } from '../../src/evaluate/metrics';
 
 const H = 3_600_000;

@@ -3,7 +3,8 @@ import { computeFeatures } from '../../src/features/build';
 import { fitFeatureSpec } from '../../src/features/spec';
 import { featuresSchema } from '../../src/config/schema';
 import { DataError } from '../../src/errors';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import type { CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { cloneFrame, makeFrame } from './fixtures';
 
 const cfg = featuresSchema.parse({ baselineWeeks: 1 });

@@ -1,5 +1,6 @@
 /** Test fixture: a seeded hourly frame with diurnal, weekly and trend structure for the six Radar signals (not the project generator). */
-import { RADAR_SIGNALS, RADAR_SIGNAL_KINDS, HOUR_MS, type CountryFrame, type SignalKind } from '../../src/data/types';
+import { RADAR_SIGNALS, RADAR_SIGNAL_KINDS, type CountryFrame, type SignalKind } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { createRng } from '../../src/util/random';
 
 /** Builds `hours` rows from `startIso` for `id`; weekends (ISO 6–7) carry less traffic so the weekly profile is visible. */

@@ -8,7 +8,8 @@ import { DataError } from '../../src/errors';
 import { checkAnswerContent } from '../../src/radar/content';
 import { ENDPOINTS } from '../../src/radar/endpoints';
 import { FetchError, fetchRadar, type FetchOptions } from '../../src/radar/fetch';
-import { parseChunkFile, refetchHint } from '../../src/radar/refetch';
+import { refetchHint } from '../../src/radar/refetch';
+import { parseChunkFile } from '../../src/radar/raw-store';
 import type { RadarEnvelope } from '../../src/radar/shape';
 import { fixture, radarReply, type Call } from './radar-fixture';
 

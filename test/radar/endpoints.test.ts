@@ -1,7 +1,6 @@
 import { strict as assert } from 'assert';
-import { RAW_SERIES } from '../../src/data/paths';
+import { RAW_SERIES, ENDPOINTS, endpointFor, parseSeries } from '../../src/radar/endpoints';
 import { InputError } from '../../src/errors';
-import { ENDPOINTS, endpointFor, parseSeries } from '../../src/radar/endpoints';
 
 describe('radar/endpoints', () => {
   it('has one frozen entry per raw series, keyed by its name', () => {

@@ -74,6 +74,64 @@ describe('radar/fetch', () => {
     assert.equal(tasks[4].window.end, '2023-03-31T23:59:59Z');
   });
 
+  it('at aggInterval 15m, plans series windows of at most 7 days ending on the last quarter, in <series>@15m folders; BGP IPs and labels keep theirs', () => {
+    const fromMs = Date.parse('2023-01-01T00:00:00Z');
+    const toMs = Date.parse('2023-01-20T23:00:00Z');
+    const tasks = planFetch({ countries: ['AT'], series: ['http', 'bgp_ips', 'anomalies'], fromMs, toMs, cfg: cfg({ aggInterval: '15m' }), rawDir: '/r', source: 'synthetic' });
+    const http = tasks.filter((t) => t.series === 'http');
+    assert.deepEqual(
+      http.map((t) => `${t.window.start}..${t.window.end}`),
+      ['2023-01-01T00:00:00Z..2023-01-07T23:45:00Z', '2023-01-07T00:00:00Z..2023-01-13T23:45:00Z', '2023-01-13T00:00:00Z..2023-01-19T23:45:00Z', '2023-01-19T00:00:00Z..2023-01-20T23:45:00Z'],
+    );
+    for (const t of http) {
+      assert.ok(t.window.endMs - t.window.startMs <= 7 * 24 * 3_600_000, `${t.window.start}..${t.window.end} is at most 7 days`);
+      assert.equal(t.spec.params.aggInterval, '15m');
+      assert.match(path.relative('/r', t.file), /^synthetic\/AT\/http@15m\/\d{8}T\d{2}_\d{8}T23\.json$/);
+    }
+    // consecutive windows share 24 hours = 96 quarter-hour points
+    assert.equal((http[0].window.endMs - http[1].window.startMs) / 900_000 + 1, 96);
+    assert.deepEqual(
+      tasks.filter((t) => t.series !== 'http').map((t) => [path.relative('/r', t.file), t.spec.params.aggInterval]),
+      [
+        ['synthetic/AT/bgp_ips/20230101T00_20230120T23.json', undefined],
+        ['synthetic/AT/anomalies/20230101T00_20230120T23.json', undefined],
+      ],
+    );
+    // the option overrides the config, and 1h plans exactly what it always did
+    const hourly = planFetch({ countries: ['AT'], series: ['http'], fromMs, toMs, cfg: cfg({ aggInterval: '15m' }), rawDir: '/r', source: 'synthetic', aggInterval: '1h' });
+    assert.deepEqual(hourly.map((t) => path.relative('/r', t.file)), ['synthetic/AT/http/20230101T00_20230120T23.json']);
+    assert.throws(() => planFetch({ countries: ['AT'], series: ['http'], fromMs, toMs, cfg: cfg({ aggInterval: '15m', overlapHours: 168 }), rawDir: '/r', source: 'synthetic' }), (e: unknown) => e instanceof InputError && /at most 7 days.*data\.overlapHours < 168/.test(e.message));
+  });
+
+  it('at aggInterval 15m, fetches from the local mock with aggInterval=15m, never more than 7 days per request, and refetches in place', async () => {
+    const mock = await startMockRadar({ now: () => NOW });
+    try {
+      const opts = base(mock.url, { countries: ['AT'], from: '2024-02-01', to: '2024-02-16', series: ['http', 'bgp_ips'], cfg: cfg({ aggInterval: '15m' }) });
+      const s = await fetchRadar(opts);
+      assert.equal(s.written, 4, '3 http windows (7 + 7 + 2 days) and one BGP window');
+      const series = mock.requests.filter((r) => r.path === '/http/timeseries');
+      assert.equal(series.length, 3);
+      for (const r of series) {
+        assert.equal(r.query.aggInterval, '15m');
+        assert.ok(Date.parse(r.query.dateEnd as string) - Date.parse(r.query.dateStart as string) <= 7 * 24 * 3_600_000);
+      }
+      assert.equal(mock.requests.find((r) => r.path === '/bgp/ips/timeseries')?.query.aggInterval, undefined, 'BGP IPs take no aggInterval');
+      const files = listFiles(path.join(tmp, 'radar', 'AT'));
+      assert.deepEqual(files.map((f) => f.split(path.sep)[0]), ['bgp_ips', 'http@15m', 'http@15m', 'http@15m']);
+      const first = JSON.parse(fs.readFileSync(path.join(tmp, 'radar', 'AT', files[1]), 'utf8'));
+      assert.equal(first.result.meta.aggInterval, 'FIFTEEN_MINUTES');
+      assert.equal(first.result.serie_0.timestamps.length, 7 * 96);
+      // --refetch finds the 15-minute chunks in their own folder and asks for the same windows again
+      const before = mock.requests.length;
+      await fetchRadar({ ...opts, series: ['http'], refetch: true });
+      const again = mock.requests.slice(before);
+      const windows = (rs: typeof series) => rs.map((r) => `${r.query.aggInterval} ${r.query.dateStart}..${r.query.dateEnd}`).sort();
+      assert.deepEqual(windows(again), windows(series));
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('writes every chunk as the envelope received, then a re-run skips them all without a request', async () => {
     srv = await fixture((c) => radarReply(c));
     const done: string[] = [];

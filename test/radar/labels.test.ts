@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { annotationWindows, anomalyLabels, hoursInWindows, labelKindPerHour, mergeLabels, mergeTimeWindows, outageLabels } from '../../src/radar/labels';
+import { mergeLabels } from '../../src/base/labels';
+import { annotationWindows, anomalyLabels, outageLabels } from '../../src/radar/labels';
 import type { RadarAnnotation } from '../../src/radar/parse';
 import { DataError } from '../../src/errors';
 
@@ -79,26 +80,5 @@ describe('radar/labels', () => {
     const merged = mergeLabels([...anomaly, ...ann, ...fromSecondChunk, ...fromOutages]);
     assert.equal(merged.length, 1);
     assert.deepEqual(merged[0], { start: '2025-01-23T21:15:00Z', end: '2025-01-24T05:45:00Z', kind: 'outage', source: 'radar-outage', id: 'outage:1069', description: 'Outage due to sabotage and two cable cuts; CABLE_CUT' });
-  });
-
-  it('unions same-kind overlapping windows and keeps different kinds apart', () => {
-    const c = (s: number, e: number, kind: 'l3_ddos' | 'l7_attack') => ({ start: '', end: '', kind, source: 'synthetic' as const, startMs: s, endMs: e, kindGuessed: false });
-    const m = mergeLabels([c(T(1, 0), T(1, 3), 'l3_ddos'), c(T(1, 2), T(1, 5), 'l3_ddos'), c(T(1, 5), T(1, 6), 'l3_ddos'), c(T(1, 1), T(1, 2), 'l7_attack'), c(T(2, 0), T(2, 1), 'l3_ddos')]);
-    assert.deepEqual(m.map((w) => [w.kind, w.start, w.end]), [
-      ['l3_ddos', '2025-01-01T00:00:00Z', '2025-01-01T06:00:00Z'],
-      ['l7_attack', '2025-01-01T01:00:00Z', '2025-01-01T02:00:00Z'],
-      ['l3_ddos', '2025-01-02T00:00:00Z', '2025-01-02T01:00:00Z'],
-    ]);
-    assert.deepEqual(mergeTimeWindows([{ start: 5, end: 7 }, { start: 0, end: 2 }, { start: 1, end: 3 }]), [{ start: 0, end: 3 }, { start: 5, end: 7 }]);
-  });
-
-  it('puts labels on every hour they overlap, the first kind in ANOMALY_KINDS order winning', () => {
-    const hours = Array.from({ length: 6 }, (_, i) => T(1, i));
-    const kinds = labelKindPerHour(hours, [
-      { start: '2025-01-01T01:15:00Z', end: '2025-01-01T02:30:00Z', kind: 'l7_attack', source: 'csv' },
-      { start: '2025-01-01T02:00:00Z', end: '2025-01-01T04:00:00Z', kind: 'outage', source: 'csv' },
-    ]);
-    assert.deepEqual(kinds, ['', 'l7_attack', 'outage', 'outage', '', '']);
-    assert.deepEqual(Array.from(hoursInWindows(hours, [{ start: T(1, 4, 30), end: T(1, 5, 1) }])), [0, 0, 0, 0, 1, 1]);
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { startMockRadar, type MockRadar } from '../../src/radar/mock-server';
 import { createGenerator } from '../../src/data/generator/simulate';
 import { isOutageKind } from '../../src/data/generator/labels';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 30);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

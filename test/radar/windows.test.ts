@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS, isoSeconds } from '../../src/base/time';
 import { InputError } from '../../src/errors';
-import { chunkWindows, isoSeconds, lastCompleteHour, parseDateArg } from '../../src/radar/windows';
+import { chunkWindows, lastCompleteHour, MAX_WINDOW_DAYS, parseDateArg, windowDays } from '../../src/radar/windows';
 
 const t = (s: string) => Date.parse(s);
 
@@ -23,6 +23,19 @@ describe('radar/windows', () => {
     }
     // every full window holds exactly chunkDays × 24 points
     assert.equal((ws[0].endMs - ws[0].startMs) / HOUR_MS + 1, 672);
+  });
+
+  it('at 15 minutes, caps windows at 7 days of quarter-hour points that overlap by 24 hours (96 points)', () => {
+    const Q = 15 * 60_000;
+    assert.deepEqual([windowDays('15m', 28), windowDays('15m', 3), windowDays('1h', 28), MAX_WINDOW_DAYS['15m']], [7, 3, 28, 7]);
+    // a range ends on the last quarter of its last hour
+    const ws = chunkWindows(t('2024-01-01T00:00:00Z'), t('2024-01-31T23:00:00Z') + HOUR_MS - Q, windowDays('15m', 28) * 24, 24, Q);
+    assert.equal(ws.length, 5);
+    assert.equal(ws[0].end, '2024-01-07T23:45:00Z');
+    assert.equal(ws[ws.length - 1].end, '2024-01-31T23:45:00Z');
+    for (const w of ws) assert.ok(w.endMs - w.startMs <= 7 * 24 * HOUR_MS, `${w.start}..${w.end} is at most 7 days`);
+    assert.equal((ws[0].endMs - ws[0].startMs) / Q + 1, 672, 'a full window holds 7 × 96 points');
+    for (let i = 1; i < ws.length; i++) assert.equal((ws[i - 1].endMs - ws[i].startMs) / Q + 1, 96);
   });
 
   it('without overlap, windows tile the range with no gap and no shared hour', () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { HOUR_MS, type CountryFrame } from '../../src/data/types';
+import type { CountryFrame } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { correlationFigure, edaFigures, groupMeans, labelsFigure, pearson, seasonalProfiles, signalCorrelations, signalsFigure } from '../../src/report/eda';
 import { makeFrame } from '../features/fixtures';
 import { addLabel } from './fixtures';

@@ -138,18 +138,36 @@ describe('server/app', () => {
       );
     });
 
-    it('when the page and plotly are requested, then both are served from this server', async () => {
-      const page = await get('/');
-      assert.equal(page.status, 200);
-      assert.match(page.headers.get('content-type')!, /text\/html/);
-      assert.ok(page.body.includes('src="vendor/plotly.min.js"') && page.body.includes('data-testid="run"'));
-      const js = await get('/app.js');
-      assert.equal(js.status, 200);
-      assert.match(js.headers.get('content-type')!, /javascript/);
+    it('when the pages, plotly and the map geometry are requested, then all are served from this server', async () => {
+      const overview = await get('/');
+      assert.equal(overview.status, 200);
+      assert.match(overview.headers.get('content-type')!, /text\/html/);
+      assert.ok(overview.body.includes('src="vendor/plotly.min.js"') && overview.body.includes('data-testid="countries"'));
+      const country = await get('/country');
+      assert.equal(country.status, 200);
+      assert.ok(country.body.includes('data-testid="run"'));
+      for (const file of ['/country.js', '/overview.js', '/common.js']) {
+        const js = await get(file);
+        assert.equal(js.status, 200, file);
+        assert.match(js.headers.get('content-type')!, /javascript/);
+      }
       const plotly = await fetch(srv.url + '/vendor/plotly.min.js');
       assert.equal(plotly.status, 200);
       assert.match(plotly.headers.get('content-type')!, /javascript/);
       assert.ok((await plotly.text()).length > 1_000_000);
+      for (const res of [110, 50]) {
+        const topo = await fetch(`${srv.url}/vendor/topojson/world_${res}m.json`);
+        assert.equal(topo.status, 200);
+        assert.equal(topo.headers.get('content-encoding'), 'gzip', 'fetch asks for gzip, and the geometry is sent compressed');
+        const geo = (await topo.json()) as { objects: { countries: { geometries: { id: string }[] } } };
+        assert.ok(geo.objects.countries.geometries.some((g) => g.id === 'AUT'));
+      }
+    });
+
+    it('when an old page link /?country=… is followed, then it is redirected to the country view with the same query', async () => {
+      const res = await fetch(srv.url + '/?country=AT&from=2025-06-01&to=2025-06-07', { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), 'country?country=AT&from=2025-06-01&to=2025-06-07');
     });
   });
 

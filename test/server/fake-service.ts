@@ -1,6 +1,7 @@
 /** An in-memory DetectionService for server and page tests: realistic hourly scores, signals, labelled windows and events, no models. */
 import { DataError, NotFoundError } from '../../src/errors';
-import { HOUR_MS, RADAR_SIGNALS } from '../../src/data/types';
+import { RADAR_SIGNALS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { groupEvents } from '../../src/detect/events';
 import type { DetectResult, ScoredHour } from '../../src/detect/types';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';

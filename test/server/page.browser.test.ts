@@ -12,7 +12,7 @@ import { makeWatchDb } from './watch-fixture';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join('results', 'screenshots', 'page.png');
 
-describe('server/public page (real browser)', function () {
+describe('server/public country view (real browser)', function () {
   let srv: RunningServer | undefined;
   let browser: BrowserContext | undefined;
   let profile: string | undefined;
@@ -46,25 +46,54 @@ describe('server/public page (real browser)', function () {
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  it('when a country and range are chosen and Detect is pressed, then signal panels, score panel and event rows render', async () => {
-    await page.goto(srv!.url + '/');
-    // the country list comes from /api/countries; defaults fill in the last 7 days of data
-    await page.waitForSelector('#country option[value="DE"]', { state: 'attached' });
+  it('when the country view opens, then it shows the latest week at once and puts country and range in the URL', async () => {
+    await page.goto(srv!.url + '/country');
+    // the country list comes from /api/countries; the first country's last 7 days of data are scored without a click
+    await page.waitForSelector('[data-testid="event-row"]');
+    assert.equal(await page.inputValue('#country'), 'AT');
     assert.equal(await page.inputValue('#from'), '2025-06-24');
     assert.equal(await page.inputValue('#to'), '2025-06-30');
+    assert.equal(new URL(page.url()).search, '?country=AT&from=2025-06-24&to=2025-06-30');
+    // each hour's calibrated probability is drawn against the 0.5 threshold, and the summary names the peak and the newest hour
+    const p = (await page.evaluate(() => (document.getElementById('chart') as unknown as { data: { name: string; y: number[] }[] }).data.find((t) => t.name === 'probability')!.y)) as number[];
+    assert.equal(p.length, 168);
+    assert.ok(p.every((v) => v >= 0 && v <= 1));
+    assert.match((await page.textContent('[data-testid="summary-peak-probability"]'))!, /^0\.9\d\d at 2025-06-26 0\d:00$/);
+    assert.match((await page.textContent('[data-testid="summary-newest-hour"]'))!, /^2025-06-30 23:00, probability 0\.\d{3}$/);
+  });
+
+  it('when a shared link names a country and range, then that view opens, and choosing another country updates the URL', async () => {
+    await page.goto(srv!.url + '/country?country=de&from=2025-06-27&to=2025-06-29');
+    await page.waitForSelector('[data-testid="event-row"]');
+    assert.equal(await page.inputValue('#country'), 'DE');
+    assert.match((await page.textContent('#summary'))!, /Range: 2025-06-27 00:00 → 2025-06-30 00:00 UTC · Hours: 72/);
+    await page.selectOption('#country', 'AT');
+    await page.waitForURL(/\?country=AT&from=2025-06-24&to=2025-06-30$/);
+    await page.waitForSelector('text=Range: 2025-06-24 00:00');
+    // back returns to the shared view
+    await page.goBack();
+    await page.waitForURL(/\?country=DE&from=2025-06-27&to=2025-06-29$/);
+    await page.waitForSelector('text=Range: 2025-06-27 00:00');
+    assert.deepEqual(problems, []);
+  });
+
+  it('when a country and range are chosen and Detect is pressed, then signal panels, probability panel and event rows render', async () => {
+    await page.goto(srv!.url + '/country');
+    await page.waitForSelector('#country option[value="DE"]', { state: 'attached' });
     await page.selectOption('#country', 'DE');
     await page.selectOption('#country', 'AT');
     await page.fill('#from', '2025-06-23');
     await page.fill('#to', '2025-06-30');
     await page.click('#run');
-    await page.waitForSelector('#chart.js-plotly-plot .cartesianlayer .subplot');
+    await page.waitForURL(/from=2025-06-23/);
+    await page.waitForSelector('text=Hours: 192');
     await page.waitForSelector('[data-testid="event-row"]');
 
     // 6 signal rows + 1 score row, each a plotly subplot
     const subplots = await page.locator('#chart .cartesianlayer .subplot').count();
     assert.equal(subplots, 7);
     const titles = await page.locator('#chart .annotation-text').allTextContents();
-    for (const t of ['HTTP requests', 'L7 mitigated requests', 'Bot share of HTTP (%)', 'Anomaly score vs threshold (probability)', 'label: outage', 'label: l7_attack']) {
+    for (const t of ['HTTP requests', 'L7 mitigated requests', 'Bot share of HTTP (%)', 'Calibrated anomaly probability vs threshold 0.5', 'label: outage', 'label: l7_attack']) {
       assert.ok(titles.includes(t), `missing chart title "${t}" in ${JSON.stringify(titles)}`);
     }
     // 2 event bands + 2 labelled-window outlines
@@ -89,8 +118,10 @@ describe('server/public page (real browser)', function () {
   });
 
   it('when the API refuses the range, then its message is shown in the page', async () => {
+    // an old link to the first page lands on the country view
     await page.goto(srv!.url + '/?country=AT');
-    await page.waitForSelector('#country option[value="AT"]', { state: 'attached' });
+    await page.waitForURL(/\/country\?country=AT/);
+    await page.waitForSelector('[data-testid="event-row"]');
     // within the data, so the date inputs accept it, but longer than server.maxRangeDays
     await page.fill('#from', '2025-01-01');
     await page.fill('#to', '2025-06-30');

@@ -1,5 +1,5 @@
 /** Test fixture: a watch database with known AT events, for the server's /api/events and the page. */
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { advanceLifecycle, type WatchHour } from '../../src/watch/lifecycle';
 import { WatchStore } from '../../src/watch/store';
 

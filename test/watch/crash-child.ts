@@ -5,7 +5,7 @@
  * Alerts go to stdout; before each cycle the child reports its clock to the parent over IPC.
  */
 import type { Config } from '../../src/config/schema';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { Watcher, type WatchStep } from '../../src/watch/watcher';
 
 interface Args {

@@ -1,5 +1,9 @@
 import { strict as assert } from 'assert';
-import { HOUR_MS, type SignalKind } from '../../src/data/types';
+import type { SignalKind } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
+import type { RadarChunk } from '../../src/data/chunks';
+import type { RawSeries } from '../../src/radar/endpoints';
+import type { RadarAnnotation } from '../../src/radar/parse';
 import { extendSeries, newestCompleteHour, type LiveWindow } from '../../src/watch/feed';
 import type { StoredHour } from '../../src/watch/store';
 
@@ -14,6 +18,17 @@ function tail(): StoredHour[] {
   });
 }
 
+/** A parsed answer of `series` as data/chunks readChunk returns it. */
+function answer(series: RawSeries, timestamps: number[], columns: Record<string, number[]>, o: { stepMs?: number; normalization?: string; annotations?: RadarAnnotation[] } = {}): RadarChunk {
+  return {
+    kind: 'series',
+    series,
+    where: `AT ${series}`,
+    stepMs: o.stepMs ?? HOUR_MS,
+    parsed: { series: [{ name: 'serie_0', timestamps, columns }], meta: { dateRanges: [], annotations: o.annotations ?? [], normalization: o.normalization ?? 'MIN0_MAX' } },
+  };
+}
+
 /** A live window over the last 24 stored hours and `extra` new ones, each volume series rescaled to its own max (MIN0_MAX). */
 function live(extra: number, opts: { drop?: number[]; netflowsLast?: number } = {}): LiveWindow {
   const from = T0 + 176 * HOUR_MS;
@@ -23,16 +38,16 @@ function live(extra: number, opts: { drop?: number[]; netflowsLast?: number } = 
   const max = Math.max(...http);
   const values = http.map((v, i) => (opts.drop?.includes(i) ? NaN : v / max));
   const nf = opts.netflowsLast === undefined ? n : opts.netflowsLast;
+  const pipeline: RadarAnnotation = { dataSource: 'HTTP', eventType: 'PIPELINE', description: '', start: T0 + 201 * HOUR_MS, end: T0 + 202 * HOUR_MS, isInstantaneous: false };
   return {
     country: 'AT',
     fromMs: from,
     toMs: ts[n - 1],
-    points: {
-      http: { timestamps: ts, values, stepMs: HOUR_MS },
-      netflows: { timestamps: ts.slice(0, nf), values: http.slice(0, nf).map((v) => v / (max * 3)), stepMs: HOUR_MS },
-      bot_share: { timestamps: ts, values: ts.map(() => 31), stepMs: HOUR_MS },
-    },
-    unreliable: [{ start: T0 + 201 * HOUR_MS, end: T0 + 202 * HOUR_MS }],
+    chunks: [
+      answer('http', ts, { values }, { annotations: [pipeline] }),
+      answer('netflows', ts.slice(0, nf), { values: http.slice(0, nf).map((v) => v / (max * 3)) }),
+      answer('bot_class', ts, { bot: ts.map(() => 31), human: ts.map(() => 69) }, { normalization: 'PERCENTAGE' }),
+    ],
   };
 }
 
@@ -62,12 +77,12 @@ describe('watch/feed', () => {
     assert.equal(newestCompleteHour(live(6)), T0 + 205 * HOUR_MS);
     assert.equal(newestCompleteHour(live(6, { netflowsLast: 27 })), T0 + 202 * HOUR_MS, 'netflows lags three hours');
     const empty = live(6);
-    empty.points.http = { timestamps: [], values: [], stepMs: HOUR_MS };
+    empty.chunks[0] = answer('http', [], { values: [] });
     assert.equal(newestCompleteHour(empty), undefined);
     const quarter = live(0);
     // 15-minute points: the hour of the last point counts only when its last quarter is in
-    quarter.points.http = { timestamps: [T0, T0 + 15 * 60e3, T0 + 30 * 60e3], values: [1, 1, 1], stepMs: HOUR_MS / 4 };
-    quarter.points.netflows = quarter.points.http;
+    const q = [T0, T0 + 15 * 60e3, T0 + 30 * 60e3];
+    quarter.chunks = [answer('http', q, { values: [1, 1, 1] }, { stepMs: HOUR_MS / 4 }), answer('netflows', q, { values: [1, 1, 1] }, { stepMs: HOUR_MS / 4 })];
     assert.equal(newestCompleteHour(quarter), T0 - HOUR_MS);
   });
 

@@ -15,7 +15,7 @@ import type { Config } from '../../src/config/schema';
 import { resultDirs } from '../../src/data/paths';
 import { preprocessCountry } from '../../src/data/preprocess';
 import { writeProcessed } from '../../src/data/processed';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { loadCountryDetector } from '../../src/detect/load';
 import { saveDetector } from '../../src/model/artifact';
 import { initBackend } from '../../src/model/backend';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { advanceLifecycle, changesOf, compactHour, type LiveEvent, type WatchHour } from '../../src/watch/lifecycle';
 
 const T0 = Date.UTC(2026, 0, 5, 0);

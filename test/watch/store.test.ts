@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { DataError } from '../../src/errors';
 import { deliverWebhook, printOutbox } from '../../src/watch/deliver';
 import { readWatchEvents, WatchStore } from '../../src/watch/store';

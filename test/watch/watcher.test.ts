@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { HOUR_MS } from '../../src/data/types';
+import { HOUR_MS } from '../../src/base/time';
 import { WatchStore } from '../../src/watch/store';
 import { Watcher, type WatcherOptions, type WatchStep } from '../../src/watch/watcher';
 import { startRadarProxy, startWebhookReceiver, TABLE_END_MS, tinyWatchConfig, trainTinyProject, type RadarProxy, type TinyProject, type WebhookReceiver } from './fixtures';

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { Calibration } from '../../calibrate/calibrate';
 import type { Config } from '../../config/schema';
-import { DAY_MS, HOUR_MS, type CountryFrame } from '../../data/types';
+import type { CountryFrame } from '../../data/types';
+import { DAY_MS, HOUR_MS } from '../../base/time';
 import type { DetectResult } from '../../detect/types';
 import { InputError } from '../../errors';
 import type { Detector } from '../../model/artifact';

@@ -1,7 +1,7 @@
 /** `radarwatch fetch`: downloads Radar series and labels (or their synthetic twins) into the raw store, resumably. */
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
-import { parseSeries } from '../../radar/endpoints';
+import { FETCH_INTERVALS, parseFetchInterval, parseSeries } from '../../radar/endpoints';
 import type { CountryFetchSummary, FetchSource, FetchSummary } from '../../radar/fetch';
 import { COUNTRY_HELP, type CliContext } from '../context';
 
@@ -20,8 +20,8 @@ export function registerFetch(program: Command, ctx: CliContext): void {
   program
     .command('fetch')
     .description(
-      'Download hourly Radar series (http, bot_class, netflows, l3, l7, bgp_ips) and labels (outages, anomalies) per country into ' +
-        '<raw-dir>/<source>/<CC>/<series>/<start>_<end>.json. Every answer is checked (finite values in range, parseable timestamps, non-empty) before it is written; ' +
+      'Download Radar series (http, bot_class, netflows, l3, l7, bgp_ips) and labels (outages, anomalies) per country into ' +
+        '<raw-dir>/<source>/<CC>/<series>/<start>_<end>.json, hourly or, with --agg-interval 15m, every 15 minutes (windows of at most 7 days, into <series>@15m folders). Every answer is checked (finite values in range, parseable timestamps, non-empty) before it is written; ' +
         'a bad answer is retried, then reported, never stored. Resumable: existing chunks are skipped, so re-run after an interruption; --refetch replaces them. ' +
         '--source radar needs CLOUDFLARE_API_TOKEN (Account > Radar > Read); RADAR_API_BASE overrides the API root.',
     )
@@ -31,8 +31,9 @@ export function registerFetch(program: Command, ctx: CliContext): void {
     .option('--to <date>', 'last day, YYYY-MM-DD UTC, inclusive; clamped to the last complete hour (default: models.yml dateRange.to)')
     .option('--raw-dir <dir>', 'raw store root (default: models.yml data.rawDir)')
     .option('--series <list>', 'comma list of series to fetch, or "all" (default: all)')
+    .option('--agg-interval <interval>', `aggregation interval of the series: ${FETCH_INTERVALS.join(' or ')} (default: models.yml data.aggInterval)`)
     .option('--refetch', 'replace stored chunks whose window overlaps --from..--to (each under its own window; the old file stays until a validated answer replaces it) instead of skipping them', false)
-    .action(async (o: { source?: string; countries?: string; from?: string; to?: string; rawDir?: string; series?: string; refetch?: boolean }) => {
+    .action(async (o: { source?: string; countries?: string; from?: string; to?: string; rawDir?: string; series?: string; aggInterval?: string; refetch?: boolean }) => {
       const cfg = ctx.config();
       const source = (o.source ?? cfg.data.source) as FetchSource;
       if (!SOURCES.includes(source)) throw new InputError(`Unknown --source "${o.source}". Expected one of: ${SOURCES.join(', ')}`);
@@ -48,6 +49,7 @@ export function registerFetch(program: Command, ctx: CliContext): void {
           cfg,
           rawDir: o.rawDir,
           series: parseSeries(o.series),
+          aggInterval: o.aggInterval === undefined ? cfg.data.aggInterval : parseFetchInterval(o.aggInterval),
           refetch: o.refetch === true,
           onCountry: (c) => ctx.out(countryLine(c)),
         });

@@ -36,7 +36,8 @@ export function registerServe(
   program
     .command('serve')
     .description(
-      'Serve the HTTP API (GET /api/health, /api/countries, /api/detect, /api/events) and the web page at /, ' +
+      'Serve the HTTP API (GET /api/health, /api/countries, /api/overview, /api/stream, /api/detect, /api/events), the overview page at / ' +
+        'and the country view at /country (with `radarwatch watch` running on results/watch/watch.db, its alerts reach open pages live), ' +
         'scoring with every model under results/models (loaded once at start). Stops cleanly on Ctrl-C / SIGTERM.',
     )
     .option('--port <n>', 'TCP port, 0 = any free port (default: models.yml server.port)')

@@ -53,15 +53,19 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--epochs <n>', 'maximum epochs (default: models.yml train.epochs)')
     .option('--workers <n>', 'worker threads (default: models.yml train.workers, 0 = one per core)')
     .option('--processed-dir <dir>', 'folder of processed tables (default: models.yml data.processedDir)')
+    .option('--split <split>', 'chronological split: three shares train,validation,test (e.g. 0.6,0.2,0.2) or two UTC dates validation-start,test-start (default: models.yml train.split)')
+    .option('--train-fraction <f>', 'NAB-style: learn from the first fraction of rows only (70 % train, 30 % calibrate) and test on every later row, e.g. 0.15')
     .option('--no-tuned', 'ignore results/tuning/<CC>/best.json')
-    .action(async (arg: string, o: { epochs?: string; workers?: string; processedDir?: string; tuned: boolean }) => {
+    .action(async (arg: string, o: { epochs?: string; workers?: string; processedDir?: string; tuned: boolean; split?: string; trainFraction?: string }) => {
       const cfg = ctx.config();
+      const split = parseSplitFlags(o);
       const countries = ctx.targets(arg, undefined, o.processedDir);
       const epochs = positiveInt('--epochs', o.epochs);
       const workers = positiveInt('--workers', o.workers, 0);
+      const patch = { ...(epochs ? { epochs } : {}), ...split };
       const summaries = await (require('../../train/fleet') as typeof Fleet).trainCountries(countries, cfg, {
         workers,
-        cliPatch: epochs ? { train: { epochs } } : undefined,
+        cliPatch: Object.keys(patch).length ? { train: patch } : undefined,
         useTuned: o.tuned,
         processedDir: o.processedDir,
       });

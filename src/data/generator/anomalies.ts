@@ -5,7 +5,8 @@
 import { createRng, hashSeed, type Rng } from '../../util/random';
 import { utcOffsetMinutes } from '../../util/calendar';
 import { countryTimezone } from '../../util/countries';
-import { ANOMALY_KINDS, HOUR_MS, DAY_MS, type AnomalyKind } from '../types';
+import { ANOMALY_KINDS, type AnomalyKind } from '../../base/labels';
+import { DAY_MS, HOUR_MS } from '../../base/time';
 import { uniformAt } from './hash';
 
 const QUARTER_MS = 15 * 60_000;

@@ -4,9 +4,9 @@
  * LabelWindow records. Every synthetic item carries one extension field, `radarwatchKind`, which real
  * Radar items lack (the parser derives the kind from `outage.outageType` for those).
  */
-import { isoSeconds } from '../../radar/windows';
+import type { AnomalyKind, LabelWindow } from '../../base/labels';
+import { isoSeconds } from '../../base/time';
 import { countryName } from '../../util/countries';
-import type { AnomalyKind, LabelWindow } from '../types';
 import type { InjectedAnomaly } from './anomalies';
 import type { PipelineWindow } from './quality';
 

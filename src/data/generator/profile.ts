@@ -5,7 +5,7 @@
  */
 import { createRng, hashSeed } from '../../util/random';
 import { countryTimezone } from '../../util/countries';
-import { DAY_MS } from '../types';
+import { DAY_MS } from '../../base/time';
 
 /** Per-country constants of the simulation; all absolute quantities are per hour. */
 export interface CountryProfile {

@@ -4,10 +4,10 @@
  * Both are drawn per hour from counter-based hashes, so any window can be computed on its own.
  */
 import { hashSeed } from '../../util/random';
-import { HOUR_MS } from '../types';
+import { HOUR_MS } from '../../base/time';
 import { streamKey, uniformAt } from './hash';
 
-/** The Radar endpoints the generator backs, by raw series name (see data/paths RAW_SERIES). */
+/** The Radar endpoints the generator backs, by raw series name (see radar/endpoints RAW_SERIES). */
 export const GENERATED_SERIES = ['http', 'bot_class', 'netflows', 'l3', 'l7', 'bgp_ips'] as const;
 export type GeneratedSeries = (typeof GENERATED_SERIES)[number];
 

@@ -7,7 +7,8 @@
 import { generatorSchema, type GeneratorConfig } from '../../config/schema';
 import { InputError } from '../../errors';
 import { countryCalendar, localTimeColumns } from '../../util/calendar';
-import { HOUR_MS, type LabelWindow } from '../types';
+import type { LabelWindow } from '../../base/labels';
+import { HOUR_MS } from '../../base/time';
 import { applyAnomaly, anomaliesBetween, monthIndexOf, monthStartMs, neutralChannels, type InjectedAnomaly } from './anomalies';
 import { ar1, streamKey, uniformAt, gaussAt } from './hash';
 import { announcedSpace, botLevel, bytesPerRequestAt, countryProfile, diurnalLevel, seasonTrend, type CountryProfile } from './profile';

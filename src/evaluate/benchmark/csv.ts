@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import { DataError } from '../../errors';
-import type { AnomalyKind, CountryFrame, LabelWindow } from '../../data/types';
+import type { CountryFrame } from '../../data/types';
+import type { AnomalyKind, LabelWindow } from '../../base/labels';
 
 /** The label kind of public data sets, which do not say what an anomaly is (a string outside ANOMALY_KINDS on purpose). */
 export const GENERIC_KIND = 'anomaly' as AnomalyKind;

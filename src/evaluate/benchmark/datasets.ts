@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { GeneratorConfig } from '../../config/schema';
-import { DAY_MS } from '../../data/types';
+import { DAY_MS } from '../../base/time';
 import { ConfigError } from '../../errors';
 import { log } from '../../util/log';
 import { nabProbation } from '../nab';

@@ -7,8 +7,9 @@
 import type { GeneratorConfig } from '../../config/schema';
 import { createGenerator } from '../../data/generator';
 import { GENERATED_SERIES } from '../../data/generator/quality';
-import { HOUR_MS, RADAR_SIGNAL_KINDS, RADAR_SIGNALS, type CountryFrame } from '../../data/types';
-import { labelKindPerHour } from '../../radar/labels';
+import { RADAR_SIGNAL_KINDS, RADAR_SIGNALS, type CountryFrame } from '../../data/types';
+import { HOUR_MS } from '../../base/time';
+import { labelKindPerHour } from '../../base/labels';
 
 /** Which generated endpoint feeds each signal (its gaps are the signal's gaps). */
 const SIGNAL_SERIES: Record<string, (typeof GENERATED_SERIES)[number]> = { http: 'http', netflows: 'netflows', l3: 'l3', l7: 'l7', bot_share: 'bot_class', bgp_ips: 'bgp_ips' };

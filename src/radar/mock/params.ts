@@ -3,7 +3,7 @@
  * position, dateStart/dateEnd are floored to 15 minutes (dateEnd inclusive), dateRange is relative to
  * now, and an aggInterval too fine for the range is rejected. Violations become 400 error bodies.
  */
-import { DAY_MS, HOUR_MS } from '../../data/types';
+import { DAY_MS, HOUR_MS } from '../../base/time';
 
 /** Parsed query: repeated keys become arrays. */
 export type Query = Record<string, string | string[]>;
@@ -31,10 +31,11 @@ export const INTERVAL_MS: Record<Interval, number> = { '15m': QUARTER_MS, '1h': 
 /** meta.aggInterval spelling of each interval. */
 export const INTERVAL_META: Record<Interval, string> = { '15m': 'FIFTEEN_MINUTES', '1h': 'ONE_HOUR', '1d': 'ONE_DAY', '1w': 'ONE_WEEK' };
 /**
- * Longest range per interval. Radar documents none ("too granular → rejected"); these are the mock's
- * and are chosen so the 28-day hourly chunks of `fetch` pass while a multi-year hourly request fails.
+ * Longest range per interval. Radar documents none ("too granular → rejected"); these are the mock's: 7 days at 15m
+ * (radar-api.md §2's recommendation, which `fetch` keeps to), and long enough at 1h for the 28-day chunks of `fetch`
+ * while a multi-year hourly request fails.
  */
-export const MAX_RANGE_DAYS: Record<Interval, number> = { '15m': 14, '1h': 400, '1d': 3660, '1w': 3660 };
+export const MAX_RANGE_DAYS: Record<Interval, number> = { '15m': 7, '1h': 400, '1d': 3660, '1w': 3660 };
 
 /** All values of a (possibly repeated) key. */
 export function all(q: Query, key: string): string[] {

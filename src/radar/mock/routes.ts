@@ -3,9 +3,8 @@
  * returns (series as strings, MIN0_MAX over the whole response, meta with confidence annotations),
  * backed by the embedded generator.
  */
-import { DAY_MS, HOUR_MS } from '../../data/types';
-import { type RadarGenerator, type SimulatedSeries } from '../../data/generator/simulate';
-import { isoSeconds } from '../windows';
+import { DAY_MS, HOUR_MS, isoSeconds } from '../../base/time';
+import type { RadarGenerator, SimulatedSeries } from '../../data/generator/simulate';
 import { anomalyDataSources, isOutageKind, outageAnnotation, pipelineAnnotation, trafficAnomalyItem } from '../../data/generator/labels';
 import { SERIES_DATA_SOURCE, pipelineAffects, type GeneratedSeries } from '../../data/generator/quality';
 import { gaussAt } from '../../data/generator/hash';
@@ -64,8 +63,23 @@ function bucketStarts(r: SeriesRequest, interval: Interval, nowMs: number): numb
 }
 
 /**
- * Sums hourly `columns` of one series into buckets (15-minute buckets split the hour with small jitter).
- * A bucket whose hours are all missing is dropped, as Radar omits points without data.
+ * The four 15-minute parts of hour `i` of an hourly column `c`, summing to `c[i]`. The generator is hourly, so an hour is
+ * split along the rate interpolated linearly between the midpoints of the neighbouring hours (a neighbour outside the
+ * column counts as flat): the daily shape runs smoothly through the hour instead of in hourly stairs, and every hour
+ * keeps its total, so 15-minute points averaged per hour give back the hourly series.
+ */
+export function quarterShares(c: ArrayLike<number>, i: number): [number, number, number, number] {
+  const prev = i > 0 ? c[i - 1] : c[i];
+  const next = i + 1 < c.length ? c[i + 1] : c[i];
+  // quarter centres lie 3/8 and 1/8 of an hour before and after the hour's midpoint
+  const rates = [-0.375, -0.125, 0.125, 0.375].map((x) => c[i] + (x < 0 ? c[i] - prev : next - c[i]) * x);
+  const sum = rates[0] + rates[1] + rates[2] + rates[3];
+  return (sum > 0 ? rates.map((r) => (r / sum) * c[i]) : [0, 1, 2, 3].map(() => c[i] / 4)) as [number, number, number, number];
+}
+
+/**
+ * Sums hourly `columns` of one series into buckets; 15-minute buckets split their hour by quarterShares with a small
+ * log-normal jitter (3 %) per quarter. A bucket whose hours are all missing is dropped, as Radar omits points without data.
  */
 function aggregate(
   gen: RadarGenerator,
@@ -79,8 +93,10 @@ function aggregate(
   const out = { timestamps: [] as number[], sums: columns.map(() => [] as number[]) };
   if (starts.length === 0 || !r.location) return out;
   const step = INTERVAL_MS[interval];
-  const h0 = floorTo(starts[0], HOUR_MS);
-  const sim = gen.simulate(r.location, h0, starts[starts.length - 1] + step);
+  // 15-minute buckets look one hour to each side, for the shape through the hour
+  const pad = interval === '15m' ? HOUR_MS : 0;
+  const h0 = floorTo(starts[0], HOUR_MS) - pad;
+  const sim = gen.simulate(r.location, h0, starts[starts.length - 1] + step + pad);
   const cols = columns.map((c) => c(sim));
   const missing = sim.missing[series];
   const jitterKey = hashSeed(gen.config.seed, r.location, series, 'quarter');
@@ -91,7 +107,8 @@ function aggregate(
       const i = (floorTo(b, HOUR_MS) - h0) / HOUR_MS;
       if (missing[i]) continue;
       const q = Math.floor(b / QUARTER_MS);
-      cols.forEach((c, k) => (acc[k] = (c[i] / 4) * Math.exp(0.03 * gaussAt(jitterKey + k, q))));
+      const part = Math.floor((b - floorTo(b, HOUR_MS)) / QUARTER_MS);
+      cols.forEach((c, k) => (acc[k] = quarterShares(c, i)[part] * Math.exp(0.03 * gaussAt(jitterKey + k, q))));
       present = 1;
     } else {
       const i0 = (b - h0) / HOUR_MS;

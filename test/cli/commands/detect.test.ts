@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDetectRange } from '../../../src/cli/commands/detect';
 import { buildProgram } from '../../../src/cli/main';
-import { DAY_MS } from '../../../src/data/types';
+import { DAY_MS } from '../../../src/base/time';
 import { loadCountryRun } from '../../../src/detect/load';
 import { detectRange } from '../../../src/detect/service';
 import type { DetectResult } from '../../../src/detect/types';

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildProgram } from '../../../src/cli/main';
 import { InputError } from '../../../src/errors';
-import { HOUR_MS } from '../../../src/data/types';
+import { HOUR_MS } from '../../../src/base/time';
 
 describe('cli/commands import + preprocess', () => {
   let dir: string;

@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { createGenerator, type SimulatedSeries } from '../../../src/data/generator/simulate';
 import { KIND_DURATION_HOURS, MIN_ANOMALY_GAP_MS, envelopeAt, hourEnvelope, type InjectedAnomaly } from '../../../src/data/generator/anomalies';
-import { ANOMALY_KINDS, HOUR_MS, DAY_MS } from '../../../src/data/types';
+import { ANOMALY_KINDS } from '../../../src/base/labels';
+import { HOUR_MS, DAY_MS } from '../../../src/base/time';
 
 const FROM = Date.UTC(2023, 0, 1);
 const TO = Date.UTC(2026, 0, 1);

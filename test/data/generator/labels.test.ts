@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { createGenerator } from '../../../src/data/generator/simulate';
 import { isOutageKind, labelWindows, outageAnnotation, pipelineAnnotation, trafficAnomalyItem } from '../../../src/data/generator/labels';
-import { ANOMALY_KINDS } from '../../../src/data/types';
+import { ANOMALY_KINDS } from '../../../src/base/labels';
 
 const FROM = Date.UTC(2023, 0, 1);
 const TO = Date.UTC(2026, 0, 1);

@@ -3,7 +3,7 @@ import { createGenerator } from '../../../src/data/generator/simulate';
 import { GENERATED_SERIES } from '../../../src/data/generator/quality';
 import { countryCalendar, localTimeColumns } from '../../../src/util/calendar';
 import { InputError } from '../../../src/errors';
-import { HOUR_MS, DAY_MS } from '../../../src/data/types';
+import { HOUR_MS, DAY_MS } from '../../../src/base/time';
 
 const Y2023 = Date.UTC(2023, 0, 1);
 const Y2026 = Date.UTC(2026, 0, 1);
