@@ -14,6 +14,7 @@ import { writeJsonAtomic } from '../src/util/fsx';
 import { cliBench } from './bench/cli';
 import { detectBench } from './bench/detect';
 import { overviewBench } from './bench/overview';
+import { serveFleetBench } from './bench/serve-fleet';
 import { BENCH_ROWS, benchFrame } from './bench/frame';
 import { tuneBench } from './bench/tune';
 import { runQualityBench } from './bench/quality';
@@ -52,6 +53,7 @@ const BENCHES: Bench[] = [
   },
   detectBench,
   overviewBench,
+  serveFleetBench,
   tuneBench,
   cliBench,
   {

@@ -112,9 +112,11 @@ interface CsvFacts {
   medianStepMs: number;
   spanDays: number;
   timestamps: Set<number>;
+  /** The time of every data row, in file order (duplicates kept). */
+  rowTimes: number[];
 }
 
-function csvFacts(file: string): CsvFacts {
+export function csvFacts(file: string): CsvFacts {
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
   const ts = lines.map((l) => parseTime(l.split(',')[0]));
   const bad = ts.findIndex((t) => !Number.isFinite(t));
@@ -124,7 +126,7 @@ function csvFacts(file: string): CsvFacts {
   const medianStepMs = diffs.length ? diffs[Math.floor(diffs.length / 2)] : 0;
   const firstMs = uniq[0];
   const lastMs = uniq[uniq.length - 1];
-  return { dataRows: lines.length, distinctTimestamps: uniq.length, firstMs, lastMs, medianStepMs, spanDays: (lastMs - firstMs + medianStepMs) / DAY_MS, timestamps: new Set(uniq) };
+  return { dataRows: lines.length, distinctTimestamps: uniq.length, firstMs, lastMs, medianStepMs, spanDays: (lastMs - firstMs + medianStepMs) / DAY_MS, timestamps: new Set(uniq), rowTimes: ts };
 }
 
 /** An id by the project's rule (letters, digits, _ and -, 1–64 chars, not a country code), unique in `taken`. */
@@ -279,6 +281,63 @@ interface DetectFacts {
   csvDistinctTimestamps: number;
 }
 
+/**
+ * How NAB's own rows map onto the rows detect returned (the grid at the series' step): each CSV row belongs to the
+ * returned row whose step holds its time. NAB scores every row after its probation (15 % of the rows, at most 750),
+ * so the figures that matter are rows after the probation whose step is `scorable: false`, and rows that share a step
+ * with another row (they get one score between them).
+ */
+export interface NabRowFacts {
+  csvRows: number;
+  probationRows: number;
+  /** CSV rows whose time is exactly a returned row's timestamp. */
+  rowsOnAReturnedTimestamp: number;
+  /** CSV rows whose step also holds another CSV row (repeated timestamps, irregular spacing). */
+  rowsSharingAStep: number;
+  /** CSV rows outside every returned step (should be 0). */
+  rowsWithoutAStep: number;
+  /** Returned rows that hold no CSV row (filled gaps on an irregular series). */
+  returnedRowsWithoutACsvRow: number;
+  /** CSV rows after the probation whose step is `scorable: false`: NAB rows without a score. */
+  rowsAfterProbationUnscorable: number;
+  /** The first CSV row (0-based, file order) whose step is scorable. */
+  firstScorableCsvRow: number | null;
+}
+
+export function nabRowFacts(rowTimes: number[], returned: number[], stepMs: number, scorable: boolean[]): NabRowFacts {
+  const n = rowTimes.length;
+  const probationRows = Math.min(Math.floor(0.15 * n), 750);
+  const stepOf = (t: number): number => {
+    let lo = 0;
+    let hi = returned.length - 1;
+    if (hi < 0 || t < returned[0] || t >= returned[hi] + stepMs) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (returned[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return t < returned[lo] + stepMs ? lo : -1;
+  };
+  const idx = rowTimes.map(stepOf);
+  const perStep = new Map<number, number>();
+  for (const i of idx) if (i >= 0) perStep.set(i, (perStep.get(i) ?? 0) + 1);
+  const onTs = new Set(returned);
+  let firstScorable: number | null = null;
+  idx.forEach((i, r) => {
+    if (firstScorable === null && i >= 0 && scorable[i]) firstScorable = r;
+  });
+  return {
+    csvRows: n,
+    probationRows,
+    rowsOnAReturnedTimestamp: rowTimes.filter((t) => onTs.has(t)).length,
+    rowsSharingAStep: idx.filter((i) => i >= 0 && perStep.get(i)! > 1).length,
+    rowsWithoutAStep: idx.filter((i) => i < 0).length,
+    returnedRowsWithoutACsvRow: returned.length - perStep.size,
+    rowsAfterProbationUnscorable: idx.filter((i, r) => r >= probationRows && i >= 0 && !scorable[i]).length,
+    firstScorableCsvRow: firstScorable,
+  };
+}
+
 interface FileResult {
   dataset: DatasetName;
   file: string;
@@ -305,6 +364,8 @@ interface FileResult {
   warnings?: string[];
   train?: { epochs: number; best: number; valLoss: number; status: string };
   detect?: DetectFacts;
+  /** NAB only: its rows against the returned rows (see NabRowFacts). */
+  nabRows?: NabRowFacts;
 }
 
 /** One file: import → train → calibrate → detect --json over the whole series. */
@@ -395,6 +456,7 @@ function runJob(job: Job, work: string, env: NodeJS.ProcessEnv, timeoutMs: numbe
     csvTimestampsReturned: ts.filter((t) => job.facts.timestamps.has(t)).length,
     csvDistinctTimestamps: job.facts.distinctTimestamps,
   };
+  if (job.dataset === 'nab') res.nabRows = nabRowFacts(job.facts.rowTimes, ts, stepMs, h.map((x) => x.scorable !== false));
   if (!res.detect.rowsMatch || !res.detect.uniformStep || res.detect.badScores > 0) {
     res.status = 'failed';
     res.failedAt = 'detect';
@@ -439,6 +501,14 @@ function summarize(results: FileResult[], skipped: Skipped[], planned: Record<st
       mostCpu: cpuMax(r),
       scorableFalseRows: r.reduce((a, x) => a + (x.detect?.scorableFalse ?? 0), 0),
       nativeResolution: r.filter((x) => x.detect?.rowsMatch && x.detect.uniformStep).length,
+      ...(ds === 'nab'
+        ? {
+            nabRowsAfterProbationUnscorable: r.reduce((a, x) => a + (x.nabRows?.rowsAfterProbationUnscorable ?? 0), 0),
+            nabFilesWithUnscoredRowsAfterProbation: r.filter((x) => (x.nabRows?.rowsAfterProbationUnscorable ?? 0) > 0).length,
+            nabRowsSharingAStep: r.reduce((a, x) => a + (x.nabRows?.rowsSharingAStep ?? 0), 0),
+            nabRowsWithoutAStep: r.reduce((a, x) => a + (x.nabRows?.rowsWithoutAStep ?? 0), 0),
+          }
+        : {}),
     };
   }
   const slow = [...results].sort((a, b) => b.totalSeconds - a.totalSeconds)[0];
@@ -483,6 +553,7 @@ function main(): void {
   }
   const stampAtStart = readStamp();
   const srcChangesAtStart = srcChanges();
+  const commitAtStart = gitCommit();
   if (!stampAtStart || !fs.existsSync(CLI)) throw new Error('dist/ holds no stamped build; run `npm run build`');
 
   const { jobs, skipped } = collectJobs(args);
@@ -520,7 +591,7 @@ function main(): void {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model,
         loadAverage1m: round(os.loadavg()[0]),
-        gitCommit: gitCommit(),
+        gitCommitAtStart: commitAtStart,
         srcFilesChangedSinceCommitAtStart: srcChangesAtStart,
         cli: args.snapshot ? 'a copy of dist/ taken at the start (dist/cli/main.js)' : path.relative(ROOT, CLI),
         buildStamp: stampAtStart,

@@ -3,9 +3,7 @@
  * (target p99 ≤ 10 ms) and `GET /api/detect` under 32 concurrent connections on 127.0.0.1 (target p99 ≤ 25 ms).
  * Runnable alone: `npx tsx scripts/bench/detect.ts` prints the result object.
  */
-import { spawn } from 'child_process';
 import * as os from 'os';
-import * as path from 'path';
 import type { Config } from '../../src/config/schema';
 import type { Calibration } from '../../src/calibrate/calibrate';
 import type { CountryFrame } from '../../src/data/types';
@@ -19,6 +17,7 @@ import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { listen } from '../../src/server/listen';
 import { createRng, type Rng } from '../../src/util/random';
 import type { Bench } from './types';
+import { cannon, cannonSummary, percentiles } from './cannon';
 
 const DAYS = 1000;
 const WARMUP = 200;
@@ -47,16 +46,8 @@ function randomDays(countries: ServedCountry[], n: number, rng: Rng): { code: st
   });
 }
 
-/** p50/p99/mean/max of milliseconds. */
-function summary(ms: number[]): { n: number; p50: number; p90: number; p99: number; mean: number; max: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { n: s.length, p50: r(q(0.5)), p90: r(q(0.9)), p99: r(q(0.99)), mean: r(s.reduce((a, b) => a + b, 0) / s.length), max: r(s[s.length - 1]) };
-}
-
 /** Times `svc.detect` over `DAYS` random country-days (after WARMUP untimed ones). */
-async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<typeof summary>> {
+async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<typeof percentiles>> {
   const picks = randomDays(svc.countries(), DAYS + WARMUP, rng);
   const times: number[] = [];
   for (const [k, p] of picks.entries()) {
@@ -64,7 +55,7 @@ async function inProcess(svc: DetectionService, rng: Rng): Promise<ReturnType<ty
     await svc.detect(p.code, new Date(p.day), new Date(p.day + DAY_MS), { series: false });
     if (k >= WARMUP) times.push(performance.now() - t);
   }
-  return summary(times);
+  return percentiles(times);
 }
 
 /** For comparison: scoring each request from scratch with scoreRange (what `radarwatch detect` does), one country. */
@@ -92,52 +83,10 @@ async function perRequest(cfg: Config, svc: DetectionService, rng: Rng): Promise
       detectRange(c.code, frame, det, cal, p.day, p.day + DAY_MS, { series: false });
       if (k >= warmup) times.push(performance.now() - t);
     }
-    return { country: c.code, ...summary(times) };
+    return { country: c.code, ...percentiles(times) };
   } finally {
     det.dispose();
   }
-}
-
-/** The load generator, run in a child process so it does not share the server's event loop. */
-const DRIVER = `
-const autocannon = require('autocannon');
-let input = '';
-process.stdin.on('data', (d) => (input += d));
-process.stdin.on('end', () => {
-const o = JSON.parse(input);
-let i = 0;
-autocannon({ url: o.url, connections: o.connections, duration: o.duration, requests: [{ setupRequest: (req) => ({ ...req, path: o.paths[i++ % o.paths.length] }) }] }, (err, r) => {
-  if (err) { process.stderr.write(String(err.stack || err)); process.exit(1); }
-  process.stdout.write(JSON.stringify({ latency: r.latency, requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, ok: r['2xx'], total: r.requests.total, duration: r.duration }));
-});
-});`;
-
-interface CannonResult {
-  latency: { p50: number; p90: number; p99: number; average: number; max: number };
-  requests: { average: number; total: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  ok: number;
-  total: number;
-  duration: number;
-}
-
-function cannon(url: string, paths: string[], duration: number, connections = CONNECTIONS): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', DRIVER], {
-      cwd: path.resolve(__dirname, '..', '..'),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    // the path list is too long for an environment variable
-    child.stdin.end(JSON.stringify({ url, paths, connections, duration }));
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon driver exited ${code}: ${err}`))));
-  });
 }
 
 /** GET /api/detect of random country-days with 32 connections against the real service on 127.0.0.1. */
@@ -145,9 +94,9 @@ async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<R
   const running = await listen(createApp({ service: svc, config: cfg }), { host: '127.0.0.1', port: 0 });
   try {
     const paths = randomDays(svc.countries(), 5000, rng).map((p) => `/api/detect?country=${p.code}&date=${new Date(p.day).toISOString().slice(0, 10)}`);
-    await cannon(running.url, paths, 2); // warm-up: JIT, sockets
+    await cannon(running.url, paths, 2, CONNECTIONS); // warm-up: JIT, sockets
     const cpu0 = process.cpuUsage();
-    const r = await cannon(running.url, paths, HTTP_SECONDS);
+    const r = await cannon(running.url, paths, HTTP_SECONDS, CONNECTIONS);
     const cpu = process.cpuUsage(cpu0);
     // server CPU per request: with one free core, CONNECTIONS × this is the queueing floor of the latency
     const serverCpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, r.total)) * 1000) / 1000;
@@ -166,11 +115,6 @@ async function overHttp(cfg: Config, svc: DetectionService, rng: Rng): Promise<R
   } finally {
     await running.close();
   }
-}
-
-/** Latency summary of one autocannon run. */
-function cannonSummary(r: CannonResult) {
-  return { requests: r.total, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, reqPerSec: Math.round(r.requests.average), latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: r.latency.average, max: r.latency.max } };
 }
 
 /**
@@ -195,7 +139,7 @@ async function underHeavyLoad(cfg: Config, svc: DetectionService, rng: Rng): Pro
       }) : [];
     });
     const lightPaths = randomDays(svc.countries(), 5000, rng).map((p) => `/api/detect?country=${p.code}&date=${new Date(p.day).toISOString().slice(0, 10)}`);
-    await cannon(running.url, heavyPaths, 2); // warm-up
+    await cannon(running.url, heavyPaths, 2, CONNECTIONS); // warm-up
     // requests the warm-up left queued in the lane would count against the limit of the measured run
     while (lane.inFlight() > 0) await new Promise((r) => setTimeout(r, 50));
     const [heavy, health, light] = await Promise.all([

@@ -216,6 +216,18 @@ export const serverSchema = z
     port: z.number().int().min(0).max(65535).default(8080),
     host: z.string().default('127.0.0.1'),
     maxRangeDays: z.number().int().min(1).default(93).describe('Longest range one /api/detect request may ask for.'),
+    preload: z
+      .union([z.boolean(), z.literal('auto')])
+      .default('auto')
+      .describe('Load and score every model at start (true: every check runs before the server listens), only on a country\'s first request (false: start in seconds whatever the fleet), or `auto`: at start when there are at most 16 models. `serve --preload` / `--no-preload` override it.'),
+    cache: z
+      .object({
+        maxCountries: z.number().int().min(0).default(0).describe('Countries kept loaded (model, table, scored blocks) at once; beyond it the least recently used is evicted and reloads on its next request (0 = no limit besides maxMegabytes).'),
+        maxMegabytes: z.number().int().min(0).default(1024).describe('Estimated memory of the loaded countries, MB (tables, models and calibrations, scored blocks); beyond it the least recently used countries are evicted (0 = no limit). Each detection service has its own: `serve` runs two (the HTTP thread\'s and the heavy-request worker\'s).'),
+      })
+      .strict()
+      .default({ maxCountries: 0, maxMegabytes: 1024 })
+      .describe('The LRU of loaded countries behind `serve`; requests in flight keep their country loaded whatever the bounds.'),
   })
   .strict();
 

@@ -210,10 +210,12 @@ export async function readProcessed(processedDir: string, id: string, opts: Read
     });
   const gap = flag('gap');
   const unreliable = flag('unreliable');
-  const kinds = new Set<string>(['', ...ANOMALY_KINDS]);
+  // The canonical constants, not the cells: a string cut from the file text would keep the whole text alive.
+  const kinds = new Map<string, string>(['', ...ANOMALY_KINDS].map((k) => [k, k]));
   const labelKind = col('label_kind').map((v, i) => {
-    if (!kinds.has(v)) fail(`row ${i + 1}, column "label_kind": "${v}" is not one of ${ANOMALY_KINDS.join(', ')} (or empty)`);
-    return v;
+    const k = kinds.get(v);
+    if (k === undefined) fail(`row ${i + 1}, column "label_kind": "${v}" is not one of ${ANOMALY_KINDS.join(', ')} (or empty)`);
+    return k!;
   });
   const labels = readJsonIfExists<LabelWindow[]>(p.labels);
   if (!Array.isArray(labels)) fail(`its labels file ${p.labels} is missing or not a JSON array`);

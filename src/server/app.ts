@@ -82,8 +82,9 @@ function packageVersion(): string {
 /**
  * Creates the app. Routes:
  * - `GET /api/health` → `{status: ok | degraded, models, uptimeSeconds, version}`, plus `degraded: [{country, reason}]`
- *   for model folders that failed their checks and `watch: {status, reason}` when the watch database is unusable;
- *   answered from memory, never behind detection work
+ *   for model folders that failed their checks, `cache` (loaded countries, estimated MB, bounds, loads, evictions)
+ *   when the service has one, and `watch: {status, reason}` when the watch database is unusable; answered from
+ *   memory, never behind detection work
  * - `GET /api/countries` → `{countries: ServedCountry[]}`
  * - `GET /api/detect?country=AT&date=YYYY-MM-DD | &from=…&to=…[&include=series]` → DetectResult
  * - `GET /api/overview?window=24h|7d|30d` → Overview (server/overview.ts): every served country's state, peak
@@ -174,6 +175,7 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
     .get((_req, res) => {
       // answered from memory (plus a cached probe of the watch database): never waits for detection work
       const degraded = service.degraded?.() ?? [];
+      const cache = service.cache?.();
       const watch = watchProblem();
       res.json({
         status: degraded.length || watch ? 'degraded' : 'ok',
@@ -181,6 +183,7 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         version,
         ...(degraded.length ? { degraded } : {}),
+        ...(cache ? { cache } : {}),
         ...(watch ? { watch: { status: 'degraded', reason: watch } } : {}),
       });
     })

@@ -24,9 +24,26 @@ export interface DegradedCountry {
   reason: string;
 }
 
-/** Scores countries over date ranges; loaded once at server start. */
+/** What a detection service holds in memory now; `/api/health` reports it as `cache`. */
+export interface ServiceCacheStats {
+  /** `lazy`: countries load on their first request; `preloaded`: every model was loaded and scored at start. */
+  mode: 'lazy' | 'preloaded';
+  /** Countries loaded now, and loads in flight. */
+  loaded: number;
+  loading: number;
+  /** Estimated memory of the loaded countries (tables, model files, scored blocks), MB. */
+  megabytes: number;
+  /** The configured bounds (server.cache; 0 = none). */
+  maxCountries: number;
+  maxMegabytes: number;
+  /** Loads and evictions since start. */
+  loads: number;
+  evictions: number;
+}
+
+/** Scores countries over date ranges: found at server start, each loaded on its first request (or all at start with server.preload). */
 export interface DetectionService {
-  /** Countries with a loaded model, sorted by code. */
+  /** Countries the service can serve (their models passed the checks that ran so far), sorted by code. */
   countries(): ServedCountry[];
   /**
    * Scores `country` over the hours starting in [from, to).
@@ -39,10 +56,12 @@ export interface DetectionService {
    */
   summarize?(country: string, from: Date, to: Date): Promise<WindowSummary>;
   /**
-   * Countries that have a model folder but were not loaded (a file failed its checks, no calibration, no table),
-   * each with the one-line reason; `/api/health` reports them as `degraded`.
+   * Countries that have a model folder but are not served (a file failed its checks at start or when the country was
+   * first loaded, no calibration, no table), each with the one-line reason; `/api/health` reports them as `degraded`.
    */
   degraded?(): DegradedCountry[];
+  /** What is loaded now and the cache's bounds; optional (a service without a cache has nothing to report). */
+  cache?(): ServiceCacheStats;
   /** Releases models (tensors); called once when the server shuts down. */
   close?(): void | Promise<void>;
 }

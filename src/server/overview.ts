@@ -255,13 +255,21 @@ export async function buildOverview(input: OverviewInput): Promise<Overview> {
     });
   }
 
+  // a model that failed its checks when first loaded (by this build) is degraded now: listed with the unmodelled, not
+  // as a row whose missing summary would read as a quiet "normal"
+  const degraded = service.degraded?.() ?? [];
+  const failed = new Set(degraded.map((d) => d.country));
+  const servedCodes = new Set(served.map((c) => c.code).filter((cc) => !failed.has(cc)));
+  if (servedCodes.size < served.length) {
+    rows.splice(0, rows.length, ...rows.filter((r) => servedCodes.has(r.code)));
+    feed.splice(0, feed.length, ...feed.filter((e) => servedCodes.has(e.country)));
+  }
+
   // watched countries the service does not serve still feed their events
-  const servedCodes = new Set(served.map((c) => c.code));
   for (const [code, list] of watchEvents) {
     if (!servedCodes.has(code)) feed.push(...list.map((e) => toOverviewEvent(code, countryName(code), e, e.status, 'watch')));
   }
 
-  const degraded = service.degraded?.() ?? [];
   const unmodelled = [
     ...degraded.filter((d) => !servedCodes.has(d.country)).map((d) => ({ code: d.country, reason: d.reason })),
     ...input.configured.filter((cc) => !servedCodes.has(cc) && !degraded.some((d) => d.country === cc)).map((cc) => ({ code: cc, reason: `no model under results/models; run \`radarwatch train ${cc}\` and \`radarwatch calibrate ${cc}\`` })),

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DETECTOR_FILES } from '../../src/model/artifact';
 import { resultDirs } from '../../src/data/paths';
-import { loadCountryRun } from '../../src/detect/load';
+import { loadCountryDetector, loadCountryRun } from '../../src/detect/load';
 import { createDetectionService } from '../../src/detect/service';
 import { DataError } from '../../src/errors';
 import { makeTinyRun, type TinyRun } from './fixtures';
@@ -12,7 +12,7 @@ import { makeTinyRun, type TinyRun } from './fixtures';
  * The probes of issue 14 against real model folders: a corrupt weights file, a NaN calibration threshold, a
  * negative threshold with temperature 0 and a zero scaler are load errors naming the file and the check — `detect`
  * exits 1 instead of reporting a quiet day, and the detection service (behind `serve`) skips the country and
- * reports it as degraded.
+ * reports it as degraded — from the start, whether it preloads its models or loads them on first request.
  */
 describe('detect/load: corrupt model folders are refused, not served as "all normal"', function () {
   this.timeout(180_000);
@@ -65,14 +65,20 @@ describe('detect/load: corrupt model folders are refused, not served as "all nor
     it(`when DE has ${name}, then loading it fails naming the file and the check, and the service serves AT and reports DE as degraded`, async () => {
       corrupt[name](resultDirs.model('DE'));
       await assert.rejects(loadCountryRun(run.cfg, 'DE'), (e: Error) => e instanceof DataError && want[name].test(e.message) && !e.message.includes('\n'));
-      const svc = await createDetectionService(run.cfg, { countries: ['AT', 'DE'] });
-      try {
-        assert.deepEqual(svc.countries().map((c) => c.code), ['AT']);
-        const degraded = svc.degraded?.() ?? [];
-        assert.deepEqual(degraded.map((d) => d.country), ['DE']);
-        assert.match(degraded[0].reason, want[name]);
-      } finally {
-        await svc.close?.();
+      // preloaded (every model loaded at start) and lazy (only the checks that need no model load run at start): the
+      // same verdict, and the lazy service loads nothing to reach it
+      for (const preload of [true, false]) {
+        const loads: string[] = [];
+        const svc = await createDetectionService(run.cfg, { countries: ['AT', 'DE'], preload, loadDetector: (cfg, cc) => (loads.push(cc), loadCountryDetector(cfg, cc)) });
+        try {
+          assert.deepEqual(svc.countries().map((c) => c.code), ['AT'], `preload: ${preload}`);
+          const degraded = svc.degraded?.() ?? [];
+          assert.deepEqual(degraded.map((d) => d.country), ['DE']);
+          assert.match(degraded[0].reason, want[name]);
+          assert.deepEqual(loads, preload ? ['AT'] : []);
+        } finally {
+          await svc.close?.();
+        }
       }
     });
   }

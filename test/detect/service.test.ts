@@ -3,13 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DAY_MS, HOUR_MS } from '../../src/base/time';
 import { scoreRange, toDetectHours } from '../../src/detect/detect';
-import { loadCountryRun } from '../../src/detect/load';
-import { createDetectionService } from '../../src/detect/service';
+import type { Config } from '../../src/config/schema';
+import { processedPaths, resultDirs } from '../../src/data/paths';
+import { loadCountryDetector, loadCountryRun } from '../../src/detect/load';
+import { createDetectionService, type DetectionServiceOptions } from '../../src/detect/service';
 import { CAUSES, type DetectResult } from '../../src/detect/types';
 import { DataError, NotFittedError, NotFoundError } from '../../src/errors';
 import { createApp } from '../../src/server/app';
 import type { DetectionService } from '../../src/server/deps';
 import { listen } from '../../src/server/listen';
+import { DETECTOR_FILES, type Detector } from '../../src/model/artifact';
 import { makeTinyRun, TINY_HOURS, type TinyRun } from './fixtures';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -184,6 +187,232 @@ describe('detect/service', function () {
       await assert.rejects(createDetectionService(run.cfg), (e: Error) => e instanceof NotFittedError && /radarwatch train/.test(e.message) && /calibrate/.test(e.message) && /FR/.test(e.message));
     } finally {
       process.env.RADARWATCH_RESULTS = saved;
+    }
+  });
+});
+
+/** Copies the model folder and processed table of `from` under the id `to` (the copy passes every check, fingerprint included). */
+function cloneCountry(cfg: Config, from: string, to: string): void {
+  const src = resultDirs.model(from);
+  const dst = resultDirs.model(to);
+  fs.mkdirSync(dst, { recursive: true });
+  for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(dst, f));
+  const a = processedPaths(cfg.data.processedDir, from);
+  const b = processedPaths(cfg.data.processedDir, to);
+  fs.copyFileSync(a.csv, b.csv);
+  fs.copyFileSync(a.labels, b.labels);
+  fs.writeFileSync(b.meta, JSON.stringify({ ...JSON.parse(fs.readFileSync(a.meta, 'utf8')), id: to }));
+}
+
+/** A detector loader that records loads and disposals, optionally waiting on a gate per country before loading. */
+function countingLoader(gates: Record<string, Promise<void>> = {}) {
+  const loads: string[] = [];
+  const disposed: string[] = [];
+  const load = async (cfg: Config, cc: string): Promise<Detector> => {
+    loads.push(cc);
+    await gates[cc];
+    const det = await loadCountryDetector(cfg, cc);
+    const dispose = det.dispose;
+    return {
+      ...det,
+      dispose() {
+        disposed.push(cc);
+        dispose();
+      },
+    };
+  };
+  return { loads, disposed, load };
+}
+
+const DAY = (iso: string) => [new Date(iso), new Date(Date.parse(iso) + DAY_MS)] as const;
+
+describe('detect/service: lazy loading and the LRU of loaded countries', function () {
+  this.timeout(300_000);
+  let run: TinyRun;
+  const services: DetectionService[] = [];
+  const lazy = async (opts: DetectionServiceOptions = {}) => {
+    const svc = await createDetectionService(run.cfg, { preload: false, ...opts });
+    services.push(svc);
+    return svc;
+  };
+
+  before(async () => {
+    run = await makeTinyRun({ countries: ['AT'], epochs: 3 });
+    for (const cc of ['BR', 'CH', 'FR']) cloneCountry(run.cfg, 'AT', cc);
+  });
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.close?.();
+  });
+  after(() => run?.cleanup());
+
+  it('when the service starts lazily, then no model is loaded until a country is first asked for, and countries() is complete from the start', async () => {
+    const l = countingLoader();
+    const svc = await lazy({ loadDetector: l.load });
+    assert.deepEqual(l.loads, [], 'nothing loaded at start');
+    assert.deepEqual(svc.countries().map((c) => c.code), ['AT', 'BR', 'CH', 'FR']);
+    const at = svc.countries()[0];
+    assert.equal(at.dataFrom, iso(run.frame.timestamps[0]));
+    assert.equal(at.dataTo, iso(run.frame.timestamps[TINY_HOURS - 1] + HOUR_MS));
+    assert.ok(Date.parse(at.trainedFrom) < Date.parse(at.trainedTo));
+    assert.deepEqual(svc.degraded?.(), []);
+    assert.deepEqual(svc.cache?.(), { mode: 'lazy', loaded: 0, loading: 0, megabytes: 0, maxCountries: 0, maxMegabytes: 1024, loads: 0, evictions: 0 });
+    // a range outside the data is refused before anything is loaded
+    await assert.rejects(svc.detect('AT', ...DAY('2024-01-03T00:00:00Z'), { series: false }), DataError);
+    assert.deepEqual(l.loads, []);
+    await svc.detect('BR', ...DAY('2023-02-07T00:00:00Z'), { series: false });
+    await svc.detect('BR', ...DAY('2023-02-08T00:00:00Z'), { series: false });
+    assert.deepEqual(l.loads, ['BR'], 'the first request loads the country, later ones reuse it');
+    assert.equal(svc.cache?.().loaded, 1);
+    assert.ok(svc.cache!().megabytes > 0);
+  });
+
+  it('when many first requests for a country arrive at once, then they share one load and get the same answer', async () => {
+    const l = countingLoader();
+    const svc = await lazy({ loadDetector: l.load });
+    const days = ['2023-02-07', '2023-02-07', '2023-02-08', '2023-02-09', '2023-02-07', '2023-02-10'].map((d) => DAY(`${d}T00:00:00Z`));
+    const rs = await Promise.all(days.map(([f, t]) => svc.detect('CH', f, t, { series: true })));
+    assert.deepEqual(l.loads, ['CH']);
+    assert.deepEqual(rs[0], rs[1]);
+    assert.deepEqual(rs[0], rs[4]);
+    assert.deepEqual(rs.map((r) => r.from.slice(0, 10)), ['2023-02-07', '2023-02-07', '2023-02-08', '2023-02-09', '2023-02-07', '2023-02-10']);
+  });
+
+  it('when more countries are asked for than maxCountries, then the least recently used is evicted with its model disposed, and reloads on its next request', async () => {
+    const l = countingLoader();
+    const svc = await lazy({ loadDetector: l.load, cache: { maxCountries: 2 } });
+    const ask = (cc: string) => svc.detect(cc, ...DAY('2023-02-07T00:00:00Z'), { series: false });
+    await ask('AT');
+    await ask('BR');
+    await ask('AT'); // AT is now the most recently used
+    assert.deepEqual(l.disposed, []);
+    await ask('CH');
+    assert.deepEqual(l.disposed, ['BR'], 'BR was the least recently used');
+    assert.deepEqual([svc.cache!().loaded, svc.cache!().evictions], [2, 1]);
+    await ask('BR');
+    assert.deepEqual(l.loads, ['AT', 'BR', 'CH', 'BR']);
+    assert.deepEqual(l.disposed, ['BR', 'AT'], 'then AT was');
+    await svc.close?.();
+    assert.deepEqual([...l.disposed].sort(), ['AT', 'BR', 'BR', 'CH'], 'close() disposes the rest');
+  });
+
+  it('when the estimated memory exceeds maxMegabytes, then least recently used countries are evicted until it fits', async () => {
+    const probe = await lazy();
+    await probe.detect('AT', ...DAY('2023-02-07T00:00:00Z'), { series: false });
+    const one = probe.cache!().megabytes;
+    const l = countingLoader();
+    const svc = await lazy({ loadDetector: l.load, cache: { maxMegabytes: one * 2.5 } });
+    for (const cc of ['AT', 'BR', 'CH', 'FR']) await svc.detect(cc, ...DAY('2023-02-07T00:00:00Z'), { series: false });
+    assert.deepEqual(l.disposed, ['AT', 'BR']);
+    assert.equal(svc.cache!().loaded, 2);
+    assert.ok(svc.cache!().megabytes <= one * 2.5, `${svc.cache!().megabytes} MB within ${one * 2.5}`);
+  });
+
+  it('when countries are evicted while concurrent requests load and use them, then every request completes and each model is disposed once, after its last use', async () => {
+    const l = countingLoader();
+    // one country at a time, 100-row blocks: most requests load a country or score a block after another one's load
+    const svc = await lazy({ loadDetector: l.load, cache: { maxCountries: 1 }, blockRows: 100 });
+    const days = ['2023-01-20', '2023-02-07', '2023-02-12'];
+    const rs = await Promise.all(['AT', 'BR', 'CH', 'FR'].flatMap((cc) => days.map(async (d) => [cc, await svc.detect(cc, ...DAY(`${d}T00:00:00Z`), { series: true })] as const)));
+    for (const [cc, r] of rs) {
+      assert.equal(r.country, cc);
+      assert.equal(r.hours.length, 24);
+      assert.ok(r.hours.every((h) => h.scorable && h.probability !== null), `${cc} ${r.from}: every hour scored (a disposed model would have thrown)`);
+    }
+    assert.equal(svc.cache!().loaded, 1);
+    assert.equal(l.disposed.length, l.loads.length - 1, 'every load but the one kept was disposed');
+    for (const cc of new Set(l.loads)) assert.ok(l.disposed.filter((x) => x === cc).length <= l.loads.filter((x) => x === cc).length, `${cc} disposed at most once per load`);
+  });
+
+  it('when blocks are scored on demand, then answers equal the eager path (the whole table scored at start) for the same ranges', async () => {
+    const eager = await createDetectionService(run.cfg, { preload: true, countries: ['AT'] });
+    services.push(eager);
+    assert.equal(eager.cache?.().mode, 'preloaded');
+    // blocks of 100 rows: ranges inside one block, across blocks, in the warm-up, and the whole table
+    const svc = await lazy({ countries: ['AT'], blockRows: 100 });
+    const at = svc.countries()[0];
+    assert.deepEqual(eager.countries(), svc.countries());
+    const ranges: [string, string][] = [
+      ['2023-02-07T00:00:00Z', '2023-02-08T00:00:00Z'],
+      ['2023-01-03T00:00:00Z', '2023-01-04T00:00:00Z'],
+      [new Date(run.outage.start - 30 * HOUR_MS).toISOString(), new Date(run.outage.start + 50 * HOUR_MS).toISOString()],
+      [at.dataFrom, at.dataTo],
+    ];
+    for (const [f, t] of ranges) {
+      const [want, got] = await Promise.all([eager.detect('AT', new Date(f), new Date(t), { series: true }), svc.detect('AT', new Date(f), new Date(t), { series: true })]);
+      assert.equal(got.hours.length, want.hours.length);
+      assert.deepEqual(got.series, want.series);
+      assert.deepEqual(got.model, want.model);
+      want.hours.forEach((h, i) => {
+        const g = got.hours[i];
+        assert.deepEqual([g.timestamp, g.scorable, g.anomaly], [h.timestamp, h.scorable, h.anomaly], `${f}: row ${i}`);
+        if (h.score === null) return assert.equal(g.score, null);
+        // rolling sums started at another row differ by float rounding only
+        assert.ok(Math.abs(g.score! - h.score) <= 1e-5 * Math.max(1, Math.abs(h.score)), `${h.timestamp}: ${g.score} vs ${h.score}`);
+        for (const k of Object.keys(h.signals)) assert.ok(Math.abs(g.signals[k] - h.signals[k]) <= 2e-4, `${k} share of ${h.timestamp}`);
+      });
+      assert.deepEqual(got.events.map((e) => [e.start, e.end, e.cause, e.severity]), want.events.map((e) => [e.start, e.end, e.cause, e.severity]));
+      const [ws, gs] = await Promise.all([eager.summarize!('AT', new Date(f), new Date(t)), svc.summarize!('AT', new Date(f), new Date(t))]);
+      assert.deepEqual([gs.rows, gs.scorableRows, gs.anomalousRows, gs.peakAt, gs.events.length], [ws.rows, ws.scorableRows, ws.anomalousRows, ws.peakAt, ws.events.length]);
+    }
+    // the outage is found either way
+    const r = await svc.detect('AT', new Date(run.outage.start - 6 * HOUR_MS), new Date(run.outage.start + 18 * HOUR_MS), { series: false });
+    assert.ok(r.hours.some((h) => h.anomaly && Date.parse(h.timestamp) === run.outage.start));
+  });
+
+  it('when a processed table is cut short, then its country is degraded at start, naming the file and the fix', async () => {
+    cloneCountry(run.cfg, 'AT', 'NL');
+    const csv = processedPaths(run.cfg.data.processedDir, 'NL').csv;
+    try {
+      const lines = fs.readFileSync(csv, 'utf8').trimEnd().split('\n');
+      fs.writeFileSync(csv, lines.slice(0, -24).join('\n') + '\n');
+      const l = countingLoader();
+      const svc = await lazy({ loadDetector: l.load });
+      assert.ok(!svc.countries().some((c) => c.code === 'NL'));
+      const d = svc.degraded?.().find((x) => x.country === 'NL');
+      assert.ok(d, 'NL is degraded');
+      assert.match(d.reason, /NL\.csv: its first row is at .* not the 1008 rows \(step 1h\) that .*NL\.meta\.json describes; the table is truncated .*radarwatch preprocess --countries NL/);
+      assert.deepEqual(l.loads, []);
+    } finally {
+      fs.rmSync(resultDirs.model('NL'), { recursive: true, force: true });
+    }
+  });
+
+  it('when a model passes the start checks but fails its fingerprint when first loaded, then those requests fail naming the check and the country is degraded from then on', async () => {
+    cloneCountry(run.cfg, 'AT', 'DE');
+    try {
+      // finite weights of the right size, but not the calibrated ones: only re-scoring the fingerprint shows it
+      const w = path.join(resultDirs.model('DE'), DETECTOR_FILES.weights);
+      const v = new Float32Array(new Uint8Array(fs.readFileSync(w)).buffer);
+      for (let i = 0; i < v.length; i++) v[i] = v[i] * 1.5 + 0.01;
+      fs.writeFileSync(w, Buffer.from(v.buffer));
+      const l = countingLoader();
+      const svc = await lazy({ loadDetector: l.load });
+      assert.ok(svc.countries().some((c) => c.code === 'DE'), 'DE passes discovery');
+      const failed = (e: Error) => e instanceof DataError && /fingerprint\.json: fingerprint check failed/.test(e.message) && !e.message.includes('\n');
+      await Promise.all([
+        assert.rejects(svc.detect('DE', ...DAY('2023-02-07T00:00:00Z'), { series: false }), failed),
+        assert.rejects(svc.summarize!('DE', ...DAY('2023-02-08T00:00:00Z')), failed),
+      ]);
+      assert.deepEqual(l.loads, ['DE'], 'one load, shared');
+      assert.ok(!svc.countries().some((c) => c.code === 'DE'), 'no longer offered');
+      assert.deepEqual(svc.degraded?.().map((d) => d.country), ['DE']);
+      assert.match(svc.degraded!()[0].reason, /fingerprint check failed/);
+      await assert.rejects(svc.detect('DE', ...DAY('2023-02-07T00:00:00Z'), { series: false }), (e: Error) => e instanceof NotFoundError && /"DE" is not served: .*fingerprint check failed/.test(e.message));
+      assert.deepEqual(l.loads, ['DE'], 'not loaded again');
+      // the others are unaffected
+      assert.equal((await svc.detect('AT', ...DAY('2023-02-07T00:00:00Z'), { series: false })).hours.length, 24);
+      // and /api/health says so
+      const running = await listen(createApp({ service: svc, config: run.cfg }), { host: '127.0.0.1', port: 0 });
+      try {
+        const h = (await (await fetch(`${running.url}/api/health`)).json()) as { status: string; degraded: { country: string }[]; cache: { mode: string; loaded: number } };
+        assert.equal(h.status, 'degraded');
+        assert.deepEqual(h.degraded.map((d) => d.country), ['DE']);
+        assert.deepEqual([h.cache.mode, h.cache.loaded], ['lazy', 1]);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      fs.rmSync(resultDirs.model('DE'), { recursive: true, force: true });
     }
   });
 });

@@ -5,6 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { HOUR_MS } from '../../src/base/time';
+import { summarizeDetectResult } from '../../src/detect/summary';
+import { DataError } from '../../src/errors';
 import { parseConfig } from '../../src/config/load';
 import { createApp } from '../../src/server/app';
 import type { DetectionService } from '../../src/server/deps';
@@ -99,6 +101,30 @@ describe('server/overview', () => {
       const base = createFakeService(['AT']);
       const o = await overviewOf({ ...base, degraded: () => [{ country: 'DE', reason: 'calibration.json is missing' }] }, '24h');
       assert.deepEqual(o.unmodelled.map((u) => [u.code, u.reason.slice(0, 24)]), [['DE', 'calibration.json is miss'], ['FR', 'no model under results/m'], ['US', 'no model under results/m']]);
+    });
+
+    it('when a served model fails its checks on its first load during the build, then it is listed as unmodelled with the reason, not as a quiet row', async () => {
+      const base = createFakeService(['AT', 'DE']);
+      const reason = 'results/models/DE/fingerprint.json: fingerprint check failed: the raw score of 2025-01-08T00:00:00.000Z is 3.2, recorded 1.1';
+      const degraded: { country: string; reason: string }[] = [];
+      // a lazy service: DE is offered until its first load fails, then reported as degraded
+      const service: DetectionService = {
+        ...base,
+        countries: () => base.countries().filter((c) => !degraded.some((d) => d.country === c.code)),
+        degraded: () => degraded,
+        async summarize(country, from, to) {
+          if (country === 'DE') {
+            degraded.push({ country: 'DE', reason });
+            throw new DataError(reason);
+          }
+          return summarizeDetectResult(await base.detect(country, from, to, { series: false }));
+        },
+      };
+      const o = await overviewOf(service, '7d');
+      assert.deepEqual(o.countries.map((r) => r.code), ['AT']);
+      assert.ok(o.feed.every((e) => e.country !== 'DE'), 'no event of DE in the feed');
+      assert.deepEqual(o.unmodelled.find((u) => u.code === 'DE')?.reason, reason);
+      assert.ok(o.warnings?.some((w) => w.startsWith('DE: ')), JSON.stringify(o.warnings));
     });
 
     it('when 250 countries are served, then every one gets a row, the feed stays bounded and the fine map is chosen', async () => {

@@ -1,7 +1,4 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Command } from 'commander';
 import { registerServe, parsePort } from '../../src/cli/commands/serve';
 import type { CliContext } from '../../src/cli/context';
@@ -16,6 +13,20 @@ describe('cli serve', () => {
     assert.equal(parsePort('0'), 0);
     assert.equal(parsePort(8080), 8080);
     for (const bad of ['-1', '65536', '80a', '', '1e3']) assert.throws(() => parsePort(bad), (e: Error) => e instanceof InputError && /integer 0..65535/.test(e.message), bad);
+  });
+
+  it('when --preload or --no-preload is given, then it overrides server.preload of models.yml for the service', async () => {
+    const seen: (boolean | 'auto')[] = [];
+    for (const flags of [[], ['--preload'], ['--no-preload']]) {
+      const ctx: CliContext = { config: () => config, countries: () => ['AT'], targets: () => ['AT'], out: () => undefined };
+      const program = new Command('radarwatch').exitOverride();
+      registerServe(program, ctx, (cfg) => {
+        seen.push(cfg.server.preload);
+        throw new InputError('stop here');
+      });
+      await assert.rejects(program.parseAsync(['node', 'radarwatch', 'serve', ...flags]), /stop here/);
+    }
+    assert.deepEqual(seen, ['auto', true, false]);
   });
 
   it('when serve runs, then it logs the URL, answers there, and on SIGTERM closes the server and the service', async () => {

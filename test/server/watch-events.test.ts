@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseConfig } from '../../src/config/load';
-import { HOUR_MS } from '../../src/base/time';
 import { createApp } from '../../src/server/app';
 import { listen, type RunningServer } from '../../src/server/listen';
 import { makeWatchDb } from './watch-fixture';
