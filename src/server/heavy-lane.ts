@@ -86,7 +86,7 @@ export function startHeavyLane(cfg: Config, opts: { countries?: string[] } = {})
     if ('ready' in m) {
       if (m.ready) {
         isReady = true;
-        log.info(`serve: heavy-request worker ready (${m.countries.join(', ')})`);
+        log.info(`serve: heavy-request worker ready (${m.countries.length > 12 ? `${m.countries.slice(0, 12).join(', ')}, … ${m.countries.length} in all` : m.countries.join(', ')})`);
       } else {
         log.warn(`serve: heavy-request worker could not start (${m.error.message}); long ranges are answered on the main thread`);
         fail(m.error.message);
