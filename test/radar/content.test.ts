@@ -54,7 +54,7 @@ describe('radar/content', () => {
     const info = parseChunkFile(file)!;
     assert.deepEqual([info.source, info.country, info.series, info.window.start, info.window.end], ['radar', 'AT', 'http', '2023-01-01T00:00:00Z', '2023-01-28T23:00:00Z']);
     assert.equal(parseChunkFile(path.join('r', 'radar', 'AT', 'outages', '20230101T00_20231230T23.json'))!.window.end, '2023-12-30T23:59:59Z');
-    assert.equal(refetchHint(`${file}.serie_0.values[3]`), ' Replace the chunk with `radarwatch fetch --refetch --source radar --countries AT --series http --from 2023-01-01 --to 2023-01-28`.');
+    assert.equal(refetchHint(`${file}.serie_0.values[3]`), ' Replace the chunk with `radarwatch fetch --refetch --source radar --countries AT --series http --from 2023-01-01 --to 2023-01-28 --agg-interval 1h`.');
     assert.equal(refetchHint('AT http 2023-01-01..2023-01-02'), '', 'a live window is no chunk');
   });
 });
@@ -142,7 +142,7 @@ describe('radar/fetch: bad answers are retried, reported and never written; --re
       hint = /`(radarwatch fetch --refetch [^`]+)`/.exec(e.message)?.[1] ?? '';
       return e instanceof DataError && e.message.startsWith(bad);
     });
-    assert.equal(hint, `radarwatch fetch --refetch --source synthetic --countries AT --series http --from 2023-01-01 --to 2023-01-28 --raw-dir ${tmp}`);
+    assert.equal(hint, `radarwatch fetch --refetch --source synthetic --countries AT --series http --from 2023-01-01 --to 2023-01-28 --agg-interval 1h --raw-dir ${tmp}`);
 
     const skipped = await fetchRadar(base);
     assert.equal(skipped.written, 0, 'a plain fetch skips existing chunks');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { parseChunkFile, rawChunkPath, rawSeriesDir } from '../../src/radar/raw-store';
-import { refetchHint } from '../../src/radar/refetch';
+import { refetchCommand, refetchHint } from '../../src/radar/refetch';
 
 describe('radar/raw-store', () => {
   it('names a chunk by its window in compact UTC hours, and reads the window back', () => {
@@ -26,5 +26,11 @@ describe('radar/raw-store', () => {
     assert.deepEqual([info.series, info.aggInterval, info.window.start, info.window.end], ['http', '15m', '2024-01-01T00:00:00Z', '2024-01-07T23:45:00Z']);
     assert.equal(parseChunkFile('/raw/synthetic/AT/http@5m/20240101T00_20240107T23.json'), undefined, 'not a fetch interval');
     assert.match(refetchHint(`${file}: result.serie_0.values[3]`), /radarwatch fetch --refetch --source synthetic --countries AT --series http --from 2024-01-01 --to 2024-01-07 --agg-interval 15m --raw-dir \/raw`/);
+  });
+  it('names the interval in a refetch command for a series that takes one, even at 1h (models.yml may say 15m), and never for one that does not', () => {
+    const o = { source: 'synthetic', country: 'AT', from: '2024-01-01', to: '2024-01-07' };
+    assert.match(refetchCommand({ ...o, series: 'http', aggInterval: '1h' }), / --agg-interval 1h$/);
+    assert.match(refetchCommand({ ...o, series: 'http', aggInterval: '15m' }), / --agg-interval 15m$/);
+    assert.doesNotMatch(refetchCommand({ ...o, series: 'bgp_ips', aggInterval: '1h' }), /--agg-interval/);
   });
 });
