@@ -5,19 +5,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as tf from '@tensorflow/tfjs';
 import { DAY_MS, HOUR_MS, describeStep } from '../base/time';
 import type { Calibration } from '../calibrate/calibrate';
 import { readFingerprint } from '../calibrate/fingerprint';
 import { loadCalibration } from '../calibrate/store';
-import { parseSavedConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { processedPaths, resultDirs, resultsRoot } from '../data/paths';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import { frameStep, type CountryFrame } from '../data/types';
 import { DataError, InputError, NotFittedError, NotFoundError, isRadarwatchError } from '../errors';
-import { checkFeatureSpec } from '../features/spec';
-import { DETECTOR_FILES, DETECTOR_FORMAT, checkFiniteWeights, checkScaler, type Detector, type DetectorMeta } from '../model/artifact';
+import { DETECTOR_FILES, checkDetectorFiles, type Detector, type DetectorMeta } from '../model/artifact';
 import { initBackend } from '../model/backend';
 import type { DegradedCountry, DetectionService, ServedCountry, ServiceCacheStats } from '../server/deps';
 import { countryName } from '../util/countries';
@@ -136,48 +133,15 @@ interface Servable {
   rows: number;
 }
 
-/** Parses a JSON file of a model folder; DataError naming the file and the fix when it is missing or does not parse. */
-function readJson<T>(file: string, fix: string): T {
-  if (!fs.existsSync(file)) throw new DataError(`${file} is missing; expected a folder written by \`radarwatch train\`. ${fix}`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw new DataError(`${file} is not valid JSON (${(e as Error).message}); the file is corrupt. ${fix}`);
-  }
-}
-
 /**
- * The checks of loadDetector that need no TensorFlow, so a fleet is verified at start in milliseconds per model: the
- * JSON files parse, meta.json has this format, spec.json is a valid spec with a usable scaler, config.json is a
- * resolved config, weights.bin has the size model.json declares and only finite numbers, and fingerprint.json (when
- * there is one) parses. What they cannot see — weights that are finite but not the calibrated ones — the fingerprint
- * check of loadDetector finds on the country's first request. Returns meta.json.
+ * The checks of loadDetector that need no TensorFlow (checkDetectorFiles), so a fleet is verified at start in
+ * milliseconds per model, plus a finished split in meta.json and a parseable fingerprint.json (when there is one).
+ * What they cannot see — weights that are finite but not the calibrated ones — the fingerprint check of loadDetector
+ * finds on the country's first request. Returns meta.json.
  */
 function checkModelFiles(dir: string, cc: string): DetectorMeta {
-  const fix = `Retrain the country (radarwatch train ${cc}).`;
-  const file = (name: string) => path.join(dir, name);
-  const meta = readJson<DetectorMeta>(file(DETECTOR_FILES.meta), fix);
-  if (meta.format !== DETECTOR_FORMAT) throw new DataError(`${file(DETECTOR_FILES.meta)} has format ${meta.format}; this radarwatch reads format ${DETECTOR_FORMAT}. ${fix}`);
-  if (typeof meta.split?.train?.from !== 'string' || typeof meta.split.train.to !== 'string') throw new DataError(`${file(DETECTOR_FILES.meta)} lacks split.train.from/to; the file is corrupt. ${fix}`);
-  const spec = readJson<unknown>(file(DETECTOR_FILES.spec), fix);
-  try {
-    checkFeatureSpec(spec);
-  } catch (e) {
-    throw new DataError(`${file(DETECTOR_FILES.spec)} is not a valid feature spec: ${(e as Error).message}`);
-  }
-  checkScaler(spec, file(DETECTOR_FILES.spec), cc);
-  const parsed = parseSavedConfig(readJson<unknown>(file(DETECTOR_FILES.config), fix));
-  if (!parsed.success) throw new DataError(`${file(DETECTOR_FILES.config)} is not a valid resolved config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  readJson<unknown>(file(DETECTOR_FILES.history), fix);
-  const modelJson = readJson<{ modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] }>(file(DETECTOR_FILES.model), fix);
-  if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) throw new DataError(`${file(DETECTOR_FILES.model)} lacks modelTopology or weightsManifest; the file is corrupt. ${fix}`);
-  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights ?? []);
-  const weights = file(DETECTOR_FILES.weights);
-  if (!fs.existsSync(weights)) throw new DataError(`Model folder ${dir} lacks ${DETECTOR_FILES.weights}; ${fix}`);
-  const buf = fs.readFileSync(weights);
-  const expected = weightSpecs.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
-  if (buf.byteLength !== expected) throw new DataError(`${weights} has ${buf.byteLength} bytes; model.json expects ${expected}. The file is truncated or from another model; ${fix}`);
-  checkFiniteWeights(buf, weightSpecs, weights, cc);
+  const { meta } = checkDetectorFiles(dir);
+  if (typeof meta.split?.train?.from !== 'string' || typeof meta.split.train.to !== 'string') throw new DataError(`${path.join(dir, DETECTOR_FILES.meta)} lacks split.train.from/to; the file is corrupt. Retrain the country (radarwatch train ${cc}).`);
   readFingerprint(dir);
   return meta;
 }

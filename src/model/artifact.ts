@@ -230,13 +230,24 @@ export function checkScaler(spec: FeatureSpec, file: string, cc: string): void {
   }
 }
 
+/** What a model folder holds once its files passed checkDetectorFiles (no TensorFlow model yet). */
+export interface DetectorFiles {
+  meta: DetectorMeta;
+  spec: FeatureSpec;
+  config: Config;
+  history: EpochRecord[];
+  modelJson: { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weights: Buffer;
+}
+
 /**
- * Rebuilds a Detector from a model folder alone. Throws NotFoundError when the folder does not exist and DataError
- * for a missing or corrupt file, or when weights, spec and meta disagree. Verifies what would otherwise fail silently:
- * every weight finite, every scaler scale > 0, and — when the folder has a fingerprint.json (written by calibrate) —
- * that the model still reproduces the scores recorded there.
+ * The checks of a model folder that need no TensorFlow (milliseconds per model, so a server verifies a whole fleet at
+ * start): the JSON files parse, meta.json has this format, spec.json is a valid spec with a usable scaler, config.json
+ * is a resolved config, weights.bin has the size model.json declares and only finite numbers. Throws NotFoundError
+ * when the folder does not exist and DataError naming the file otherwise.
  */
-export async function loadDetector(dir: string): Promise<Detector> {
+export function checkDetectorFiles(dir: string): DetectorFiles {
   if (!fs.existsSync(dir)) throw new NotFoundError(`No model at ${dir}; train one first: radarwatch train ${path.basename(dir)}`);
   const meta = readJsonFile<DetectorMeta>(dir, DETECTOR_FILES.meta);
   if (meta.format !== DETECTOR_FORMAT) throw new DataError(`${dir}/meta.json has format ${meta.format}; this radarwatch reads format ${DETECTOR_FORMAT}. Retrain the country.`);
@@ -253,13 +264,24 @@ export async function loadDetector(dir: string): Promise<Detector> {
 
   const modelJson = readJsonFile<{ modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] }>(dir, DETECTOR_FILES.model);
   if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) throw new DataError(`${dir}/${DETECTOR_FILES.model} lacks modelTopology or weightsManifest; the file is corrupt. Retrain the country.`);
-  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights ?? []);
   const weightsFile = path.join(dir, DETECTOR_FILES.weights);
   if (!fs.existsSync(weightsFile)) throw new DataError(`Model folder ${dir} lacks ${DETECTOR_FILES.weights}; retrain the country.`);
   const buf = fs.readFileSync(weightsFile);
   const expectedBytes = weightSpecs.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
   if (buf.byteLength !== expectedBytes) throw new DataError(`${weightsFile} has ${buf.byteLength} bytes; model.json expects ${expectedBytes}. The file is truncated or from another model; retrain the country.`);
   checkFiniteWeights(buf, weightSpecs, weightsFile, meta.country);
+  return { meta, spec, config: parsed.data, history, modelJson: modelJson as DetectorFiles['modelJson'], weightSpecs, weights: buf };
+}
+
+/**
+ * Rebuilds a Detector from a model folder alone. Throws NotFoundError when the folder does not exist and DataError
+ * for a missing or corrupt file (checkDetectorFiles), or when weights, spec and meta disagree. Verifies what would
+ * otherwise fail silently: every weight finite, every scaler scale > 0, and — when the folder has a fingerprint.json
+ * (written by calibrate) — that the model still reproduces the scores recorded there.
+ */
+export async function loadDetector(dir: string): Promise<Detector> {
+  const { meta, spec, config, history, modelJson, weightSpecs, weights: buf } = checkDetectorFiles(dir);
   let model: tf.LayersModel;
   try {
     const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
@@ -282,7 +304,7 @@ export async function loadDetector(dir: string): Promise<Detector> {
     country: meta.country,
     model,
     spec,
-    config: parsed.data,
+    config,
     meta,
     history,
     features(frame) {
