@@ -18,8 +18,8 @@ import { listen } from '../src/server/listen';
 import type { Overview } from '../src/server/overview';
 import { defaultWatchDbPath } from '../src/watch/store';
 import { createMemoryService } from './bench/memory-service';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SIZES = { desktop: { width: 1280, height: 1000 }, phone: { width: 390, height: 1400 } };
 
 function flag(args: string[], name: string): string | undefined {
@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   const demo = args.includes('--demo');
   const window = flag(args, '--window') ?? '7d';
   const out = flag(args, '--out') ?? path.join(resultsRoot(), 'screenshots');
-  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-  if (!fs.existsSync(executablePath)) throw new Error(`No chromium at ${executablePath}: install it (apt-get install -y chromium) or set CHROMIUM=/path/to/chromium`);
+  requireChromium();
   const cfg = loadConfig();
   const service: DetectionService = demo ? createMemoryService() : await createDetectionService(cfg);
   const watchDb = demo ? undefined : defaultWatchDbPath();
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
     const overview = (await (await fetch(`${running.url}/api/overview?window=${window}`)).json()) as Overview;
     const top = overview.countries[0];
     const countryUrl = top.event ? top.event.view : `country?country=${encodeURIComponent(top.code)}`;
-    browser = await chromium.launch({ executablePath, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const written: string[] = [];
     for (const [size, viewport] of Object.entries(SIZES)) {
       const page = await browser.newPage({ viewport });

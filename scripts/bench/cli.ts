@@ -12,7 +12,7 @@ import * as path from 'path';
 import type { Config } from '../../src/config/schema';
 import { processedPaths, resultDirs } from '../../src/data/paths';
 import { build } from '../build';
-import type { Bench } from './types';
+import { runStandalone, type Bench } from './types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'radarwatch.js');
@@ -95,14 +95,4 @@ export const cliBench: Bench = {
   },
 };
 
-if (require.main === module) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadConfig } = require('../../src/config/load') as typeof import('../../src/config/load');
-  cliBench
-    .run(loadConfig())
-    .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
-    .catch((e: Error) => {
-      process.stderr.write(`bench cli: ${e.message}\n`);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone(cliBench);

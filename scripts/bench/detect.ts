@@ -16,7 +16,7 @@ import { startHeavyLane } from '../../src/server/heavy-lane';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { listen } from '../../src/server/listen';
 import { createRng, type Rng } from '../../src/util/random';
-import type { Bench } from './types';
+import { runStandalone, type Bench } from './types';
 import { cannon, cannonSummary, percentiles } from './cannon';
 
 const DAYS = 1000;
@@ -193,13 +193,4 @@ export const detectBench: Bench = {
   },
 };
 
-if (require.main === module) {
-  void (async () => {
-    const { loadConfig } = await import('../../src/config/load');
-    const result = await detectBench.run(loadConfig());
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  })().catch((e) => {
-    process.stderr.write(`bench detect failed: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runStandalone(detectBench);

@@ -20,7 +20,7 @@ import { advanceLifecycle } from '../../src/watch/lifecycle';
 import { WatchStore } from '../../src/watch/store';
 import { cannon, cannonSummary, percentiles } from './cannon';
 import { createMemoryService } from './memory-service';
-import type { Bench } from './types';
+import { runStandalone, type Bench } from './types';
 
 const CONNECTIONS = 32;
 const HTTP_SECONDS = 10;
@@ -163,13 +163,4 @@ export const overviewBench: Bench = {
   },
 };
 
-if (require.main === module) {
-  void (async () => {
-    const { loadConfig } = await import('../../src/config/load');
-    const result = await overviewBench.run(loadConfig());
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  })().catch((e) => {
-    process.stderr.write(`bench overview failed: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runStandalone(overviewBench);

@@ -27,7 +27,7 @@ import { knownCountryCodes } from '../../src/util/countries';
 import { createRng } from '../../src/util/random';
 import { cannon, cannonSummary, percentiles } from './cannon';
 import { benchFrame } from './frame';
-import type { Bench } from './types';
+import { runStandalone, type Bench } from './types';
 
 const FLEET = 250;
 const CONNECTIONS = 32;
@@ -278,14 +278,4 @@ export const serveFleetBench: Bench = {
   run: (cfg) => runServeFleet(cfg),
 };
 
-if (require.main === module) {
-  void (async () => {
-    const { loadConfig } = await import('../../src/config/load');
-    const n = Number(process.argv[2] ?? FLEET);
-    const result = await runServeFleet(loadConfig(), n);
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  })().catch((e) => {
-    process.stderr.write(`bench serve-fleet failed: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runStandalone(serveFleetBench, (cfg) => runServeFleet(cfg, Number(process.argv[2] ?? FLEET)));

@@ -84,15 +84,19 @@ export interface SeasonalZ {
   z: Float64Array[];
 }
 
-/** Expected level per row under `ref` (NaN where history is missing); rows with `valid` 0 never serve as reference. */
-function expectedLevel(level: Float64Array, valid: Uint8Array, ref: Reference, stepMs: number): Float64Array {
+/**
+ * Expected level per row under each reference in `refs` (NaN where history is missing); rows with `valid` 0 never
+ * serve as reference. The similar-days forecast is computed once and shared: `local` is the fallback of a series too
+ * short for days when it was fitted, and once it has the days it uses them.
+ */
+function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly Reference[], stepMs: number): Partial<Record<Reference, Float64Array>> {
   const masked = level.map((v, i) => (valid[i] ? v : NaN));
   const periodRows = Math.round(DAY_MS / stepMs);
   const similar = periodRows < 2 ? new Float64Array(level.length).fill(NaN) : similarDayForecast(masked, SIMILAR.lookbackDays, SIMILAR.similarDays, periodRows);
-  if (ref === 'similar') return similar;
-  // `local` is the fallback of a series too short for days when it was fitted: once it has the days, it uses them.
-  const local = rollingMedianPrev(masked, stepsIn(LOCAL_MS, stepMs, 3), 1);
-  return local.map((v, i) => (Number.isFinite(similar[i]) ? similar[i] : v));
+  const out: Partial<Record<Reference, Float64Array>> = {};
+  if (refs.includes('similar')) out.similar = similar;
+  if (refs.includes('local')) out.local = rollingMedianPrev(masked, stepsIn(LOCAL_MS, stepMs, 3), 1).map((v, i) => (Number.isFinite(similar[i]) ? similar[i] : v));
+  return out;
 }
 
 /** Robust spread (90th percentile of |x| / 1.645) of the finite entries of `x` where `keep` is 1. */
@@ -126,8 +130,9 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     const level = applyLevelTransform(transform, raw);
     const resid = {} as Record<Reference, Float64Array>;
     const spread = {} as Record<Reference, number>;
+    const expected = expectedLevels(level, clean, REFERENCES, stepMs);
     for (const ref of REFERENCES) {
-      const e = expectedLevel(level, clean, ref, stepMs);
+      const e = expected[ref]!;
       resid[ref] = level.map((v, i) => v - e[i]);
       const rows = resid[ref].reduce((c, v, i) => c + (clean[i] && Number.isFinite(v) ? 1 : 0), 0);
       spread[ref] = rows >= MIN_CANDIDATE_ROWS ? robustSpread(resid[ref], clean) : NaN;
@@ -178,7 +183,7 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
     const col = frame.signals[s.name];
     if (!col) throw new DataError(`Series "${frame.id}" lacks signal "${s.name}" that its seasonal rule was fitted on; expected ${rule.signals.map((x) => x.name).join(', ')}.`);
     const level = applyLevelTransform(s.transform, col);
-    const e = expectedLevel(level, valid, s.reference, step);
+    const e = expectedLevels(level, valid, [s.reference], step)[s.reference]!;
     const resid = level.map((v, i) => v - e[i]);
     const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
     const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));

@@ -1,8 +1,7 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { collectProblems, hasChromium, openBrowser, type OpenBrowser } from '../../scripts/chromium';
 import { HOUR_MS } from '../../src/base/time';
 import { parseConfig } from '../../src/config/load';
 import { createApp } from '../../src/server/app';
@@ -12,8 +11,6 @@ import { startRadarProxy, TABLE_END_MS, trainTinyProject, type RadarProxy, type 
 import { createFakeService, FAKE_ANOMALIES } from './fake-service';
 import { makeWatchDb } from './watch-fixture';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const config = parseConfig({ countries: ['AT', 'DE', 'FR', 'JP', 'US'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
 const SERVED = ['AT', 'DE', 'FR', 'JP'];
 
@@ -22,26 +19,21 @@ const rowCodes = (page: Page) => page.locator('[data-testid="country-row"]').eva
 
 describe('server/public overview (real browser)', function () {
   this.timeout(180_000);
-  let browser: BrowserContext | undefined;
+  let browser: OpenBrowser | undefined;
   let profile: string | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip(); // no browser on this machine: nothing to drive
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
-    page = await browser.newPage();
-    // CSP violations, script errors and failed requests show up here; the pages must load without any
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    if (!hasChromium()) this.skip(); // no browser on this machine: nothing to drive
+    browser = await openBrowser();
+    ({ page, profile } = browser);
     // leaving a page aborts its live stream: that is not a failure
-    page.on('requestfailed', (r) => !r.url().endsWith('/api/stream') && problems.push(`request failed: ${r.url()}`));
+    problems = collectProblems(page, (url) => url.endsWith('/api/stream'));
   });
 
   after(async () => {
     await browser?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   describe('map, table and feed', () => {
@@ -113,7 +105,7 @@ describe('server/public overview (real browser)', function () {
     });
 
     it('when the page is 390 px wide (a phone), then the map, feed and table still render without horizontal page scroll', async () => {
-      const phone = await browser!.newPage();
+      const phone = await browser!.context.newPage();
       await phone.setViewportSize({ width: 390, height: 844 });
       await phone.goto(srv!.url + '/?window=7d');
       await phone.waitForSelector('#map .choroplethlocation');

@@ -1,49 +1,36 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { collectProblems, hasChromium, openBrowser, type OpenBrowser } from '../../scripts/chromium';
 import { parseConfig } from '../../src/config/load';
 import { createApp } from '../../src/server/app';
 import { listen, type RunningServer } from '../../src/server/listen';
 import { createFakeService } from './fake-service';
 import { makeWatchDb } from './watch-fixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join('results', 'screenshots', 'page.png');
 
 describe('server/public country view (real browser)', function () {
   let srv: RunningServer | undefined;
-  let browser: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: OpenBrowser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip(); // no browser on this machine: nothing to drive
+    if (!hasChromium()) this.skip(); // no browser on this machine: nothing to drive
     const config = parseConfig({ countries: ['AT', 'DE'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-chromium-'));
-    const watchDb = path.join(profile, 'watch.db');
+    browser = await openBrowser();
+    page = browser.page;
+    const watchDb = path.join(browser.profile, 'watch.db');
     makeWatchDb(watchDb);
     srv = await listen(createApp({ service: createFakeService(['AT', 'DE']), config, watchDb }), { host: '127.0.0.1', port: 0 });
-    // a fresh profile per run (playwright passes it as --user-data-dir)
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = await browser.newPage();
-    // CSP violations and script errors show up here; the page must load without any
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    problems = collectProblems(page);
   });
 
   after(async () => {
     await browser?.close();
     await srv?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   it('when the country view opens, then it shows the latest week at once and puts country and range in the URL', async () => {
