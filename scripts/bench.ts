@@ -20,6 +20,9 @@ import { tuneBench } from './bench/tune';
 import { runQualityBench } from './bench/quality';
 import type { Bench } from './bench/types';
 
+/** PyTorch (CPU, 2 threads) autoencoder of the seed's shape on this machine, µs per row-epoch (issue 16's measurement). */
+const PYTORCH_US_PER_ROW_EPOCH = 47;
+
 const BENCHES: Bench[] = [
   {
     name: 'train',
@@ -44,6 +47,11 @@ const BENCHES: Bench[] = [
         totalSeconds: r.seconds,
         featureSeconds: r.seconds - perEpoch.reduce((a, b) => a + b, 0),
         secondsPerEpoch: perEpoch.reduce((a, b) => a + b, 0) / perEpoch.length,
+        // Per row-epoch against the issue's side-by-side PyTorch figure (CPU, 2 threads, same machine): 47 µs.
+        microsecondsPerRowEpoch: (1e6 * perEpoch.reduce((a, b) => a + b, 0)) / perEpoch.length / r.fittedRows.train,
+        pytorchMicrosecondsPerRowEpoch: PYTORCH_US_PER_ROW_EPOCH,
+        ratioToPytorch: (1e6 * perEpoch.reduce((a, b) => a + b, 0)) / perEpoch.length / r.fittedRows.train / PYTORCH_US_PER_ROW_EPOCH,
+        peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024),
         modelBytes: weightsBytes,
         params: weightsBytes / 4,
         targetSeconds: 30,

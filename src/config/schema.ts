@@ -111,11 +111,12 @@ export const trainSchema = z
       .lt(1)
       .optional()
       .describe('NAB-style mode: learn from the first fraction of rows only (its first 70 % train the network, its last 30 % calibrate), and test on every later row. Overrides `split` and `splitDates`.'),
-    epochs: z.number().int().min(1).default(40).describe('Maximum epochs.'),
+    epochs: z.number().int().min(1).default(60).describe('Maximum epochs (early stopping normally ends a run well before).'),
     batchSize: z.number().int().min(1).default(256),
-    learningRate: z.number().positive().default(0.002),
+    learningRate: z.number().positive().default(0.004).describe('Initial Adam learning rate.'),
     patience: z.number().int().min(0).default(5).describe('Epochs without validation improvement before stopping.'),
-    minDelta: z.number().min(0).default(1e-4).describe('Smallest validation-loss drop that counts as improvement.'),
+    minDelta: z.number().min(0).max(1).default(0.002).describe('Smallest relative validation-loss drop that counts as improvement (0.002 = 0.2 %).'),
+    lrPlateau: z.number().int().min(0).default(2).describe('Epochs without improvement after which the learning rate halves (again every as many epochs); 0 = a constant rate.'),
     seed: z.number().int().default(7).describe('Seed for weights, shuffling and noise.'),
     excludeLabeled: z.boolean().default(true).describe('Drop labelled anomaly hours (and gaps) from the fitted loss.'),
     workers: z.number().int().min(0).default(0).describe('Worker threads for `train all` (0 = one per core).'),

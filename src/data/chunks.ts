@@ -156,6 +156,8 @@ export interface GridSeries {
   signals: Record<string, Float64Array>;
   /** 1 where at least one signal was missing and filled. */
   gap: Uint8Array;
+  /** Per signal, 1 where it was missing and filled. */
+  signalGap: Record<string, Uint8Array>;
   /** Per signal, steps that were missing and filled. */
   filledSteps: Record<string, number>;
   /** Per signal, how its points became step values, in words. */
@@ -200,6 +202,7 @@ export function chunksToSeries(chunks: readonly RadarChunk[], o: SeriesOptions):
   const filledSteps: Record<string, number> = {};
   const resample: Record<string, string> = {};
   const gap = new Uint8Array(n);
+  const signalGap: Record<string, Uint8Array> = {};
   const ctx = o.context;
 
   for (const [sig, kind] of Object.entries(o.kinds)) {
@@ -257,6 +260,7 @@ export function chunksToSeries(chunks: readonly RadarChunk[], o: SeriesOptions):
       }
     }
     signals[sig] = values;
+    signalGap[sig] = filled;
     filledSteps[sig] = filled.reduce((a, b) => a + b, 0);
     resample[sig] = describeResample(step, stepMs, rule);
     for (let i = 0; i < n; i++) gap[i] |= filled[i];
@@ -281,6 +285,7 @@ export function chunksToSeries(chunks: readonly RadarChunk[], o: SeriesOptions):
   return {
     signals,
     gap,
+    signalGap,
     filledSteps,
     resample,
     notes,

@@ -9,6 +9,23 @@ export function normalRows(frame: CountryFrame, end = frame.timestamps.length): 
   return Uint8Array.from({ length: end }, (_, i) => (frame.gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
 }
 
+/** 1 where `signal` was missing and filled: its own flags when the frame has them, else the row-level `gap`. */
+export function signalGapOf(frame: Pick<CountryFrame, 'gap' | 'signalGap'>, signal: string): Uint8Array {
+  return frame.signalGap?.[signal] ?? frame.gap;
+}
+
+/**
+ * 1 for rows whose scores can be judged: not Radar-unreliable and at least one signal really observed (not every
+ * signal filled). A row where one signal is missing still carries the others' evidence, so it is scored and evaluated.
+ */
+export function observedRows(frame: CountryFrame): Uint8Array {
+  const n = frame.timestamps.length;
+  const out = new Uint8Array(n);
+  const masks = frame.signalNames.map((s) => signalGapOf(frame, s));
+  for (let i = 0; i < n; i++) out[i] = !frame.unreliable[i] && (masks.length === 0 ? !frame.gap[i] : masks.some((m) => !m[i])) ? 1 : 0;
+  return out;
+}
+
 /** Rows [start, end) of a frame as a new frame (label windows are kept; per-hour columns are sliced). */
 export function sliceFrame(frame: CountryFrame, start: number, end: number): CountryFrame {
   const signals: Record<string, Float64Array> = {};
@@ -18,6 +35,7 @@ export function sliceFrame(frame: CountryFrame, start: number, end: number): Cou
     timestamps: frame.timestamps.slice(start, end),
     signals,
     gap: frame.gap.slice(start, end),
+    ...(frame.signalGap ? { signalGap: Object.fromEntries(Object.entries(frame.signalGap).map(([k, v]) => [k, v.slice(start, end)])) } : {}),
     unreliable: frame.unreliable.slice(start, end),
     labelKind: frame.labelKind.slice(start, end),
   };

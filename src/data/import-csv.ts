@@ -361,6 +361,7 @@ export async function importCsv(file: string, opts: ImportCsvOptions): Promise<I
   const gapHours: Record<string, number> = {};
   const resample: Record<string, string> = {};
   const gap = new Uint8Array(grid.length);
+  const signalGap: Record<string, Uint8Array> = {};
   const perStep = new Uint32Array(grid.length);
   for (const t of ts) perStep[Math.floor((t - grid[0]) / stepMs)]++;
   const combined = perStep.some((c) => c > 1);
@@ -375,6 +376,7 @@ export async function importCsv(file: string, opts: ImportCsvOptions): Promise<I
     report.push(`${c.name}: ${kinds[c.name]}, ${rule} of the points in each ${describeStep(stepMs)} step${opts.resample ? ' (--resample)' : ' (default: sum for columns named as counts, else mean; override with --resample)'}`);
     const filled = fillGaps(col, maxInterp, `${file}: column "${c.name}"`, { stepMs, fix: `fix the export and re-run \`${reimport}\`` });
     signals[c.name] = filled.values;
+    signalGap[c.name] = filled.filled;
     gapHours[c.name] = filled.filled.reduce((a, b) => a + b, 0);
     for (let i = 0; i < grid.length; i++) gap[i] |= filled.filled[i];
     if (gapHours[c.name] > FILLED_WARN_SHARE * grid.length) {
@@ -417,6 +419,7 @@ export async function importCsv(file: string, opts: ImportCsvOptions): Promise<I
     signalKinds: kinds,
     signals,
     gap,
+    signalGap,
     unreliable: new Uint8Array(grid.length),
     labelKind: labelKindPerStep(grid, labels, stepMs),
     labels,

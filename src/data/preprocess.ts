@@ -110,6 +110,7 @@ export function preprocessCountryDetailed(o: PreprocessOptions): PreprocessedCou
     signalKinds: { ...RADAR_SIGNAL_KINDS },
     signals: r.signals,
     gap: r.gap,
+    signalGap: r.signalGap,
     unreliable: r.unreliable,
     labelKind: r.labelKind,
     labels: r.labels,

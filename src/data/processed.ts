@@ -64,7 +64,9 @@ export async function readCsvDataFrame(file: string): Promise<InstanceType<Danfo
   return (await danfo().readCSV(file, { dynamicTyping: false, skipEmptyLines: true } as never)) as InstanceType<Danfo['DataFrame']>;
 }
 
-const RESERVED = new Set<string>(PROCESSED_FIXED_COLUMNS);
+/** Optional column: per row, the signals that were missing and filled, joined by `|` (empty when none). */
+export const GAP_SIGNALS_COLUMN = 'gap_signals';
+const RESERVED = new Set<string>([...PROCESSED_FIXED_COLUMNS, GAP_SIGNALS_COLUMN]);
 
 /** Label counts per kind. */
 export function countByKind(labels: LabelWindow[]): Record<string, number> {
@@ -100,6 +102,10 @@ export function frameToCsv(frame: CountryFrame): string {
   const data: Record<string, (string | number)[]> = { timestamp: frame.timestamps.map(isoUtc) };
   for (const s of frame.signalNames) data[s] = Array.from(frame.signals[s]);
   data.gap = Array.from(frame.gap);
+  if (frame.signalGap && frame.signalNames.length > 1) {
+    const masks = frame.signalNames.map((s) => frame.signalGap![s] ?? frame.gap);
+    data[GAP_SIGNALS_COLUMN] = frame.timestamps.map((_, i) => frame.signalNames.filter((_, k) => masks[k][i]).join('|'));
+  }
   data.unreliable = Array.from(frame.unreliable);
   data.label_kind = frame.labelKind;
   const df = new dfd.DataFrame(data, { columns: Object.keys(data) });
@@ -209,6 +215,7 @@ export async function readProcessed(processedDir: string, id: string, opts: Read
       return Number(v);
     });
   const gap = flag('gap');
+  const signalGap = columns.includes(GAP_SIGNALS_COLUMN) ? readSignalGaps(col(GAP_SIGNALS_COLUMN), gap, meta.signals, fail) : undefined;
   const unreliable = flag('unreliable');
   // The canonical constants, not the cells: a string cut from the file text would keep the whole text alive.
   const kinds = new Map<string, string>(['', ...ANOMALY_KINDS].map((k) => [k, k]));
@@ -219,5 +226,19 @@ export async function readProcessed(processedDir: string, id: string, opts: Read
   });
   const labels = readJsonIfExists<LabelWindow[]>(p.labels);
   if (!Array.isArray(labels)) fail(`its labels file ${p.labels} is missing or not a JSON array`);
-  return { id: meta.id, timestamps, ...(meta.stepMs !== undefined && meta.stepMs !== HOUR_MS ? { stepMs: meta.stepMs } : {}), signalNames: [...meta.signals], signalKinds: { ...meta.signalKinds }, signals, gap, unreliable, labelKind, labels: labels! };
+  return { id: meta.id, timestamps, ...(meta.stepMs !== undefined && meta.stepMs !== HOUR_MS ? { stepMs: meta.stepMs } : {}), signalNames: [...meta.signals], signalKinds: { ...meta.signalKinds }, signals, gap, ...(signalGap ? { signalGap } : {}), unreliable, labelKind, labels: labels! };
+}
+
+/** Parses the gap_signals column: known signal names only, and non-empty exactly where `gap` is 1. */
+function readSignalGaps(cells: string[], gap: Uint8Array, signals: string[], fail: (what: string) => never): Record<string, Uint8Array> {
+  const out = Object.fromEntries(signals.map((s) => [s, new Uint8Array(cells.length)]));
+  cells.forEach((v, i) => {
+    const names = v.trim() === '' ? [] : v.split('|');
+    for (const s of names) {
+      if (!out[s]) fail(`row ${i + 1}, column "${GAP_SIGNALS_COLUMN}": "${s}" is not a signal of the table (${signals.join(', ')})`);
+      out[s][i] = 1;
+    }
+    if ((names.length > 0 ? 1 : 0) !== gap[i]) fail(`row ${i + 1}: column "${GAP_SIGNALS_COLUMN}" ("${v}") disagrees with "gap" (${gap[i]}); a row is a gap exactly when some signal was filled`);
+  });
+  return out;
 }

@@ -36,6 +36,11 @@ export interface CountryFrame {
   signals: Record<string, Float64Array>;
   /** 1 where at least one signal was missing and filled. */
   gap: Uint8Array;
+  /**
+   * Per signal, 1 where that signal was missing and filled. Absent (older tables, single-signal imports): every signal
+   * counts as filled wherever `gap` is 1. One missing signal must not blind the others (see data/frame.ts).
+   */
+  signalGap?: Record<string, Uint8Array>;
   /** 1 where Radar marked the data unreliable (PIPELINE / PARTIAL_PROJECTION annotations). */
   unreliable: Uint8Array;
   /** Label kind per hour, '' when the hour is outside every labelled window. */

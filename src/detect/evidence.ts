@@ -145,7 +145,11 @@ export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float
     direction[signal] = dir;
   });
   if (errors) {
+    // Counts (announced address space) are states: after a step the network's error stays high until its rolling
+    // level catches up, weeks of "anomaly" the step's onset already told. The seasonal rule carries their onsets.
+    const counts = new Set(seasonal.signals.filter((_, k) => seasonal.kinds[k] === 'count'));
     for (const [signal, e] of Object.entries(errors)) {
+      if (counts.has(signal)) continue;
       const raw = e.map((v) => (Number.isFinite(v) ? Math.log(v + 1e-6) : NaN));
       // Relative to the error's own rolling median: a network's errors drift as traffic moves away from its training
       // months, and that drift is no anomaly (the seasonal rule's rolling scale does the same for its residuals).

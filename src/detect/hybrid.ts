@@ -4,7 +4,7 @@
  * the benchmark and the watcher, so every consumer sees the same numbers.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { sliceFrame } from '../data/frame';
+import { signalGapOf, sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { stepsIn, DAY_MS } from '../base/time';
 import { DataError } from '../errors';
@@ -84,6 +84,11 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     const fs = computeFeatures(win, net.spec);
     const recon = reconstruct(net.model, fs);
     errors = signalErrors(fs, recon);
+    // A filled signal's reconstruction error is no evidence (its value was made up); the other signals' still are.
+    for (const [signal, e] of Object.entries(errors)) {
+      const g = signalGapOf(win, signal);
+      for (let i = 0; i < e.length; i++) if (g[i]) e[i] = NaN;
+    }
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);
   }

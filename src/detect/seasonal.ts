@@ -5,7 +5,7 @@
  * second source of evidence of the hybrid detector.
  */
 import { DataError } from '../errors';
-import { normalRows } from '../data/frame';
+import { signalGapOf } from '../data/frame';
 import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
 import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
@@ -46,6 +46,32 @@ const MIN_CANDIDATE_ROWS = 48;
  */
 const SCALE_Q = 0.9;
 const SCALE_Q_NORMAL = 1.645;
+
+/**
+ * Rows whose first-pass |z| exceeds CENSOR_Z are left out of the reference history of later rows (the similar-days
+ * forecast and its day-similarity), so an anomaly does not bend the expected level of the day after it — measured, a
+ * day of outage made the next day's most similar days arbitrary and caused most false alarms 6–30 h after events.
+ * A run longer than CENSOR_MAX_MS stops being censored: a lasting shift becomes the new normal after a day.
+ */
+const CENSOR_Z = 5;
+const CENSOR_MAX_MS = DAY_MS;
+
+/** `valid` minus the rows of censored runs (|z| > CENSOR_Z, at most `maxRows` per run), or null when nothing is censored. Causal: row i depends on z[i]. */
+function censorAnomalies(z: Float64Array, valid: Uint8Array, maxRows: number): Uint8Array | null {
+  let out: Uint8Array | null = null;
+  let run = 0;
+  for (let i = 0; i < z.length; i++) {
+    if (!(Math.abs(z[i]) > CENSOR_Z)) {
+      if (valid[i]) run = 0;
+      continue;
+    }
+    run++;
+    if (run > maxRows) continue;
+    out ??= valid.slice();
+    out[i] = 0;
+  }
+  return out;
+}
 
 /** The fitted rule of one signal (plain JSON). */
 export interface SeasonalSignalRule {
@@ -117,10 +143,15 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const stepMs = frameStep(frame);
   const cal = calendar ?? resolveFeatureCalendar(frame.id);
   const hour = featureLocalTime(cal, frame.timestamps.slice(0, fitEnd)).hour;
-  const clean = normalRows(frame, fitEnd);
+  // Clean rows per signal: not unreliable, not labelled, and that signal itself observed (another one may be missing).
+  const cleanOf = (name: string) => {
+    const g = signalGapOf(frame, name);
+    return Uint8Array.from({ length: fitEnd }, (_, i) => (frame.unreliable[i] || frame.labelKind[i] || g[i] ? 0 : 1));
+  };
   const scaleRows = Math.max(8, Math.min(stepsIn(SCALE_MS, stepMs, 8), fitEnd));
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];
+    const clean = cleanOf(name);
     const raw = frame.signals[name].subarray(0, fitEnd);
     const fitValues = raw.filter((_, i) => clean[i]);
     const fitted = fitLevelTransform(name, kind, fitValues);
@@ -169,32 +200,43 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
 /**
  * Robust z per signal and row of `frame` under a fitted rule: (level − expected) / max(rolling q90 |resid| / 1.645 ×
  * hour-of-day factor, short median scale, floor). Causal: row t uses rows < t only. Gap-filled and unreliable rows
- * never serve as reference or scale history and get no z themselves. NaN until the reference and the scale have history.
+ * never serve as reference or scale history and get no z themselves; rows a first pass finds far off (censorAnomalies)
+ * serve as no reference either. NaN until the reference and the scale have history.
  */
 export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): SeasonalZ {
   const step = frameStep(frame);
   if (step !== rule.stepMs) throw new DataError(`Seasonal rule of "${rule.id}" was fitted at a step of ${rule.stepMs} ms; the frame has ${step} ms. Refit it.`);
   const n = frame.timestamps.length;
   const hour = featureLocalTime(rule.calendar, frame.timestamps).hour;
-  // History excludes what preprocessing made up; labels are unknown in production, so they count as history here too.
-  const valid = Uint8Array.from({ length: n }, (_, i) => (frame.gap[i] || frame.unreliable[i] ? 0 : 1));
   const shortRows = Math.min(rule.scaleRows, stepsIn(SHORT_SCALE_MS, step, 8));
   const z = rule.signals.map((s) => {
     const col = frame.signals[s.name];
     if (!col) throw new DataError(`Series "${frame.id}" lacks signal "${s.name}" that its seasonal rule was fitted on; expected ${rule.signals.map((x) => x.name).join(', ')}.`);
+    // History excludes what preprocessing made up for this signal (another signal's gap leaves it alone); labels are
+    // unknown in production, so they count as history here too.
+    const g = signalGapOf(frame, s.name);
+    const valid = Uint8Array.from({ length: n }, (_, i) => (g[i] || frame.unreliable[i] ? 0 : 1));
     const level = applyLevelTransform(s.transform, col);
-    const e = expectedLevels(level, valid, [s.reference], step)[s.reference]!;
-    const resid = level.map((v, i) => v - e[i]);
-    const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
-    const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));
-    const recent = rollingMedianPrev(absResid, shortRows, Math.max(1, shortRows >> 1));
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
-      const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[hour[i]], shortScale, s.scaleFloor);
-      // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
-      out[i] = valid[i] ? resid[i] / scale : NaN;
-    }
+    const pass = (history: Uint8Array): Float64Array => {
+      const e = expectedLevels(level, history, [s.reference], step)[s.reference]!;
+      const resid = level.map((v, i) => v - e[i]);
+      const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
+      const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));
+      const recent = rollingMedianPrev(absResid, shortRows, Math.max(1, shortRows >> 1));
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
+        const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[hour[i]], shortScale, s.scaleFloor);
+        // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
+        out[i] = valid[i] ? resid[i] / scale : NaN;
+      }
+      return out;
+    };
+    const first = pass(valid);
+    const censored = censorAnomalies(first, valid, stepsIn(CENSOR_MAX_MS, step, 1));
+    // Where the censored history leaves no reference at all (the last two hours of a short series were censored),
+    // the first pass's z stands.
+    const out = censored ? pass(censored).map((v, i) => (Number.isNaN(v) ? first[i] : v)) : first;
     return out;
   });
   return { signals: rule.signals.map((s) => s.name), references: rule.signals.map((s) => s.reference), kinds: rule.signals.map((s) => s.kind), z };

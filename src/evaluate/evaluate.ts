@@ -2,6 +2,7 @@
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
 import type { CountryFrame } from '../data/types';
+import { observedRows } from '../data/frame';
 import type { LabelWindow } from '../base/labels';
 import { resultDirs, resultsRoot } from '../data/paths';
 import { scoreRange, type ScoredRange } from '../detect/detect';
@@ -43,14 +44,15 @@ export function evaluateCountry(frame: CountryFrame, det: ScoringModel, cal: Cal
   return evaluation;
 }
 
-/** Share of the scored rows that are normal (not gap-filled, unreliable or labelled) and in a reported event. */
+/** Share of the scored rows that are normal (some signal observed, not unreliable or labelled) and in a reported event. */
 export function normalFlagShare(frame: CountryFrame, scored: ScoredRange, cfg: ScoringModel['config']['detect']): number {
   const confirmed = confirmedFlags(scored.hybrid.probability, scored.hybrid.timestamps, cfg);
   let n = 0;
   let f = 0;
+  const observed = observedRows(frame);
   scored.hours.forEach((h, i) => {
     const r = scored.start + i;
-    if (frame.gap[r] || frame.unreliable[r] || frame.labelKind[r] || h.scorable === false) return;
+    if (!observed[r] || frame.labelKind[r] || h.scorable === false) return;
     n++;
     f += confirmed[i];
   });
@@ -106,10 +108,11 @@ export function evaluateScored(
   const evaluated = new Uint8Array(n);
   // Flagged rows are the rows of reported (confirmed) events, the same rows `detect` and `watch` report.
   const confirmed = confirmedFlags(scored.hybrid.probability, scored.hybrid.timestamps, det.config.detect);
+  const observed = observedRows(frame);
   hours.forEach((_, i) => {
     const r = start + i;
     flagged[r] = confirmed[i];
-    evaluated[r] = frame.gap[r] || frame.unreliable[r] ? 0 : 1;
+    evaluated[r] = observed[r];
   });
   const modelEvents = groupEvents(hours, det.config.detect);
   const model = computeMetrics({ timestamps: frame.timestamps, flagged, evaluated, labels: frame.labels, events: modelEvents });

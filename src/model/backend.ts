@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
 import { log } from '../util/log';
+import { installWasmMatMul } from './wasm-matmul';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -42,12 +43,19 @@ async function tryNative(): Promise<boolean> {
   }
 }
 
+/**
+ * The wasm backend, single-threaded with SIMD. Its threaded binary is disabled in Node by tfjs itself (flags_wasm.js:
+ * IS_NODE → no multithread support); forcing it needs a patched Worker for blob: URLs and still caps threads at half
+ * the cores. Measured here: no faster for these small models, and 2–3× slower whenever the other core is busy.
+ * Throughput comes from the fast transposed products instead (wasm-matmul.ts) and from worker threads per country.
+ */
 async function tryWasm(): Promise<boolean> {
   try {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm binaries live next to the package's main file; point the loader there explicitly.
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(dist + path.sep);
+    installWasmMatMul();
     return await tf.setBackend('wasm');
   } catch (e) {
     log.warn(`wasm backend failed to start (${(e as Error).message}); falling back to cpu`);

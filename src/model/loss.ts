@@ -70,10 +70,14 @@ export function evaluateLoss(model: tf.LayersModel, fs: FeatureSet, idx: ArrayLi
   for (let from = 0; from < idx.length; from += batchSize) {
     const to = Math.min(idx.length, from + batchSize);
     const batch = gatherBatch(fs, idx, from, to);
-    const outs = tf.tidy(() => {
-      const preds = model.predict(batchInputs(batch, catCardinalities)) as tf.Tensor | tf.Tensor[];
-      return (Array.isArray(preds) ? preds : [preds]).map((t) => t.dataSync() as Float32Array);
+    // tidy returns the tensors and dataSync runs after it: tidy walks whatever it returns, element by element for a
+    // typed array (that walk was a tenth of all training time).
+    const preds = tf.tidy(() => {
+      const p = model.predict(batchInputs(batch, catCardinalities)) as tf.Tensor | tf.Tensor[];
+      return Array.isArray(p) ? p : [p];
     });
+    const outs = preds.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(preds);
     for (let k = 0; k < batch.cont.length; k++) {
       const d = outs[0][k] - batch.cont[k];
       se += d * d;

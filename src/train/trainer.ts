@@ -52,9 +52,9 @@ export interface FitResult {
 
 /**
  * Trains a fresh autoencoder on rows `trainIdx` of `features`, validating on `valIdx` after each epoch.
- * Same seed, data and backend → same history. Stops after `patience` epochs without a validation drop larger
- * than `minDelta`, when `onEpoch` returns true, or on a non-finite loss; the model always ends with the weights
- * of the epoch with the lowest validation loss.
+ * Same seed, data and backend → same history. Halves the learning rate after every `lrPlateau` epochs without a
+ * relative validation drop of `minDelta`, stops after `patience` such epochs, when `onEpoch` returns true, or on a
+ * non-finite loss; the model always ends with the weights of the epoch with the lowest validation loss.
  */
 export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array, valIdx: Int32Array, cfg: Config, opts: FitOptions = {}): Promise<FitResult> {
   const { model: mcfg, train: tcfg } = cfg;
@@ -113,12 +113,15 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
         log.warn(`${label}: loss became ${loss} at epoch ${epoch}; keeping epoch ${best.epoch}`);
         break;
       }
-      if (valLoss < best.valLoss - tcfg.minDelta || best.epoch === 0) {
+      if (valLoss < best.valLoss * (1 - tcfg.minDelta) || best.epoch === 0) {
         // Copy to host: a few thousand floats, and no tensors to track across epochs.
         best = { epoch, valLoss, weights: model.getWeights().map((w) => w.dataSync().slice() as Float32Array) };
         wait = 0;
       } else if (++wait >= tcfg.patience) {
         stopReason = 'patience';
+      } else if (tcfg.lrPlateau > 0 && wait % tcfg.lrPlateau === 0) {
+        // On a plateau, smaller steps: the rate halves, so a run settles and stops instead of hovering to the cap.
+        (optimizer as unknown as { learningRate: number }).learningRate *= 0.5; // protected in the typings, read by every step
       }
       if ((await opts.onEpoch?.({ epoch, loss, valLoss, valParts: { contMse: val.contMse, catCe: val.catCe } })) === true) stopReason = 'callback';
       if (stopReason !== 'maxEpochs') break;

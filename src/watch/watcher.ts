@@ -285,7 +285,8 @@ export class Watcher {
         const scored = this.score(cc, m, p, [...tail, ...added]);
         this.opts.hook?.('scored', cc);
         const neutral = new Map(added.map((h) => [h.hour, h.gap === 1 || h.unreliable === 1]));
-        const hours: WatchHour[] = scored.map((h) => ({ ...h, neutral: neutral.get(h.timestamp) ?? false }));
+        // An hour without a score (no signal observed, or no history yet) is neutral: stored, never evidence.
+        const hours: WatchHour[] = scored.map((h) => (h.scorable === false || !Number.isFinite(h.score) ? { ...h, score: 0, anomaly: false, neutral: true } : { ...h, neutral: neutral.get(h.timestamp) ?? false }));
         const step = advanceLifecycle(cc, this.store.currentEvent(cc), hours, this.rules.get(cc) as LifecycleRules, nowMs);
         this.store.commit({
           country: cc,

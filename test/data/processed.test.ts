@@ -57,6 +57,22 @@ describe('data/processed', () => {
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
   });
 
+  it('keeps per-signal gap flags (gap_signals) and refuses ones that disagree with "gap"', async () => {
+    const f = frame();
+    const n = f.timestamps.length;
+    f.signalGap = { http: Uint8Array.from({ length: n }, (_, i) => (i === 7 ? 1 : 0)), bot_share: Uint8Array.from({ length: n }, (_, i) => (i === 7 ? 1 : 0)), bgp_ips: new Uint8Array(n) };
+    writeProcessed(dir, f, input);
+    const p = processedPaths(dir, 'AT').csv;
+    const lines = fs.readFileSync(p, 'utf8').split('\n');
+    assert.equal(lines[0], 'timestamp,http,bot_share,bgp_ips,gap,gap_signals,unreliable,label_kind');
+    assert.match(lines[8], /,1,http\|bot_share,0,$/);
+    assert.deepEqual(await readProcessed(dir, 'AT'), f);
+    fs.writeFileSync(p, lines.map((l, i) => (i === 3 ? l.replace(/,0,,0,$/, ',0,http,0,') : l)).join('\n'));
+    await assert.rejects(readProcessed(dir, 'AT'), /row 3: column "gap_signals" \("http"\) disagrees with "gap" \(0\)/);
+    fs.writeFileSync(p, lines.map((l, i) => (i === 8 ? l.replace('http|bot_share', 'http|meteor') : l)).join('\n'));
+    await assert.rejects(readProcessed(dir, 'AT'), /row 8, column "gap_signals": "meteor" is not a signal/);
+  });
+
   it('refuses to write a frame with unfilled gaps or broken spacing', () => {
     const f = frame();
     f.signals.http[4] = NaN;

@@ -84,6 +84,39 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     assert.ok(p.filter((x) => x > 0.5).length >= 6, `${p.filter((x) => x > 0.5).length} of 24 hours flagged`);
   });
 
+  it('when one signal is missing and filled, then another signal\'s burst on those hours still crosses, and the filled one gives no evidence', () => {
+    const f = series(12, 8);
+    const at = 11 * WEEK + 60;
+    const missing = new Uint8Array(f.timestamps.length);
+    for (let i = at - 2; i < at + 6; i++) missing[i] = 1;
+    for (let i = at; i < at + 3; i++) f.signals.l3[i] *= 8;
+    // http missing (filled with an absurd value that must not count); l3 observed
+    for (let i = at - 2; i < at + 6; i++) f.signals.http[i] = 1e6;
+    f.gap = missing.slice();
+    f.signalGap = { http: missing, l3: new Uint8Array(f.timestamps.length) };
+    const { h } = detect(f);
+    const r = at - FIT_END;
+    assert.ok(Math.max(...h.probability.subarray(r, r + 3)) > 0.5, `burst probability ${Array.from(h.probability.subarray(r, r + 3))}`);
+    // its trailing windows may still average the observed hours before the gap, never the filled value
+    const httpEv = Array.from(h.bySignal.http.subarray(r - 2, r + 6));
+    assert.ok(httpEv.every((e) => !(e > 2)), `the filled http hours carry no evidence: ${httpEv.map((e) => e.toFixed(2))}`);
+    // Without per-signal flags every signal counts as filled on a gap row: those rows are not scored at all.
+    const rowLevel = detect({ ...f, signalGap: undefined }).h;
+    assert.ok(Array.from(rowLevel.probability.subarray(r, r + 3)).every((p) => Number.isNaN(p)));
+  });
+
+  it('when a 12 h outage ends, then the day after it raises no more false alarms than the budget', () => {
+    const f = series(12, 9);
+    const at = 10 * WEEK + 3 * 24 + 2;
+    for (let i = at; i < at + 12; i++) f.signals.http[i] *= 0.1;
+    const { h, ev } = detect(f);
+    const r = at - FIT_END;
+    assert.ok(h.probability[r + 1] > 0.5, 'the outage itself is detected');
+    // The outage makes the next day's "most similar days" arbitrary unless it is kept out of the reference.
+    const after = Array.from(h.probability.subarray(r + 12 + 2, r + 12 + 36)).filter((p) => p > 0.5).length;
+    assert.ok(after <= Math.ceil(ev.budget.share * 34) + 1, `${after} of the 34 hours after the outage flagged`);
+  });
+
   it('when the noise doubles for two weeks, then false alarms come back within budget after the first day', () => {
     const f = series(12, 5);
     const noisy = series(12, 6, 0.06);

@@ -48,9 +48,11 @@ export function generatedFrame(gen: Partial<GeneratorConfig>, country: string, f
     bgp_ips: Float64Array.from(sim.ipv4),
   };
   const gap = new Uint8Array(n);
+  const signalGap: Record<string, Uint8Array> = {};
   for (const s of RADAR_SIGNALS) {
     const m = sim.missing[SIGNAL_SERIES[s]];
     bridge(raw[s], m);
+    signalGap[s] = Uint8Array.from(m);
     for (let i = 0; i < n; i++) gap[i] |= m[i];
   }
   const timestamps = Array.from(sim.timestamps);
@@ -62,6 +64,7 @@ export function generatedFrame(gen: Partial<GeneratorConfig>, country: string, f
     signalKinds: { ...RADAR_SIGNAL_KINDS },
     signals: raw,
     gap,
+    signalGap,
     unreliable: Uint8Array.from(sim.unreliable),
     labelKind: labelKindPerHour(timestamps, labels),
     labels,

@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { Config } from '../../config/schema';
 import { resultDirs } from '../../data/paths';
 import { frameStep } from '../../data/types';
+import { observedRows } from '../../data/frame';
 import { HOUR_MS, stepsIn } from '../../base/time';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fsx';
 import { log } from '../../util/log';
@@ -95,7 +96,7 @@ export interface QualityReport {
 
 const PROTOCOL = [
   'One set of defaults (models.yml) for every data set; nothing is tuned per data set (a tuned result would be reported separately, labelled "tuned").',
-  'Each detector fits on rows [0, fitEnd) only and scores every row causally; metrics use rows [evalStart, n) that are neither gap-filled nor unreliable.',
+  'Each detector fits on rows [0, fitEnd) only and scores every row causally; metrics use rows [evalStart, n) that are not unreliable and have at least one observed signal (rows where every signal was filled are left out).',
   'Generator and cloud-monitoring: fitEnd = evalStart = 80 % of rows. NAB: fitEnd = evalStart = the probation (15 % of rows, at most 750).',
   'Recall at an FPR budget b: per series, the threshold is the score above which at most floor(b·N) of its N evaluated normal rows lie; a labelled window is detected when one of its evaluated rows scores above it; recall is pooled over series.',
   'At the own threshold: flagged rows merge into events when at most detect.eventGapHours apart; precision = events touching a label / events; recall = labelled windows with a flagged row / windows; F1 of the two; time to detect from the first evaluated row of a window to its first flag.',
@@ -147,7 +148,8 @@ export function measureSeries(s: BenchSeries, run: DetectorRun, cfg: Config): Om
   const f = s.frame;
   const n = f.timestamps.length;
   const step = frameStep(f);
-  const evaluated = Uint8Array.from({ length: n }, (_, i) => (i >= s.evalStart && !f.gap[i] && !f.unreliable[i] ? 1 : 0));
+  const observed = observedRows(f);
+  const evaluated = Uint8Array.from({ length: n }, (_, i) => (i >= s.evalStart && observed[i] ? 1 : 0));
   const windows = labelRows(f);
   const budgets = recallAtBudgets(run.score, evaluated, windows, FPR_BUDGETS);
   const events = rowEvents(f.timestamps, step, run.flagged, evaluated, cfg.detect);
