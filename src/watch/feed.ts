@@ -95,5 +95,11 @@ export function extendSeries(tail: StoredHour[], live: LiveWindow, toHour: numbe
       gap: tail.map((h) => h.gap),
     },
   });
-  return grid.map((hour, i) => ({ hour, values: Object.fromEntries(names.map((s) => [s, r.signals[s][i]])), gap: r.gap[i], unreliable: r.unreliable[i] }));
+  return grid.map((hour, i) => ({
+    hour,
+    values: Object.fromEntries(names.map((s) => [s, r.signals[s][i]])),
+    gap: r.gap[i],
+    unreliable: r.unreliable[i],
+    gapSignals: names.filter((s) => r.signalGap[s][i]),
+  }));
 }

@@ -33,9 +33,11 @@ CREATE TABLE IF NOT EXISTS countries (
   status_detail TEXT,
   updated_at INTEGER NOT NULL
 );
--- Hourly signal values on the model's training scale (JSON object by signal), gap-filled and flagged.
+-- Hourly signal values on the model's training scale (JSON object by signal), gap-filled and flagged; gap_signals
+-- names the filled signals ('http|l7'; NULL in databases written before it existed: then every signal counts as filled).
 CREATE TABLE IF NOT EXISTS series (
   country TEXT NOT NULL, hour INTEGER NOT NULL, vals TEXT NOT NULL, gap INTEGER NOT NULL, unreliable INTEGER NOT NULL,
+  gap_signals TEXT,
   PRIMARY KEY (country, hour)
 ) WITHOUT ROWID;
 -- One row per scored hour; the primary key makes scoring an hour twice fail loudly.
@@ -79,6 +81,8 @@ export interface StoredHour {
   values: Record<string, number>;
   gap: number;
   unreliable: number;
+  /** Signals that were missing and filled (empty when none); absent when unknown (every signal counts as filled on a gap hour). */
+  gapSignals?: string[];
 }
 
 /** A scored hour as stored (with its neutral flag). */
@@ -162,6 +166,8 @@ export class WatchStore {
     try {
       db = openDatabase(file);
       db.exec(SCHEMA);
+      // Added within version 2: older files gain the column in place (their rows keep NULL = unknown).
+      if (!(db.prepare('PRAGMA table_info(series)').all() as { name: string }[]).some((c) => c.name === 'gap_signals')) db.exec('ALTER TABLE series ADD COLUMN gap_signals TEXT');
       v = (db.prepare('SELECT value FROM meta WHERE key = ?').get('version') as { value: string } | undefined)?.value;
     } catch (e) {
       if (db?.open) db.close();
@@ -208,13 +214,20 @@ export class WatchStore {
 
   /** Stored series hours of `country` in [fromHour, toHour], ascending. */
   series(country: string, fromHour: number, toHour = Number.MAX_SAFE_INTEGER): StoredHour[] {
-    const rows = this.db.prepare('SELECT hour, vals, gap, unreliable FROM series WHERE country = ? AND hour >= ? AND hour <= ? ORDER BY hour').all(country, fromHour, toHour) as {
+    const rows = this.db.prepare('SELECT hour, vals, gap, unreliable, gap_signals FROM series WHERE country = ? AND hour >= ? AND hour <= ? ORDER BY hour').all(country, fromHour, toHour) as {
       hour: number;
       vals: string;
       gap: number;
       unreliable: number;
+      gap_signals: string | null;
     }[];
-    return rows.map((r) => ({ hour: r.hour, values: JSON.parse(r.vals) as Record<string, number>, gap: r.gap, unreliable: r.unreliable }));
+    return rows.map((r) => ({
+      hour: r.hour,
+      values: JSON.parse(r.vals) as Record<string, number>,
+      gap: r.gap,
+      unreliable: r.unreliable,
+      ...(r.gap_signals === null ? {} : { gapSignals: r.gap_signals === '' ? [] : r.gap_signals.split('|') }),
+    }));
   }
 
   /** Scored hours of `country` in [fromHour, toHour], ascending. */
@@ -322,8 +335,8 @@ export class WatchStore {
   }
 
   private insertSeries(country: string, rows: StoredHour[]): void {
-    const ins = this.db.prepare('INSERT INTO series (country, hour, vals, gap, unreliable) VALUES (?, ?, ?, ?, ?)');
-    for (const r of rows) ins.run(country, r.hour, JSON.stringify(r.values), r.gap, r.unreliable);
+    const ins = this.db.prepare('INSERT INTO series (country, hour, vals, gap, unreliable, gap_signals) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const r of rows) ins.run(country, r.hour, JSON.stringify(r.values), r.gap, r.unreliable, r.gapSignals ? r.gapSignals.join('|') : null);
   }
 
   private upsertEvent(ev: LiveEvent, at: number): void {

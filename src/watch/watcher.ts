@@ -8,6 +8,7 @@ import { loadCalibration } from '../calibrate/store';
 import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import type { CountryFrame, SignalKind } from '../data/types';
+import { signalGapOf } from '../data/frame';
 import { describeStep, HOUR_MS } from '../base/time';
 import { scoreRange, scoreRangeHistoryRows } from '../detect/detect';
 import { featureHistoryRows } from '../features/spec';
@@ -284,7 +285,9 @@ export class Watcher {
         const added = extendSeries(tail, live, newest, m.kinds, cfg.data.fill);
         const scored = this.score(cc, m, p, [...tail, ...added]);
         this.opts.hook?.('scored', cc);
-        const neutral = new Map(added.map((h) => [h.hour, h.gap === 1 || h.unreliable === 1]));
+        // Neutral: Radar-unreliable, or every signal filled (one missing signal leaves the others' evidence).
+        const nSignals = Object.keys(m.kinds).length;
+        const neutral = new Map(added.map((h) => [h.hour, h.unreliable === 1 || (h.gap === 1 && (h.gapSignals === undefined || h.gapSignals.length >= nSignals))]));
         // An hour without a score (no signal observed, or no history yet) is neutral: stored, never evidence.
         const hours: WatchHour[] = scored.map((h) => (h.scorable === false || !Number.isFinite(h.score) ? { ...h, score: 0, anomaly: false, neutral: true } : { ...h, neutral: neutral.get(h.timestamp) ?? false }));
         const step = advanceLifecycle(cc, this.store.currentEvent(cc), hours, this.rules.get(cc) as LifecycleRules, nowMs);
@@ -363,7 +366,7 @@ export class Watcher {
     for (let i = start; i <= end; i++) {
       const values: Record<string, number> = {};
       for (const s of Object.keys(m.kinds)) values[s] = frame.signals[s][i];
-      history.push({ hour: frame.timestamps[i], values, gap: frame.gap[i], unreliable: frame.unreliable[i] });
+      history.push({ hour: frame.timestamps[i], values, gap: frame.gap[i], unreliable: frame.unreliable[i], ...(frame.signalGap ? { gapSignals: Object.keys(m.kinds).filter((s) => signalGapOf(frame, s)[i]) } : {}) });
     }
     log.info(`watch ${cc}: starting from the processed table at ${new Date(frame.timestamps[end]).toISOString()}; scoring hours after ${new Date(Math.max(frame.timestamps[end], scoreFrom)).toISOString()}`);
     return this.store.seed(cc, history, scoreFrom, nowMs);
@@ -390,6 +393,8 @@ function toFrame(id: string, rows: StoredHour[], kinds: Record<string, SignalKin
     signalKinds: { ...kinds },
     signals,
     gap: Uint8Array.from(rows, (r) => r.gap),
+    // Per-signal flags when every stored hour has them (hours stored before they existed make the whole window row-level).
+    ...(rows.every((r) => r.gapSignals) ? { signalGap: Object.fromEntries(signalNames.map((s) => [s, Uint8Array.from(rows, (r) => (r.gapSignals!.includes(s) ? 1 : 0))])) } : {}),
     unreliable: Uint8Array.from(rows, (r) => r.unreliable),
     labelKind: rows.map(() => ''),
     labels: [],

@@ -69,6 +69,7 @@ describe('watch/feed', () => {
   it('fills a missing new hour from its neighbours and flags it as a gap', () => {
     const added = extendSeries(tail(), live(6, { drop: [26] }), T0 + 205 * HOUR_MS, kinds, { maxInterpolateHours: 3 });
     assert.deepEqual(added.map((h) => h.gap), [0, 0, 1, 0, 0, 0]);
+    assert.deepEqual(added.map((h) => h.gapSignals), [[], [], ['http'], [], [], []], 'the filled hour names the signal that was missing');
     const [a, b, c] = [added[1].values.http, added[2].values.http, added[3].values.http];
     assert.ok(Math.abs(b - (a + c) / 2) < 1e-12, 'linear interpolation');
   });

@@ -99,6 +99,8 @@ export interface ProxyRules {
   outages: { country: string; startMs: number; endMs: number; factor: number }[];
   /** Per country: points at or after this hour are withheld (late data). */
   hideFrom: Record<string, number>;
+  /** Points of one endpoint (e.g. `/attacks/layer7/timeseries`) withheld in [startMs, endMs): one signal missing. */
+  holes: { country: string; path: string; startMs: number; endMs: number }[];
   /** Countries whose every request fails with HTTP 500 (Radar's error envelope). */
   failing: Set<string>;
 }
@@ -115,7 +117,7 @@ export interface RadarProxy {
 /** Starts the mock Radar (generator as in `cfg`, clock `now`) behind a rewriting proxy on 127.0.0.1. */
 export async function startRadarProxy(cfg: Config, now: () => number): Promise<RadarProxy> {
   const mock = await startMockRadar({ seed: cfg.generator.seed, generator: cfg.generator, now });
-  const rules: ProxyRules = { outages: [], hideFrom: {}, failing: new Set() };
+  const rules: ProxyRules = { outages: [], hideFrom: {}, holes: [], failing: new Set() };
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -144,12 +146,14 @@ export async function startRadarProxy(cfg: Config, now: () => number): Promise<R
           const max = Math.max(...vals);
           serie.values = vals.map((v) => String(Number((v / max).toPrecision(6))));
         }
+        // withholds the points whose time fails `keep`
+        const withhold = (keep: (ms: number) => boolean) => {
+          const k = serie.timestamps.map((t) => keep(Date.parse(t)));
+          for (const c of ['timestamps', ...cols]) serie[c] = serie[c].filter((_, i) => k[i]);
+        };
+        for (const h of rules.holes) if (h.country === country && h.path === sub) withhold((ms) => ms < h.startMs || ms >= h.endMs);
         const hide = rules.hideFrom[country];
-        if (hide !== undefined) {
-          const keep = serie.timestamps.map((t) => Date.parse(t) < hide);
-          serie.timestamps = serie.timestamps.filter((_, i) => keep[i]);
-          for (const c of cols) serie[c] = serie[c].filter((_, i) => keep[i]);
-        }
+        if (hide !== undefined) withhold((ms) => ms < hide);
       }
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -37,6 +37,30 @@ describe('watch/store and outbox delivery', () => {
     assert.throws(() => store.commit({ country: 'DE', at: T0 }), (e: unknown) => e instanceof DataError && /seeded first/.test((e as Error).message));
   });
 
+  it('keeps which signals of an hour were filled, and opens a file from before that column in place', () => {
+    store.close();
+    const file = path.join(dir, 'old.db');
+    // a database written before gap_signals existed
+    const old = WatchStore.open(file);
+    old.db.exec('DROP TABLE series');
+    old.db.exec('CREATE TABLE series (country TEXT NOT NULL, hour INTEGER NOT NULL, vals TEXT NOT NULL, gap INTEGER NOT NULL, unreliable INTEGER NOT NULL, PRIMARY KEY (country, hour)) WITHOUT ROWID');
+    old.db.prepare('INSERT INTO series VALUES (?, ?, ?, ?, ?)').run('AT', T0, '{"http":1}', 1, 0);
+    old.close();
+    store = WatchStore.open(file);
+    store.seed('AT', [{ hour: T0 - HOUR_MS, values: { http: 1 }, gap: 0, unreliable: 0 }], T0, T0);
+    store.commit({
+      country: 'AT',
+      series: [
+        { hour: T0 + HOUR_MS, values: { http: 1, l7: 2 }, gap: 1, unreliable: 0, gapSignals: ['l7'] },
+        { hour: T0 + 2 * HOUR_MS, values: { http: 1, l7: 2 }, gap: 0, unreliable: 0, gapSignals: [] },
+      ],
+      at: T0,
+    });
+    const rows = store.series('AT', T0);
+    assert.equal(rows[0].gapSignals, undefined, 'an hour stored before the column: unknown');
+    assert.deepEqual(rows.slice(1).map((r) => r.gapSignals), [['l7'], []]);
+  });
+
   it('prints each alert once, in order, across restarts', () => {
     store.commit({ country: 'AT', alerts: [alert(1), alert(2)], at: T0 });
     const out: string[] = [];

@@ -39,6 +39,7 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
   beforeEach(() => {
     proxy.rules.outages = [{ country: 'AT', startMs: OUT_START, endMs: OUT_END, factor: 0.05 }];
     proxy.rules.hideFrom = {};
+    proxy.rules.holes = [];
     proxy.rules.failing.clear();
   });
 
@@ -114,6 +115,21 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
     assert.equal(scores.length, (LAST - FIRST) / HOUR_MS);
     assert.deepEqual(scores.map((s) => s.hour), Array.from({ length: scores.length }, (_, i) => FIRST + i * HOUR_MS));
     assert.deepEqual(reference.store.events('AT').map((e) => [e.id, e.status]), [[ev.id, 'closed']]);
+  });
+
+  it('when one signal is missing for a few hours, then those hours are scored on the others and the store names the filled signal', async () => {
+    const from = TABLE_END_MS + 20 * HOUR_MS;
+    proxy.rules.holes = [{ country: 'AT', path: '/attacks/layer7/timeseries', startMs: from, endMs: from + 3 * HOUR_MS }];
+    const run = await runHours();
+    try {
+      const hours = run.store.series('AT', from, from + 2 * HOUR_MS);
+      assert.deepEqual(hours.map((h) => [h.gap, h.gapSignals]), [[1, ['l7']], [1, ['l7']], [1, ['l7']]]);
+      const scored = run.store.scores('AT', from, from + 2 * HOUR_MS);
+      assert.equal(scored.length, 3);
+      assert.ok(scored.every((s) => !s.neutral && Number.isFinite(s.score)), JSON.stringify(scored));
+    } finally {
+      run.store.close();
+    }
   });
 
   it('when the watcher restarts without new hours, then it scores and sends nothing more', async () => {
