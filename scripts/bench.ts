@@ -15,6 +15,7 @@ import { cliBench } from './bench/cli';
 import { detectBench } from './bench/detect';
 import { overviewBench } from './bench/overview';
 import { serveFleetBench } from './bench/serve-fleet';
+import { fleetBench } from './bench/fleet';
 import { BENCH_ROWS, benchFrame } from './bench/frame';
 import { tuneBench } from './bench/tune';
 import { runQualityBench } from './bench/quality';
@@ -62,6 +63,7 @@ const BENCHES: Bench[] = [
   detectBench,
   overviewBench,
   serveFleetBench,
+  fleetBench,
   tuneBench,
   cliBench,
   {

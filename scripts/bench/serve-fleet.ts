@@ -26,6 +26,7 @@ import { trainCountry } from '../../src/train/country';
 import { knownCountryCodes } from '../../src/util/countries';
 import { createRng } from '../../src/util/random';
 import { cannon, cannonSummary, percentiles } from './cannon';
+import { cpuSecondsOf, memoryOf } from './proc';
 import { benchFrame } from './frame';
 import { runStandalone, type Bench } from './types';
 
@@ -121,20 +122,6 @@ export async function buildFleet(cfg: Config, root: string, n: number): Promise<
   const configFile = path.join(root, 'models.yml');
   fs.writeFileSync(configFile, YAML.stringify({ ...cfg, data: { ...cfg.data, processedDir: processed } }));
   return { ids, source: cc ? `copies of ${path.relative(ROOT, src.modelDir)} and ${path.relative(ROOT, table.csv)}` : 'copies of a model trained for 2 epochs on 3 generated years of AT', configFile };
-}
-
-/** Resident set size and its peak of a process, MB (Linux /proc). */
-function memoryOf(pid: number): { rssMB: number; peakMB: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
-}
-
-/** CPU seconds (user + system) a process has used (Linux /proc). */
-function cpuSecondsOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime, in clock ticks (100 per second on Linux)
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Starts `radarwatch serve --port 0` as a child process; resolves with its URL once it logs that it is serving. */
