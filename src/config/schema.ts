@@ -193,8 +193,8 @@ export const detectSchema = z
       .number()
       .gt(0)
       .lt(1)
-      .default(0.9)
-      .describe('A one-row event is reported only when its anomaly probability reaches this (0.9 = ten times rarer than the false-alarm budget); events of two or more anomalous rows always are.'),
+      .default(0.99)
+      .describe('A one-row event is reported only when its anomaly probability reaches this (0.99 = a hundred times rarer than the false-alarm budget); events of two or more anomalous rows always are.'),
     topSignals: z.number().int().min(1).default(3).describe('Signals listed per event.'),
   })
   .strict();
