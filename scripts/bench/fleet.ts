@@ -34,8 +34,8 @@ interface StepResult {
   exitCode: number | null;
 }
 
-/** Runs one `radarwatch` command to its end, sampling the child's peak resident memory. */
-function runStep(args: string[], env: NodeJS.ProcessEnv): Promise<StepResult> {
+/** Runs one `radarwatch` command (`step` names it) to its end, sampling the child's peak resident memory. */
+function runStep(step: string, args: string[], env: NodeJS.ProcessEnv): Promise<StepResult> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'radarwatch.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -52,9 +52,8 @@ function runStep(args: string[], env: NodeJS.ProcessEnv): Promise<StepResult> {
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(poll);
-      const r = { step: args[0], seconds: (performance.now() - t0) / 1000, peakRssMB: peak, exitCode: code };
       if (code !== 0) process.stderr.write(`fleet: ${args.join(' ').slice(0, 200)} exited ${code}\n${tail}\n`);
-      resolve(r);
+      resolve({ step, seconds: (performance.now() - t0) / 1000, peakRssMB: peak, exitCode: code });
     });
   });
 }
@@ -83,29 +82,31 @@ export async function runFleet(cfg: Config, countries = fleetCountries()): Promi
       ['train', list],
       ['calibrate', list],
     ]) {
-      const r = await runStep(['--config', configFile, ...args], env);
-      steps.push({ ...r, step: args[0] });
+      const r = await runStep(args[0], ['--config', configFile, ...args], env);
+      steps.push(r);
       process.stderr.write(`fleet: ${args[0]} of ${countries.length} countries in ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMB} MB\n`);
       if (r.exitCode !== 0) break;
     }
     const total = steps.reduce((a, s) => a + s.seconds, 0);
     const outcomes = trainingOutcomes(path.join(root, 'results'), countries);
     const world = knownCountryCodes().length;
+    // Every step is per country and the workers stay busy, so the whole fleet scales with its size.
+    const worldMinutes = ((total / countries.length) * world) / 60;
+    const peakRssMB = Math.max(...steps.map((s) => s.peakRssMB));
     return {
       countries: countries.length,
       sample: countries.length < world ? countries : 'world',
       steps,
       totalSeconds: total,
-      peakRssMB: Math.max(...steps.map((s) => s.peakRssMB)),
-      // Every step is per country and the workers stay busy, so the whole fleet scales with its size.
-      extrapolatedWorldMinutes: (total / countries.length) * world / 60,
+      peakRssMB,
+      extrapolatedWorldMinutes: worldMinutes,
       models: outcomes.length,
       earlyStopped: outcomes.filter((o) => o.stopReason === 'patience').length,
       bestEpochs: outcomes.map((o) => o.bestEpoch),
       atCap: outcomes.filter((o) => o.stopReason === 'maxEpochs').map((o) => `${o.country} (best ${o.bestEpoch} of ${o.epochs})`),
       epochCap: cfg.train.epochs,
       targets: { worldMinutes: 60, peakRssMB: 4096 },
-      withinTarget: { time: (total / countries.length) * world / 60 <= 60, memory: Math.max(...steps.map((s) => s.peakRssMB)) <= 4096, earlyStopping: outcomes.length > 0 && outcomes.every((o) => o.stopReason !== 'maxEpochs') },
+      withinTarget: { time: worldMinutes <= 60, memory: peakRssMB <= 4096, earlyStopping: outcomes.length > 0 && outcomes.every((o) => o.stopReason !== 'maxEpochs') },
     };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { readCsvWindow, type CsvColumns } from './csv-rows';
 import { processedPaths } from './paths';
 import { dataCommand } from '../util/series-id';
 import { frameStep, type CountryFrame, type SignalKind } from './types';
+import { signalGapOf } from './frame';
 import { ANOMALY_KINDS, type LabelWindow } from '../base/labels';
 
 /** Columns every processed CSV has besides its signals. */
@@ -103,7 +104,7 @@ export function frameToCsv(frame: CountryFrame): string {
   for (const s of frame.signalNames) data[s] = Array.from(frame.signals[s]);
   data.gap = Array.from(frame.gap);
   if (frame.signalGap && frame.signalNames.length > 1) {
-    const masks = frame.signalNames.map((s) => frame.signalGap![s] ?? frame.gap);
+    const masks = frame.signalNames.map((s) => signalGapOf(frame, s));
     data[GAP_SIGNALS_COLUMN] = frame.timestamps.map((_, i) => frame.signalNames.filter((_, k) => masks[k][i]).join('|'));
   }
   data.unreliable = Array.from(frame.unreliable);
