@@ -1,9 +1,9 @@
-/** Reads and writes processed tables on a regular grid of any step (`<id>.csv`, `<id>.labels.json`, `<id>.meta.json`) with danfojs-node, validating what it reads. */
+/** Reads and writes processed tables on a regular grid of any step (`<id>.csv`, `<id>.labels.json`, `<id>.meta.json`): written with danfojs-node, read back by a text scan (csv-rows.ts) and validated. */
 import * as fs from 'fs';
 import { DataError } from '../errors';
 import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from '../util/fsx';
 import { isoUtc, describeStep, HOUR_MS } from '../base/time';
-import { readCsvWindow, type CsvColumns } from './csv-rows';
+import { readCsvColumns, readCsvWindow, type CsvColumns } from './csv-rows';
 import { processedPaths } from './paths';
 import { dataCommand } from '../util/series-id';
 import { frameStep, type CountryFrame, type SignalKind } from './types';
@@ -160,8 +160,8 @@ export function readProcessedMeta(processedDir: string, id: string): ProcessedMe
 /** Options of readProcessed. */
 export interface ReadProcessedOptions {
   /**
-   * Only the rows with timestamps in [fromMs, toMs) (epoch ms), read by a plain text scan instead of danfojs: for
-   * callers that need a window (plus its feature history) of a long table, e.g. `radarwatch detect -d DAY`.
+   * Only the rows with timestamps in [fromMs, toMs) (epoch ms): for callers that need a window (plus its feature
+   * history) of a long table, e.g. `radarwatch detect -d DAY`.
    */
   window?: { fromMs: number; toMs: number };
 }
@@ -181,12 +181,8 @@ export async function readProcessed(processedDir: string, id: string, opts: Read
   };
   let table: CsvColumns;
   try {
-    // No dynamic typing: values are parsed and checked here, so "NaN" or "abc" cannot slip through as NaN.
-    if (opts.window) table = readCsvWindow(p.csv, opts.window.fromMs, opts.window.toMs);
-    else {
-      const df = await readCsvDataFrame(p.csv);
-      table = { columns: df.columns as string[], column: (name) => (df.column(name).values as unknown[]).map((v) => (v === null || v === undefined ? '' : String(v))) };
-    }
+    // Strings only: values are parsed and checked here, so "NaN" or "abc" cannot slip through as NaN.
+    table = opts.window ? readCsvWindow(p.csv, opts.window.fromMs, opts.window.toMs) : readCsvColumns(p.csv);
   } catch (e) {
     return fail(`cannot be parsed as CSV (${(e as Error).message})`);
   }
@@ -196,12 +192,15 @@ export async function readProcessed(processedDir: string, id: string, opts: Read
   const col = (name: string): string[] => table.column(name);
   const tsRaw = col('timestamp');
   if (!opts.window && tsRaw.length !== meta.rows) fail(`${tsRaw.length} rows, but ${p.meta} says ${meta.rows}`);
-  const timestamps = tsRaw.map((s, i) => {
+  const isoStart = /^\d{4}-\d{2}-\d{2}T/;
+  const timestamps = new Array<number>(tsRaw.length);
+  for (let i = 0; i < tsRaw.length; i++) {
+    const s = tsRaw[i];
     const ms = Date.parse(s);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || !Number.isFinite(ms)) fail(`row ${i + 1}: timestamp "${s}" is not ISO-8601 UTC like 2024-01-31T13:00:00Z`);
-    if (i > 0 && ms - Date.parse(tsRaw[i - 1]) !== step) fail(`row ${i + 1}: timestamp ${s} is not ${describeStep(step)} after ${tsRaw[i - 1]}; expected a regular grid of step ${describeStep(step)} (meta stepMs)`);
-    return ms;
-  });
+    if (!isoStart.test(s) || !Number.isFinite(ms)) fail(`row ${i + 1}: timestamp "${s}" is not ISO-8601 UTC like 2024-01-31T13:00:00Z`);
+    if (i > 0 && ms - timestamps[i - 1] !== step) fail(`row ${i + 1}: timestamp ${s} is not ${describeStep(step)} after ${tsRaw[i - 1]}; expected a regular grid of step ${describeStep(step)} (meta stepMs)`);
+    timestamps[i] = ms;
+  }
   const signals: Record<string, Float64Array> = {};
   for (const s of meta.signals) {
     signals[s] = Float64Array.from(col(s), (v, i) => {

@@ -172,10 +172,12 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     if (!reference) throw new DataError(`Seasonal rule: signal "${name}" of "${frame.id}" has fewer than ${MIN_CANDIDATE_ROWS} clean fitting rows with history; expected a longer series.`);
     const r = resid[reference];
     const overall = spread[reference];
-    const hourScale = Array.from({ length: 24 }, (_, h) => {
-      const keep = Uint8Array.from(clean, (c, i) => (c && Number.isFinite(r[i]) && hour[i] === h ? 1 : 0));
-      const m = keep.reduce((a, b) => a + b, 0);
-      const sp = m >= 8 ? robustSpread(r, keep) : overall;
+    // |residual| of the clean rows by local hour of day, in one pass
+    const byHour: number[][] = Array.from({ length: 24 }, () => []);
+    for (let i = 0; i < r.length; i++) if (clean[i] && Number.isFinite(r[i])) byHour[hour[i]].push(Math.abs(r[i]));
+    const hourScale = byHour.map((abs) => {
+      const m = abs.length;
+      const sp = m >= 8 ? quantile(abs, SCALE_Q) / SCALE_Q_NORMAL : overall;
       if (!(overall > 0 && Number.isFinite(sp))) return 1;
       // Shrunk towards 1 by the evidence behind it: a few weeks of data give a noisy per-hour spread.
       return Math.exp((m / (m + HOUR_SCALE_PRIOR)) * Math.log(Math.min(4, Math.max(0.25, sp / overall))));

@@ -21,8 +21,12 @@ export function similarDayForecast(y: Float64Array, lookbackDays: number, simila
     const d = y[j] - y[j - L * P];
     return d === d ? d * d : 0;
   };
+  // The `similarDays` closest candidate days with a value at t, by (distance, lag): an insertion into a short sorted
+  // list instead of sorting every candidate (a third of the time of scoring a table went to that sort).
+  const k = Math.max(1, similarDays);
+  const bestL = new Int32Array(k);
+  const bestD = new Float64Array(k);
   const vals: number[] = [];
-  const cand: number[] = [];
   for (let t = start; t < n; t++) {
     const avail = Math.min(lookbackDays, Math.floor(t / P) - 1);
     for (let L = 1; L <= avail; L++) {
@@ -35,17 +39,26 @@ export function similarDayForecast(y: Float64Array, lookbackDays: number, simila
         dist[L] += sq(t - 1, L) - sq(t - 1 - P, L);
       }
     }
-    cand.length = 0;
-    for (let L = 1; L <= avail; L++) cand.push(L);
-    cand.sort((a, b) => dist[a] - dist[b] || a - b);
-    vals.length = 0;
-    for (let i = 0; i < cand.length && vals.length < similarDays; i++) {
-      const v = y[t - P * cand[i]];
-      if (v === v) vals.push(v);
+    let m = 0;
+    for (let L = 1; L <= avail; L++) {
+      const v = y[t - P * L];
+      if (v !== v) continue;
+      const d = dist[L];
+      // lags arrive in increasing order, so among equal distances the earlier (smaller) lag stays ahead
+      if (m === k && !(d < bestD[k - 1])) continue;
+      let i = m < k ? m++ : k - 1;
+      while (i > 0 && d < bestD[i - 1]) {
+        bestD[i] = bestD[i - 1];
+        bestL[i] = bestL[i - 1];
+        i--;
+      }
+      bestD[i] = d;
+      bestL[i] = L;
     }
+    vals.length = 0;
+    for (let i = 0; i < m; i++) vals.push(y[t - P * bestL[i]]);
     if (vals.length === 0) continue;
     vals.sort((a, b) => a - b);
-    const m = vals.length;
     out[t] = m % 2 ? vals[(m - 1) / 2] : (vals[m / 2 - 1] + vals[m / 2]) / 2;
   }
   return out;

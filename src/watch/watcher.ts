@@ -9,7 +9,7 @@ import type { Config } from '../config/schema';
 import { readProcessed, readProcessedMeta } from '../data/processed';
 import type { CountryFrame, SignalKind } from '../data/types';
 import { signalGapOf } from '../data/frame';
-import { describeStep, HOUR_MS } from '../base/time';
+import { DAY_MS, describeStep, HOUR_MS } from '../base/time';
 import { scoreRange, scoreRangeHistoryRows } from '../detect/detect';
 import { featureHistoryRows } from '../features/spec';
 import { loadCountryDetector } from '../detect/load';
@@ -349,10 +349,13 @@ export class Watcher {
    */
   private async seed(cc: string, m: CountryModel, lastComplete: number, nowMs: number, keepHours: number): Promise<CountryProgress> {
     const cfg = this.opts.cfg;
-    const frame = await readProcessed(cfg.data.processedDir, cc);
     const meta = readProcessedMeta(cfg.data.processedDir, cc);
     if (this.opts.baseUrl === undefined && meta.source !== this.source.name) log.warn(`watch ${cc}: the processed table (and model) come from the "${meta.source}" source but the watcher reads "${this.source.name}"; scores may be off-scale`);
     const scoreFrom = lastComplete - cfg.watch.backfillHours * HOUR_MS;
+    // Only the table's tail is needed: the keepHours up to the newest row at or before scoreFrom (a day of margin).
+    const tableEnd = Date.parse(meta.to) + DAY_MS;
+    const toMs = Number.isFinite(tableEnd) ? Math.min(scoreFrom + HOUR_MS, tableEnd) : scoreFrom + HOUR_MS;
+    const frame = await readProcessed(cfg.data.processedDir, cc, { window: { fromMs: toMs - (keepHours + 24) * HOUR_MS, toMs } });
     let end = frame.timestamps.length - 1;
     while (end >= 0 && frame.timestamps[end] > scoreFrom) end--;
     const start = end + 1 - keepHours;

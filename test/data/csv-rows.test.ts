@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readCsvWindow, splitCsvLine } from '../../src/data/csv-rows';
+import { readCsvColumns, readCsvWindow, splitCsvLine } from '../../src/data/csv-rows';
 import { sliceFrame } from '../../src/data/frame';
 import { readProcessed, writeProcessed } from '../../src/data/processed';
 import type { CountryFrame } from '../../src/data/types';
@@ -37,6 +37,21 @@ describe('data/csv-rows', () => {
       ['', ['']],
     ];
     for (const [line, want] of cases) assert.deepEqual(splitCsvLine(line), want, line);
+  });
+
+  it('readCsvColumns: BOM and CRLF dropped, empty lines skipped, short rows padded with "" for validation to report', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-csv-cols-'));
+    try {
+      const file = path.join(dir, 'x.csv');
+      fs.writeFileSync(file, '\uFEFFtimestamp,a,b\r\n2024-01-01T00:00:00Z,1,"x,y"\r\n\r\n2024-01-01T01:00:00Z,2\r\n');
+      const t = readCsvColumns(file);
+      assert.deepEqual(t.columns, ['timestamp', 'a', 'b']);
+      assert.deepEqual(t.column('a'), ['1', '2']);
+      assert.deepEqual(t.column('b'), ['x,y', '']);
+      assert.throws(() => t.column('c'), /no column "c"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('with a processed table', () => {

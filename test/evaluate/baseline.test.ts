@@ -100,6 +100,43 @@ describe('evaluate/baseline', () => {
     for (let t = 0; t <= 24 * 35; t++) assert.ok(Object.is(f[t], f2[t]) || f[t] === f2[t]);
   });
 
+  it('similar-days forecast equals a brute-force definition (closest days with a value, ties to the nearer day) with gaps and ties', () => {
+    // The definition spelled out: at t, rank the previous days by the squared distance of their day before t's
+    // time of day (NaN steps add nothing), ties to the nearer day; the median of the first 6 with a value at t.
+    const brute = (y: Float64Array, lookback: number, k: number, P: number): Float64Array => {
+      const out = new Float64Array(y.length).fill(NaN);
+      for (let t = P * 4; t < y.length; t++) {
+        const avail = Math.min(lookback, Math.floor(t / P) - 1);
+        const cand: { L: number; d: number }[] = [];
+        for (let L = 1; L <= avail; L++) {
+          let d = 0;
+          for (let j = t - P; j < t; j++) {
+            const x = y[j] - y[j - L * P];
+            if (x === x) d += x * x;
+          }
+          cand.push({ L, d });
+        }
+        cand.sort((a, b) => a.d - b.d || a.L - b.L);
+        const vals = cand.map((c) => y[t - c.L * P]).filter((v) => v === v).slice(0, k).sort((a, b) => a - b);
+        const m = vals.length;
+        if (m) out[t] = m % 2 ? vals[(m - 1) / 2] : (vals[m / 2 - 1] + vals[m / 2]) / 2;
+      }
+      return out;
+    };
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (const [P, days, ints] of [[24, 40, false], [4, 60, true], [1, 50, true], [12, 35, false]] as const) {
+      const y = Float64Array.from({ length: P * days }, (_, i) => (rnd() < 0.08 ? NaN : ints ? Math.floor(rnd() * 3) : Math.sin((2 * Math.PI * (i % P)) / P) + rnd()));
+      const want = brute(y, 28, 6, P);
+      const got = similarDayForecast(y, 28, 6, P);
+      // the running sums may differ from fresh sums in the last bits; integer data (exact sums, many ties) must match exactly
+      for (let t = 0; t < y.length; t++) {
+        if (ints) assert.ok(Object.is(got[t], want[t]), `P=${P} t=${t}: ${got[t]} vs ${want[t]}`);
+        else assert.ok(Object.is(got[t], want[t]) || Math.abs(got[t] - want[t]) < 1e-9, `P=${P} t=${t}: ${got[t]} vs ${want[t]}`);
+      }
+    }
+  });
+
   it('flags a deep drop and stays quiet on normal noise', () => {
     const frame = seasonalFrame(60, 3);
     const normal = runBaseline(frame, { lookbackDays: 28, similarDays: 6, madK: 6 });
