@@ -27,14 +27,22 @@ const PYTORCH_US_PER_ROW_EPOCH = 47;
 const BENCHES: Bench[] = [
   {
     name: 'train',
-    description: `Train one country on ${BENCH_ROWS} hourly rows with the models.yml settings (target ≤ 30 s).`,
+    description: `Train one country on ${BENCH_ROWS} hourly rows with the models.yml settings (target ≤ 30 s); then another country from its weights (a fleet's warm start, train.warmStart) and from scratch.`,
     async run(cfg) {
       const cc = 'AT';
       const { frame, source } = await benchFrame(cfg, cc);
       const r = await trainCountry(frame, cfg, { progress: true });
       const perEpoch = r.history.map((h) => h.seconds);
       const weightsBytes = countParams(r.model) * 4;
+      // A fleet trains every country but the warm-start base from the base's weights (train.warmStart): DE from AT's here.
+      const weights = r.model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
       r.model.dispose();
+      const de = (await benchFrame(cfg, 'DE')).frame;
+      const w = await trainCountry(de, cfg, { progress: true, initialWeights: weights });
+      w.model.dispose();
+      const wEpochs = w.history.map((h) => h.seconds);
+      const cold = cfg.train.warmStart === 'none' ? undefined : await trainCountry(de, { ...cfg, train: { ...cfg.train, warmStart: 'none' } }, { progress: true });
+      cold?.model.dispose();
       return {
         country: cc,
         source,
@@ -57,6 +65,17 @@ const BENCHES: Bench[] = [
         params: weightsBytes / 4,
         targetSeconds: 30,
         withinTarget: r.seconds <= 30,
+        warmStart: {
+          description: `DE trained from AT's weights above (batch ${cfg.train.warmBatchSize || cfg.train.batchSize}), and from scratch for comparison`,
+          warmStarted: w.warmStarted,
+          totalSeconds: w.seconds,
+          epochs: w.history.length,
+          bestEpoch: w.bestEpoch,
+          bestValLoss: w.bestValLoss,
+          microsecondsPerRowEpoch: (1e6 * wEpochs.reduce((a, b) => a + b, 0)) / wEpochs.length / w.fittedRows.train,
+          ratioToPytorch: (1e6 * wEpochs.reduce((a, b) => a + b, 0)) / wEpochs.length / w.fittedRows.train / PYTORCH_US_PER_ROW_EPOCH,
+          ...(cold ? { fromScratch: { totalSeconds: cold.seconds, epochs: cold.history.length, bestEpoch: cold.bestEpoch, bestValLoss: cold.bestValLoss } } : {}),
+        },
       };
     },
   },

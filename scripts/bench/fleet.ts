@@ -27,12 +27,17 @@ const TARGET_WORLD_MINUTES = 60;
 const TARGET_PEAK_MB = 4096;
 const TARGET_WATCH_SECONDS = 60;
 
-/** The countries to run: every known code for `world`, else `n` spread evenly over the sorted list. */
-export function fleetCountries(spec = process.env.RADARWATCH_FLEET): string[] {
+/**
+ * The countries to run: every known code for `world`, else `n` spread evenly over the sorted list — with the
+ * warm-start series `base` (train.warmStart) first in place of the last, as the world run trains it first.
+ */
+export function fleetCountries(spec = process.env.RADARWATCH_FLEET, base?: string): string[] {
   const all = knownCountryCodes();
   if (spec?.trim().toLowerCase() === 'world') return all;
   const n = Math.max(1, Math.min(all.length, Number(spec) || SAMPLE));
-  return Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]);
+  const spread = Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]);
+  if (!base || base === 'none' || spread.includes(base) || !all.includes(base)) return spread;
+  return [base, ...spread.slice(0, n - 1)];
 }
 
 interface StepResult {
@@ -69,16 +74,18 @@ function runStep(step: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 }
 
 /** Per model: epochs, best epoch and why training stopped (from each model's meta.json). */
-function trainingOutcomes(resultsRoot: string, countries: string[]): { country: string; epochs: number; bestEpoch: number; stopReason: string; trainSeconds: number }[] {
+function trainingOutcomes(resultsRoot: string, countries: string[]): { country: string; epochs: number; bestEpoch: number; stopReason: string; trainSeconds: number; bestValLoss: number; warmStart?: string }[] {
   return countries.flatMap((cc) => {
     const file = path.join(resultsRoot, 'models', cc, 'meta.json');
     if (!fs.existsSync(file)) return [];
-    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { epochs: number; bestEpoch: number; stopReason: string; trainSeconds: number };
-    return [{ country: cc, epochs: m.epochs, bestEpoch: m.bestEpoch, stopReason: m.stopReason, trainSeconds: m.trainSeconds }];
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { epochs: number; bestEpoch: number; stopReason: string; trainSeconds: number; bestValLoss: number; warmStart?: string };
+    return [{ country: cc, epochs: m.epochs, bestEpoch: m.bestEpoch, stopReason: m.stopReason, trainSeconds: m.trainSeconds, bestValLoss: m.bestValLoss, warmStart: m.warmStart }];
   });
 }
 
-export async function runFleet(cfg: Config, countries = fleetCountries()): Promise<Record<string, unknown>> {
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+export async function runFleet(cfg: Config, countries = fleetCountries(undefined, cfg.train.warmStart)): Promise<Record<string, unknown>> {
   const keep = process.env.RADARWATCH_FLEET_KEEP;
   const root = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'rw-fleetrun-'));
   fs.mkdirSync(root, { recursive: true });
@@ -125,7 +132,11 @@ export async function runFleet(cfg: Config, countries = fleetCountries()): Promi
       ...(countries.length < world ? { extrapolatedWatchWorldSeconds: watchWorldSeconds } : {}),
       models: outcomes.length,
       earlyStopped: outcomes.filter((o) => o.stopReason === 'patience').length,
+      warmStarted: outcomes.filter((o) => o.warmStart).length,
+      warmStartFrom: cfg.train.warmStart,
+      epochs: { mean: mean(outcomes.map((o) => o.epochs)), warmMean: mean(outcomes.filter((o) => o.warmStart).map((o) => o.epochs)) },
       bestEpochs: outcomes.map((o) => o.bestEpoch),
+      bestValLoss: { mean: mean(outcomes.map((o) => o.bestValLoss)) },
       atCap: outcomes.filter((o) => o.stopReason === 'maxEpochs').map((o) => `${o.country} (best ${o.bestEpoch} of ${o.epochs})`),
       failed: countries.filter((c) => !outcomes.some((o) => o.country === c)),
       epochCap: cfg.train.epochs,

@@ -120,6 +120,12 @@ export const trainSchema = z
     seed: z.number().int().default(7).describe('Seed for weights, shuffling and noise.'),
     excludeLabeled: z.boolean().default(true).describe('Drop labelled anomaly hours (and gaps) from the fitted loss.'),
     workers: z.number().int().min(0).default(0).describe('Worker threads for `train all` (0 = one per core).'),
+    warmStart: z
+      .string()
+      .regex(/^(none|[A-Za-z0-9][\w.-]*)$/, 'a series id such as US, or none')
+      .default('none')
+      .describe('Series whose trained weights every other model starts from (a warm start; its own model trains from scratch, first), or none. Models whose weights do not fit (other signals or model settings) start from scratch.'),
+    warmBatchSize: z.number().int().min(0).default(0).describe('Batch size of a warm-started model (fine-tuning takes fewer, larger steps); 0 = batchSize.'),
   })
   .strict();
 

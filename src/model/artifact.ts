@@ -68,6 +68,8 @@ export interface DetectorMeta {
   bestEpoch: number;
   bestValLoss: number;
   stopReason?: StopReason;
+  /** The series whose trained weights this model started from (train.warmStart); absent = from scratch. */
+  warmStart?: string;
   trainSeconds: number;
   params: number;
   /** Size of weights.bin. */
@@ -123,7 +125,7 @@ function gitCommit(): string | null {
  * history.json and meta.json — each atomically, meta.json last so a folder with a meta.json is complete. A stale
  * calibration.json (and its fingerprint.json) is removed: it belonged to the previous weights. Returns the meta written.
  */
-export async function saveDetector(dir: string, result: SavableTraining, cfg: Config, extra: { country?: string } = {}): Promise<DetectorMeta> {
+export async function saveDetector(dir: string, result: SavableTraining, cfg: Config, extra: { country?: string; warmStart?: string } = {}): Promise<DetectorMeta> {
   fs.mkdirSync(dir, { recursive: true });
   let modelBytes = 0;
   await result.model.save(
@@ -159,6 +161,7 @@ export async function saveDetector(dir: string, result: SavableTraining, cfg: Co
     bestEpoch: result.bestEpoch,
     bestValLoss: result.bestValLoss,
     stopReason: result.stopReason,
+    ...(extra.warmStart ? { warmStart: extra.warmStart } : {}),
     trainSeconds: result.seconds,
     params: countParams(result.model),
     modelBytes,
@@ -280,15 +283,30 @@ export function checkDetectorFiles(dir: string): DetectorFiles {
  * otherwise fail silently: every weight finite, every scaler scale > 0, and — when the folder has a fingerprint.json
  * (written by calibrate) — that the model still reproduces the scores recorded there.
  */
-export async function loadDetector(dir: string): Promise<Detector> {
-  const { meta, spec, config, history, modelJson, weightSpecs, weights: buf } = checkDetectorFiles(dir);
-  let model: tf.LayersModel;
+/** The network of checked model files (see checkDetectorFiles); throws DataError when tfjs cannot rebuild it. */
+async function rebuildModel(dir: string, { modelJson, weightSpecs, weights: buf }: Pick<DetectorFiles, 'modelJson' | 'weightSpecs' | 'weights'>): Promise<tf.LayersModel> {
   try {
     const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   } catch (e) {
     throw new DataError(`Could not rebuild the model from ${dir}/${DETECTOR_FILES.model}: ${(e as Error).message}`);
   }
+}
+
+/** The trained weights of the model in `dir` (model.getWeights() order), e.g. to warm-start another model; checked like loadDetector's. */
+export async function readModelWeights(dir: string): Promise<Float32Array[]> {
+  const model = await rebuildModel(dir, checkDetectorFiles(dir));
+  try {
+    return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function loadDetector(dir: string): Promise<Detector> {
+  const files = checkDetectorFiles(dir);
+  const { meta, spec, config, history } = files;
+  const model = await rebuildModel(dir, files);
   const sizes = modelSizes(model);
   if (sizes.nCont !== meta.contNames.length || sizes.nCont !== spec.contNames.length) {
     model.dispose();

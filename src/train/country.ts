@@ -45,6 +45,7 @@ export async function trainCountry(frame: CountryFrame, cfg: Config, opts: Train
     bestValLoss: fit.bestValLoss,
     stoppedEarly: fit.stoppedEarly,
     stopReason: fit.stopReason,
+    warmStarted: fit.warmStarted,
     seconds: (performance.now() - t0) / 1000,
     split,
     fittedRows: { train: trainIdx.length, validation: valIdx.length },

@@ -13,5 +13,9 @@ describe('bench fleet (country selection)', () => {
     // spread: the sample reaches the last quarter of the sorted list, not just its start
     assert.ok(all.indexOf(sample[15]) >= (3 * all.length) / 4, sample.join(','));
     assert.deepEqual(fleetCountries('3'), [all[0], all[Math.floor(all.length / 3)], all[Math.floor((2 * all.length) / 3)]]);
+    // the warm-start base leads the sample (the world run trains it first); none or a base already in it changes nothing
+    assert.deepEqual(fleetCountries('3', 'US'), ['US', all[0], all[Math.floor(all.length / 3)]]);
+    assert.deepEqual(fleetCountries('3', 'none'), fleetCountries('3'));
+    assert.deepEqual(fleetCountries('3', all[0]), fleetCountries('3'));
   });
 });

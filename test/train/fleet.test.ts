@@ -35,6 +35,36 @@ describe('train/fleet', () => {
     }
   });
 
+  describe('warm start (train.warmStart)', () => {
+    const warmCfg = (base: string, over: Record<string, unknown> = {}) => {
+      const c = tinyCountryConfig(2);
+      return { ...c, train: { ...c.train, warmStart: base }, ...over } as typeof c;
+    };
+    const meta = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { warmStart?: string };
+
+    it('trains the base first from scratch, then starts every other country from its weights', async () => {
+      const models = path.join(root, 'warm-models');
+      const summaries = await trainCountries(['DE', 'AT'], warmCfg('AT'), { workers: 2, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: models });
+      assert.deepEqual(summaries.map((s) => [s.country, s.ok, s.warmStart]), [['DE', true, 'AT'], ['AT', true, undefined]]);
+      assert.equal(meta(path.join(models, 'DE')).warmStart, 'AT');
+      assert.equal(meta(path.join(models, 'AT')).warmStart, undefined);
+    });
+
+    it('a base outside the list without a model is trained for its weights only (not saved); a base whose weights do not fit leaves models from scratch', async () => {
+      const models = path.join(root, 'warm-models-2');
+      const [de] = await trainCountries(['DE'], warmCfg('AT'), { workers: 1, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: models });
+      assert.equal(de.warmStart, 'AT');
+      assert.ok(!fs.existsSync(path.join(models, 'AT')), 'the base is not saved when it is not a target');
+      // AT trained with other hidden units: its weights cannot fit DE's model
+      const other = path.join(root, 'warm-models-3');
+      const c = warmCfg('AT');
+      await trainCountries(['AT'], { ...c, model: { ...c.model, hiddenUnits: [12, 6] } }, { workers: 1, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: other });
+      const [cold] = await trainCountries(['DE'], c, { workers: 1, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: other });
+      assert.equal(cold.ok, true);
+      assert.equal(cold.warmStart, undefined, 'weights of another shape: trained from scratch');
+    });
+  });
+
   it('uses one worker per core unless told otherwise, never more than countries', () => {
     const cfg = tinyCountryConfig();
     assert.equal(fleetSize(1, cfg), 1);

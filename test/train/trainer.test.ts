@@ -27,6 +27,24 @@ describe('train/trainer', () => {
     r.model.dispose();
   });
 
+  it('a warm start begins where the given weights are (first validation loss of a trained model), and mismatched weights start from scratch', async () => {
+    const fs = syntheticFeatures(24 * 20);
+    const cfg = smallConfig({ train: { epochs: 8, patience: 8 } });
+    const trained = await fitAutoencoder(fs, range(0, 360), range(360, 480), cfg, { progress: false });
+    const weights = trained.model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+    trained.model.dispose();
+    // a learning rate too small to move anything: the first epoch's validation loss is the trained model's
+    const still = smallConfig({ train: { epochs: 1, learningRate: 1e-9 } });
+    const warm = await fitAutoencoder(fs, range(0, 360), range(360, 480), still, { progress: false, initialWeights: weights });
+    assert.equal(warm.warmStarted, true);
+    assert.ok(Math.abs(warm.history[0].valLoss - trained.bestValLoss) < 1e-3 * trained.bestValLoss, `${warm.history[0].valLoss} vs ${trained.bestValLoss}`);
+    warm.model.dispose();
+    const cold = await fitAutoencoder(fs, range(0, 360), range(360, 480), still, { progress: false, initialWeights: weights.slice(1) });
+    assert.equal(cold.warmStarted, false);
+    assert.ok(cold.history[0].valLoss > 1.5 * trained.bestValLoss, 'weights that do not fit are not used');
+    cold.model.dispose();
+  });
+
   it('gives an identical history for the same seed, and a different one for another seed', async () => {
     const fs = syntheticFeatures(24 * 10);
     const run = async (seed: number) => {
