@@ -2,7 +2,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { resolveCountryConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { processedPaths, resultDirs } from '../data/paths';
@@ -12,6 +11,7 @@ import { initBackend } from '../model/backend';
 import { loadTunedParams } from '../tune/best';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
+import { poolSize, runPool } from '../util/pool';
 import { trainCountry } from './country';
 import type { EpochEvent } from './trainer';
 
@@ -47,10 +47,6 @@ export interface FleetJob {
   maxEpochs?: number;
 }
 
-export type WorkerMessage =
-  | { type: 'ready' }
-  | ({ type: 'epoch'; country: string } & EpochEvent)
-  | { type: 'done'; summary: CountrySummary };
 
 /** Where a warm start comes from: the base series and the model folder holding its weights. */
 export interface WarmStart {
@@ -109,15 +105,7 @@ export async function trainAndSave(country: string, job: FleetJob, onEpoch?: (e:
 
 /** Worker count: `requested` if > 0, else cfg.train.workers if > 0, else one per core; never more than countries. */
 export function fleetSize(countries: number, cfg: Config, requested?: number): number {
-  const wanted = requested && requested > 0 ? requested : cfg.train.workers > 0 ? cfg.train.workers : (os.availableParallelism?.() ?? os.cpus().length);
-  return Math.max(1, Math.min(countries, wanted));
-}
-
-function spawnWorker(job: FleetJob): Worker {
-  // From src/ (tsx) the entry is worker.ts and needs tsx's require hook; from dist/ it is plain worker.js.
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `worker${ext}`);
-  return new Worker(file, { workerData: job, execArgv: ext === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [] });
+  return poolSize(countries, requested && requested > 0 ? requested : cfg.train.workers);
 }
 
 /** Callbacks of one pool run. */
@@ -126,54 +114,20 @@ interface PoolEvents {
   done(summary: CountrySummary): void;
 }
 
-/**
- * Trains `countries` in `size` worker threads, each taking the next country when it finishes one, every one from
- * `warm` when given. A crashed worker fails its country and a fresh worker takes the rest; a worker that cannot even
- * start fails the waiting countries instead of respawning forever.
- */
-function runPool(countries: string[], job: FleetJob, size: number, events: PoolEvents, warm?: WarmStart): Promise<void> {
-  const queue = [...countries];
-  const runWorker = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const worker = spawnWorker(job);
-      let current: string | undefined;
-      let ready = false;
-      let startError: string | undefined;
-      const next = () => {
-        ready = true;
-        current = queue.shift();
-        if (current === undefined) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        worker.postMessage({ country: current, warm });
-      };
-      worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'ready') next();
-        else if (m.type === 'epoch') events.epoch(m.country, m.epoch, m.valLoss);
-        else if (m.type === 'done') {
-          events.done(m.summary);
-          current = undefined;
-          next();
-        }
-      });
-      worker.on('error', (e) => {
-        if (!ready) startError = e.message;
-        if (current !== undefined) events.done({ country: current, ok: false, error: `worker crashed: ${e.message}` });
-        current = undefined;
-      });
-      worker.on('exit', (code) => {
-        if (current !== undefined) events.done({ country: current, ok: false, error: `worker exited with code ${code}` });
-        current = undefined;
-        if (!ready) {
-          const why = `training worker could not start (${startError ?? `exit code ${code}`})`;
-          for (const c of queue.splice(0)) events.done({ country: c, ok: false, error: why });
-          resolve();
-        } else if (queue.length) void runWorker().then(resolve);
-        else resolve();
-      });
-    });
-  return Promise.all(Array.from({ length: Math.max(1, Math.min(size, countries.length)) }, runWorker)).then(() => undefined);
+/** Trains `countries` in `size` worker threads (see runPool), every one from `warm` when given. */
+function trainInPool(countries: string[], job: FleetJob, size: number, events: PoolEvents, warm?: WarmStart): Promise<void> {
+  // From src/ (tsx) the entry is worker.ts; from dist/ it is worker.js.
+  const file = path.join(__dirname, `worker${path.extname(__filename)}`);
+  return runPool<CountrySummary>(
+    countries.map((country) => ({ id: country, payload: { country, warm } })),
+    {
+      file,
+      workerData: job,
+      size,
+      onProgress: (country, e) => events.epoch(country, (e as EpochEvent).epoch, (e as EpochEvent).valLoss),
+      onDone: (country, o) => events.done(o.ok ? o.result : { country, ok: false, error: o.error }),
+    },
+  );
 }
 
 /** The warm-start base of a run (train.warmStart), and whether it must be trained first — saved as one of the targets, or only for its weights. */
@@ -233,13 +187,13 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
     let warm: WarmStart | undefined;
     if (plan?.train === 'target') {
       log.info(`train: ${plan.base} first (train.warmStart); the others start from its weights`);
-      await runPool([plan.base], job, 1, events());
+      await trainInPool([plan.base], job, 1, events());
       if (results.get(plan.base)?.ok) warm = { from: plan.base, dir: results.get(plan.base)!.modelDir! };
     } else if (plan?.train === 'weights') {
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-warm-start-'));
       log.info(`train: ${plan.base} (train.warmStart) has no model here; training it first for its weights only (not saved)`);
       let baseRun: CountrySummary | undefined;
-      await runPool([plan.base], { ...job, modelRoot: scratch }, 1, events((c) => `${c} (warm start)`, (s) => {
+      await trainInPool([plan.base], { ...job, modelRoot: scratch }, 1, events((c) => `${c} (warm start)`, (s) => {
         baseRun = s;
       }));
       if (baseRun?.ok) warm = { from: plan.base, dir: baseRun.modelDir! };
@@ -248,7 +202,7 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
       warm = { from: plan.base, dir: job.modelRoot ? path.join(job.modelRoot, plan.base) : resultDirs.model(plan.base) };
     }
     const left = countries.filter((c) => !results.has(c));
-    await runPool(left, job, size(left.length), events(), warm);
+    await trainInPool(left, job, size(left.length), events(), warm);
   } finally {
     bar?.stop();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
