@@ -48,6 +48,9 @@ export interface FleetJob {
 }
 
 
+/** Epoch cap of the warm-start base (train.warmStart) as a multiple of train.epochs. */
+export const BASE_EPOCH_FACTOR = 2;
+
 /** Where a warm start comes from: the base series and the model folder holding its weights. */
 export interface WarmStart {
   from: string;
@@ -79,7 +82,10 @@ async function warmWeights(warm: WarmStart, country: string): Promise<Float32Arr
 export async function trainAndSave(country: string, job: FleetJob, onEpoch?: (e: EpochEvent) => void, progress = false, warm?: WarmStart): Promise<CountrySummary> {
   await initBackend();
   const tuned = job.useTuned === false ? undefined : loadTunedParams(country);
-  const cfg = resolveCountryConfig(job.config, country, { tuned, cliPatch: job.cliPatch });
+  const resolved = resolveCountryConfig(job.config, country, { tuned, cliPatch: job.cliPatch });
+  // The base's weights start every other model and it trains once for the whole fleet: twice the epoch cap, so it
+  // too ends by early stopping (US on 3 years hourly was still improving at epoch 57 of 60).
+  const cfg = country === resolved.train.warmStart ? { ...resolved, train: { ...resolved.train, epochs: resolved.train.epochs * BASE_EPOCH_FACTOR } } : resolved;
   const frame = await readProcessed(job.processedDir ?? cfg.data.processedDir, country);
   const initialWeights = warm && cfg.train.warmStart !== 'none' && warm.from !== country ? await warmWeights(warm, country) : undefined;
   const result = await trainCountry(frame, cfg, { progress, maxEpochs: job.maxEpochs, onEpoch: onEpoch && ((e) => void onEpoch(e)), initialWeights });
@@ -163,7 +169,8 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
   const job: FleetJob = { config: cfg, ...rest };
   const plan = warmStartPlan(countries, cfg, job);
   const epochsEach = Math.min(cfg.train.epochs, opts.maxEpochs ?? Infinity);
-  const jobs = countries.length + (plan?.train === 'weights' ? 1 : 0);
+  // the base may run twice the epochs (BASE_EPOCH_FACTOR): one more country's worth in the total
+  const jobs = countries.length + (plan?.train === 'weights' ? 2 : plan?.train === 'target' ? 1 : 0);
   const bar = progress ? startProgress('train', jobs * epochsEach, '{bar} {value}/{total} epochs | {done}/{n} countries | {current} ETA {eta_formatted}', { done: 0, n: countries.length, current: '' }) : undefined;
   const results = new Map<string, CountrySummary>();
   const epochsSeen = new Map<string, number>();
@@ -177,7 +184,8 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
     epoch: (c, epoch, valLoss) => advance(key(c), epoch, { current: `${c} epoch ${epoch} val ${valLoss.toFixed(4)}` }),
     done: (s) => {
       store(s);
-      advance(key(s.country), epochsEach, { done: results.size, current: `${s.country} ${s.ok ? 'done' : 'FAILED'}` });
+      const k = key(s.country);
+      advance(k, Math.max(epochsEach, epochsSeen.get(k) ?? 0), { done: results.size, current: `${s.country} ${s.ok ? 'done' : 'FAILED'}` });
       if (!s.ok) log.warn(`train ${s.country} failed: ${s.error}`);
     },
   });

@@ -46,6 +46,7 @@ describe('train/fleet', () => {
       const models = path.join(root, 'warm-models');
       const summaries = await trainCountries(['DE', 'AT'], warmCfg('AT'), { workers: 2, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: models });
       assert.deepEqual(summaries.map((s) => [s.country, s.ok, s.warmStart]), [['DE', true, 'AT'], ['AT', true, undefined]]);
+      assert.deepEqual(summaries.map((s) => s.epochs), [2, 4], 'the base may run twice the epoch cap');
       assert.equal(meta(path.join(models, 'DE')).warmStart, 'AT');
       assert.equal(meta(path.join(models, 'AT')).warmStart, undefined);
     });
