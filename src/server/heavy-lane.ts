@@ -30,8 +30,8 @@ interface LaneErrorInfo {
 
 /** What the worker answers: once `ready` (or why it could not start), then one reply per request id. */
 export type LaneReply =
-  | { ready: true; countries: string[] }
-  | { ready: false; error: LaneErrorInfo }
+  | { ready: true; countries: string[]; error?: undefined }
+  | { ready: false; error: LaneErrorInfo; countries?: undefined }
   | { id: number; body: Uint8Array }
   | { id: number; value: EventsValue }
   | { id: number; error: LaneErrorInfo };
@@ -86,10 +86,12 @@ export function startHeavyLane(cfg: Config, opts: { countries?: string[] } = {})
     if ('ready' in m) {
       if (m.ready) {
         isReady = true;
-        log.info(`serve: heavy-request worker ready (${m.countries.length > 12 ? `${m.countries.slice(0, 12).join(', ')}, … ${m.countries.length} in all` : m.countries.join(', ')})`);
+        const cc = m.countries ?? [];
+        log.info(`serve: heavy-request worker ready (${cc.length > 12 ? `${cc.slice(0, 12).join(', ')}, … ${cc.length} in all` : cc.join(', ')})`);
       } else {
-        log.warn(`serve: heavy-request worker could not start (${m.error.message}); long ranges are answered on the main thread`);
-        fail(m.error.message);
+        const why = m.error?.message ?? 'no reason given';
+        log.warn(`serve: heavy-request worker could not start (${why}); long ranges are answered on the main thread`);
+        fail(why);
         void worker.terminate();
       }
       return;

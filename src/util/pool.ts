@@ -13,8 +13,8 @@ export interface PoolTask {
   payload?: unknown;
 }
 
-/** How a task ended. */
-export type TaskOutcome<R> = { ok: true; result: R } | { ok: false; error: string };
+/** How a task ended (both members name both fields, so reading them needs no narrowing — tslab compiles loosely). */
+export type TaskOutcome<R> = { ok: true; result: R; error?: undefined } | { ok: false; error: string; result?: undefined };
 
 /** Messages from a worker. */
 type FromWorker = { type: 'ready' } | { type: 'progress'; id: string; data: unknown } | ({ type: 'done'; id: string } & TaskOutcome<unknown>);
@@ -67,7 +67,7 @@ export function runPool<R>(tasks: PoolTask[], o: PoolOptions<R>): Promise<void> 
         if (m.type === 'ready') next();
         else if (m.type === 'progress') o.onProgress?.(m.id, m.data);
         else if (m.type === 'done') {
-          o.onDone(m.id, m.ok ? { ok: true, result: m.result as R } : { ok: false, error: m.error });
+          o.onDone(m.id, m.ok ? { ok: true, result: m.result as R } : { ok: false, error: m.error ?? 'unknown error' });
           current = undefined;
           next();
         }
