@@ -197,6 +197,22 @@ describe('cli: bring your own data (import → train → calibrate → test → 
     });
   }
 
+  describe('both series at once', () => {
+    it('when calibrated together, then worker threads write the same calibrations as one thread', async () => {
+      const strip = (id: string) => {
+        const c = JSON.parse(fs.readFileSync(path.join(dir, 'results', 'models', id, 'calibration.json'), 'utf8'));
+        delete c.createdAt;
+        return c;
+      };
+      const ids = ['nab_like', 'ms_api01'];
+      const table = await ok(['calibrate', ids.join(','), '--workers', '2']);
+      for (const id of ids) assert.match(table, new RegExp(`^${id}\\s+hybrid`, 'm'));
+      const pooled = ids.map(strip);
+      await ok(['calibrate', ids.join(','), '--workers', '1']);
+      assert.deepEqual(ids.map(strip), pooled);
+    });
+  });
+
   it('when a two-week series is trained NAB-style (--train-fraction 0.15), then calibrate leaves the network out and the seasonal rule scores it', async () => {
     const fx = nabSeries(dir);
     const id = 'nab_probation';
