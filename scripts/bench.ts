@@ -24,6 +24,10 @@ import type { Bench } from './bench/types';
 /** PyTorch (CPU, 2 threads) autoencoder of the seed's shape on this machine, µs per row-epoch (issue 16's measurement). */
 const PYTORCH_US_PER_ROW_EPOCH = 47;
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** Mean epoch time per training row, µs. */
+const usPerRowEpoch = (epochSeconds: number[], rows: number) => (1e6 * sum(epochSeconds)) / epochSeconds.length / rows;
+
 const BENCHES: Bench[] = [
   {
     name: 'train',
@@ -54,12 +58,12 @@ const BENCHES: Bench[] = [
         stopReason: r.stopReason,
         bestValLoss: r.bestValLoss,
         totalSeconds: r.seconds,
-        featureSeconds: r.seconds - perEpoch.reduce((a, b) => a + b, 0),
-        secondsPerEpoch: perEpoch.reduce((a, b) => a + b, 0) / perEpoch.length,
+        featureSeconds: r.seconds - sum(perEpoch),
+        secondsPerEpoch: sum(perEpoch) / perEpoch.length,
         // Per row-epoch against the issue's side-by-side PyTorch figure (CPU, 2 threads, same machine): 47 µs.
-        microsecondsPerRowEpoch: (1e6 * perEpoch.reduce((a, b) => a + b, 0)) / perEpoch.length / r.fittedRows.train,
+        microsecondsPerRowEpoch: usPerRowEpoch(perEpoch, r.fittedRows.train),
         pytorchMicrosecondsPerRowEpoch: PYTORCH_US_PER_ROW_EPOCH,
-        ratioToPytorch: (1e6 * perEpoch.reduce((a, b) => a + b, 0)) / perEpoch.length / r.fittedRows.train / PYTORCH_US_PER_ROW_EPOCH,
+        ratioToPytorch: usPerRowEpoch(perEpoch, r.fittedRows.train) / PYTORCH_US_PER_ROW_EPOCH,
         peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024),
         modelBytes: weightsBytes,
         params: weightsBytes / 4,
@@ -72,8 +76,8 @@ const BENCHES: Bench[] = [
           epochs: w.history.length,
           bestEpoch: w.bestEpoch,
           bestValLoss: w.bestValLoss,
-          microsecondsPerRowEpoch: (1e6 * wEpochs.reduce((a, b) => a + b, 0)) / wEpochs.length / w.fittedRows.train,
-          ratioToPytorch: (1e6 * wEpochs.reduce((a, b) => a + b, 0)) / wEpochs.length / w.fittedRows.train / PYTORCH_US_PER_ROW_EPOCH,
+          microsecondsPerRowEpoch: usPerRowEpoch(wEpochs, w.fittedRows.train),
+          ratioToPytorch: usPerRowEpoch(wEpochs, w.fittedRows.train) / PYTORCH_US_PER_ROW_EPOCH,
           ...(cold ? { fromScratch: { totalSeconds: cold.seconds, epochs: cold.history.length, bestEpoch: cold.bestEpoch, bestValLoss: cold.bestValLoss } } : {}),
         },
       };

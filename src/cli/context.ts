@@ -100,8 +100,12 @@ export async function eachCountry<T>(countries: string[], names: { step: string;
       log.error(`${names.step} ${cc}: ${e.message}`);
     }
   }
-  const failure = failures.length ? new RadarwatchError(`${names.what} failed for ${failures.length} of ${countries.length}: ${failures.join('; ')}`) : undefined;
-  return { results, failure };
+  return { results, failure: failureOf(names.what, failures, countries.length) };
+}
+
+/** The error that ends a command after some of its `total` countries failed (`failures`: "CC: why"), or undefined. */
+export function failureOf(what: string, failures: string[], total: number): RadarwatchError | undefined {
+  return failures.length ? new RadarwatchError(`${what} failed for ${failures.length} of ${total}: ${failures.join('; ')}`) : undefined;
 }
 
 /** Parses a non-negative integer flag (≥ `min`) or throws InputError naming it; undefined stays undefined (use the default). */

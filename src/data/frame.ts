@@ -2,11 +2,13 @@
 import type { CountryFrame } from './types';
 
 /**
- * 1 for rows usable as "normal" evidence: not gap-filled, not unreliable, not inside a labelled window; rows
- * [0, end) (default: all). Shared by the seasonal rule, calibration and the EDA report.
+ * 1 for rows usable as "normal" evidence: not gap-filled (any signal, or `signal` itself when given), not
+ * unreliable, not inside a labelled window; rows [0, end) (default: all). Shared by the seasonal rule, calibration
+ * and the EDA report.
  */
-export function normalRows(frame: CountryFrame, end = frame.timestamps.length): Uint8Array {
-  return Uint8Array.from({ length: end }, (_, i) => (frame.gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
+export function normalRows(frame: CountryFrame, end = frame.timestamps.length, signal?: string): Uint8Array {
+  const gap = signal === undefined ? frame.gap : signalGapOf(frame, signal);
+  return Uint8Array.from({ length: end }, (_, i) => (gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
 }
 
 /** 1 where `signal` was missing and filled: its own flags when the frame has them, else the row-level `gap`. */

@@ -5,7 +5,7 @@
  * second source of evidence of the hybrid detector.
  */
 import { DataError } from '../errors';
-import { signalGapOf } from '../data/frame';
+import { normalRows, signalGapOf } from '../data/frame';
 import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
 import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
@@ -143,15 +143,11 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const stepMs = frameStep(frame);
   const cal = calendar ?? resolveFeatureCalendar(frame.id);
   const hour = featureLocalTime(cal, frame.timestamps.slice(0, fitEnd)).hour;
-  // Clean rows per signal: not unreliable, not labelled, and that signal itself observed (another one may be missing).
-  const cleanOf = (name: string) => {
-    const g = signalGapOf(frame, name);
-    return Uint8Array.from({ length: fitEnd }, (_, i) => (frame.unreliable[i] || frame.labelKind[i] || g[i] ? 0 : 1));
-  };
   const scaleRows = Math.max(8, Math.min(stepsIn(SCALE_MS, stepMs, 8), fitEnd));
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];
-    const clean = cleanOf(name);
+    // Clean rows of this signal: not unreliable, not labelled, and the signal itself observed (another may be missing).
+    const clean = normalRows(frame, fitEnd, name);
     const raw = frame.signals[name].subarray(0, fitEnd);
     const fitValues = raw.filter((_, i) => clean[i]);
     const fitted = fitLevelTransform(name, kind, fitValues);

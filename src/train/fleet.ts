@@ -89,7 +89,7 @@ export async function trainAndSave(country: string, job: FleetJob, onEpoch?: (e:
   const frame = await readProcessed(job.processedDir ?? cfg.data.processedDir, country);
   const initialWeights = warm && cfg.train.warmStart !== 'none' && warm.from !== country ? await warmWeights(warm, country) : undefined;
   const result = await trainCountry(frame, cfg, { progress, maxEpochs: job.maxEpochs, onEpoch: onEpoch && ((e) => void onEpoch(e)), initialWeights });
-  const dir = job.modelRoot ? path.join(job.modelRoot, country) : resultDirs.model(country);
+  const dir = modelDirOf(job, country);
   try {
     const meta = await saveDetector(dir, result, cfg, { country, ...(result.warmStarted && warm ? { warmStart: warm.from } : {}) });
     return {
@@ -107,6 +107,11 @@ export async function trainAndSave(country: string, job: FleetJob, onEpoch?: (e:
   } finally {
     result.model.dispose();
   }
+}
+
+/** The model folder of `id` under the job's model root (default results/models). */
+function modelDirOf(job: FleetJob, id: string): string {
+  return job.modelRoot ? path.join(job.modelRoot, id) : resultDirs.model(id);
 }
 
 /** Worker count: `requested` if > 0, else cfg.train.workers if > 0, else one per core; never more than countries. */
@@ -136,16 +141,26 @@ function trainInPool(countries: string[], job: FleetJob, size: number, events: P
   );
 }
 
-/** The warm-start base of a run (train.warmStart), and whether it must be trained first — saved as one of the targets, or only for its weights. */
-function warmStartPlan(countries: string[], cfg: Config, job: FleetJob): { base: string; train: 'target' | 'weights' | 'no' } | undefined {
+/**
+ * The warm-start base of a run (train.warmStart) and how its weights are had: trained first as one of the targets,
+ * trained for its weights only, or (`ready`) from its model already under the model root.
+ */
+interface WarmStartPlan {
+  base: string;
+  train: 'target' | 'weights' | 'no';
+  /** With `no`: the base's model folder. */
+  ready?: WarmStart;
+}
+
+function warmStartPlan(countries: string[], cfg: Config, job: FleetJob): WarmStartPlan | undefined {
   const base = cfg.train.warmStart;
   if (base === 'none' || countries.length === 0 || (countries.length === 1 && countries[0] === base)) return undefined;
   if (countries.includes(base)) return { base, train: 'target' };
-  const dir = job.modelRoot ? path.join(job.modelRoot, base) : resultDirs.model(base);
+  const dir = modelDirOf(job, base);
   if (fs.existsSync(path.join(dir, DETECTOR_FILES.meta))) {
     try {
       checkDetectorFiles(dir);
-      return { base, train: 'no' };
+      return { base, train: 'no', ready: { from: base, dir } };
     } catch (e) {
       log.warn(`train: the model of ${base} (train.warmStart) in ${dir} cannot be read (${(e as Error).message}); training ${base} again for its weights`);
     }
@@ -207,7 +222,7 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
       if (baseRun?.ok) warm = { from: plan.base, dir: baseRun.modelDir! };
       else log.warn(`train: ${plan.base} (train.warmStart) failed to train (${baseRun?.error}); every model trains from scratch`);
     } else if (plan) {
-      warm = { from: plan.base, dir: job.modelRoot ? path.join(job.modelRoot, plan.base) : resultDirs.model(plan.base) };
+      warm = plan.ready;
     }
     const left = countries.filter((c) => !results.has(c));
     await trainInPool(left, job, size(left.length), events(), warm);

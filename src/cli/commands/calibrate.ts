@@ -5,7 +5,7 @@ import { THRESHOLD_METHODS } from '../../calibrate/threshold';
 import { ConfigError, RadarwatchError } from '../../errors';
 import { log } from '../../util/log';
 import { formatTable } from '../../util/table';
-import { COUNTRY_HELP, eachCountry, positiveInt, type CliContext } from '../context';
+import { COUNTRY_HELP, eachCountry, failureOf, positiveInt, type CliContext } from '../context';
 
 // Library code loads when the command runs, not at start, so `radarwatch --help` stays fast (see cli/main.ts).
 const lib = {
@@ -55,7 +55,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
           },
         );
         rows = countries.filter((cc) => done.has(cc)).map((cc) => done.get(cc)!);
-        failure = failures.length ? new RadarwatchError(`calibration failed for ${failures.length} of ${countries.length}: ${failures.join('; ')}`) : undefined;
+        failure = failureOf('calibration', failures, countries.length);
       }
       if (rows.length) ctx.out(formatTable(CALIBRATE_COLUMNS, rows));
       if (failure) throw failure;
