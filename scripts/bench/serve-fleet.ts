@@ -1,7 +1,8 @@
 /**
  * `radarwatch serve` over a fleet of 250 models (248 country codes + 2 imported ids), as a separate process started
  * through bin/radarwatch.js: seconds until it answers, RSS after touching every country once (a one-day request each),
- * and one-day `GET /api/detect` latency at 32 connections over the touched countries' newest month. The fleet is
+ * one-day `GET /api/detect` latency at 32 connections over the touched countries' newest month (calendar days, which
+ * repeat: answered from kept bodies), and the same for 24-hour windows from random hours (new ranges). The fleet is
  * copies of one trained, calibrated model and its 3-year table (results/models/<CC> when one is there, else a
  * model trained here for 2 epochs on the embedded generator), so every copy passes the same checks, fingerprint
  * included. Runnable alone: `npx tsx scripts/bench/serve-fleet.ts [N]`.
@@ -164,6 +165,19 @@ function daysIn(from: number, to: number): number[] {
 }
 const dayParam = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** The server's counts of answers served from kept bodies (DetectionService.detectJson) so far. */
+async function answerStats(url: string): Promise<{ hits: number; misses: number }> {
+  const h = await getJson<{ cache?: { answers?: { hits: number; misses: number } } }>(`${url}/api/health`);
+  return h.body.cache?.answers ?? { hits: 0, misses: 0 };
+}
+
+/** Hits and misses between two answerStats, and the share of hits. */
+function answerDelta(a: { hits: number; misses: number }, b: { hits: number; misses: number }) {
+  const hits = b.hits - a.hits;
+  const misses = b.misses - a.misses;
+  return { hits, misses, hitRate: round(hits / Math.max(1, hits + misses), 3) };
+}
+
 /** Runs `task` over `items` with at most `n` in flight. */
 async function pool<T>(items: T[], n: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -216,9 +230,21 @@ export async function runServeFleet(cfg: Config, n = FLEET): Promise<Record<stri
       return `/api/detect?country=${c.code}&date=${dayParam(c.days[Math.floor(rng() * c.days.length)])}`;
     });
     await cannon(started.url, paths, 2, CONNECTIONS); // warm-up: JIT, sockets
+    const answers0 = await answerStats(started.url);
     const cpu0 = cpuSecondsOf(pid);
     const http = await cannon(started.url, paths, HTTP_SECONDS, CONNECTIONS);
     const serverCpuMsPerRequest = round(((cpuSecondsOf(pid) - cpu0) * 1000) / Math.max(1, http.total), 3);
+    const answers1 = await answerStats(started.url);
+    // 24-hour windows starting at a random hour of the same month: each range new to the server (its kept answers miss)
+    const windows = Array.from({ length: 40_000 }, () => {
+      const c = recent[Math.floor(rng() * recent.length)];
+      const from = c.days[Math.floor(rng() * (c.days.length - 1))] + (1 + Math.floor(rng() * 23)) * 3_600_000;
+      return `/api/detect?country=${c.code}&from=${new Date(from).toISOString().slice(0, 13)}:00Z&to=${new Date(from + DAY_MS).toISOString().slice(0, 13)}:00Z`;
+    });
+    const cpu1 = cpuSecondsOf(pid);
+    const fresh = await cannon(started.url, windows, HTTP_SECONDS, CONNECTIONS);
+    const freshCpuMsPerRequest = round(((cpuSecondsOf(pid) - cpu1) * 1000) / Math.max(1, fresh.total), 3);
+    const answers2 = await answerStats(started.url);
     const afterHttp = memoryOf(pid);
 
     // a day a year back in a few countries: a loaded country scoring a block it has not scored yet
@@ -240,7 +266,8 @@ export async function runServeFleet(cfg: Config, n = FLEET): Promise<Record<stri
       rssMB: { atReady: atReady.rssMB, afterTouchingEveryCountry: afterTouch.rssMB, afterHttp: afterHttp.rssMB, peak: afterHttp.peakMB },
       touch: { countries: countries.length, concurrency: TOUCH_CONCURRENCY, seconds: round(touchSeconds, 1), failed, firstRequestMs: percentiles(firstMs) },
       overview30dAfterTouchMs: round(overview.ms, 1),
-      http: { connections: CONNECTIONS, seconds: HTTP_SECONDS, days: 'a random one of the newest 30 full days of a random country', ...cannonSummary(http), serverCpuMsPerRequest },
+      http: { connections: CONNECTIONS, seconds: HTTP_SECONDS, days: 'a random one of the newest 30 full days of a random country', ...cannonSummary(http), serverCpuMsPerRequest, keptAnswers: answerDelta(answers0, answers1) },
+      httpFreshRanges: { connections: CONNECTIONS, seconds: HTTP_SECONDS, ranges: '24 hours from a random hour of the newest 30 days of a random country (new ranges: kept answers mostly miss)', ...cannonSummary(fresh), serverCpuMsPerRequest: freshCpuMsPerRequest, keptAnswers: answerDelta(answers1, answers2) },
       coldBlockMs: coldMs.length ? percentiles(coldMs) : null,
       healthAtEnd: { status: end.body.status, models: end.body.models, cache: end.body.cache, degraded: end.body.degraded?.length ?? 0 },
       targets: { readySeconds: TARGET_READY_S, rssMB: TARGET_RSS_MB, p99Ms: TARGET_P99_MS },
@@ -261,7 +288,7 @@ export async function runServeFleet(cfg: Config, n = FLEET): Promise<Record<stri
 
 export const serveFleetBench: Bench = {
   name: 'serve-fleet',
-  description: `\`radarwatch serve\` (a separate process) over ${FLEET} models (copies of one): seconds to ready (target ≤ ${TARGET_READY_S} s), RSS after a one-day request for every country (target ≤ ${TARGET_RSS_MB} MB), one-day GET /api/detect p99 at ${CONNECTIONS} connections for ${HTTP_SECONDS} s over the touched countries' newest month (target ≤ ${TARGET_P99_MS} ms).`,
+  description: `\`radarwatch serve\` (a separate process) over ${FLEET} models (copies of one): seconds to ready (target ≤ ${TARGET_READY_S} s), RSS after a one-day request for every country (target ≤ ${TARGET_RSS_MB} MB), one-day GET /api/detect p99 at ${CONNECTIONS} connections for ${HTTP_SECONDS} s over the touched countries' newest month (target ≤ ${TARGET_P99_MS} ms; calendar days, which repeat and are answered from kept bodies once asked), and the same for 24-hour windows at random hours (new ranges: serialised per request).`,
   run: (cfg) => runServeFleet(cfg),
 };
 

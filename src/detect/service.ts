@@ -130,9 +130,16 @@ interface LoadedCountry {
   /** Rows per block: block k (0 = the newest) holds rows [max(0, n − (k+1)·blockRows), n − k·blockRows). */
   blockRows: number;
   blocks: (ScoredBlock | undefined)[];
-  /** Estimated bytes held: table, model files, scored blocks. */
+  /** JSON bodies of recent small answers (detectJson) by range, least recently used first. */
+  answers: Map<string, Buffer>;
+  /** Estimated bytes held: table, model files, scored blocks, kept answers. */
   bytes: number;
 }
+
+/** Answers kept per loaded country (one-day answers are about 6.5 kB: at most about 0.4 MB a country). */
+export const ANSWERS_PER_COUNTRY = 64;
+/** Larger answers are serialised every time: long ranges are rare and would crowd out the small ones. */
+export const MAX_KEPT_ANSWER_BYTES = 64 * 1024;
 
 /** What a block keeps of a pass's streams: nothing (they feed calibration, not answers). */
 const NO_STREAMS: HybridScores['streams'] = { keys: [], values: [], direction: {} };
@@ -209,7 +216,7 @@ async function loadCountry(cfg: Config, s: Servable, loader: NonNullable<Detecti
     if (n !== s.rows || frame.timestamps[0] !== s.fromMs) {
       throw new DataError(`${table} changed since the server started (it had ${s.rows} rows from ${s.served.dataFrom} to ${s.served.dataTo}, now ${n} in that range); restart \`radarwatch serve\` to serve the new table`);
     }
-    const c: LoadedCountry = { code: cc, det, cal, frame, step: s.step, blockRows: Math.max(1, blockRows ?? Math.round((BLOCK_DAYS * DAY_MS) / s.step)), blocks: [], bytes: frameBytes(frame) + modelBytes(dir) };
+    const c: LoadedCountry = { code: cc, det, cal, frame, step: s.step, blockRows: Math.max(1, blockRows ?? Math.round((BLOCK_DAYS * DAY_MS) / s.step)), blocks: [], answers: new Map(), bytes: frameBytes(frame) + modelBytes(dir) };
     // the newest rows have the most history: when none of the newest block can be scored, no row of the table can
     if (n <= scoreRangeHistoryRows(det, cal) && !scoreBlock(c, 0).h.scorable.some((x) => x === 1)) {
       throw new DataError(`the table ${table} has ${n} rows, none with the history detection needs; import or fetch a longer series`);
@@ -293,7 +300,7 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
   const preload = opts.preload ?? (cfg.server.preload === 'auto' ? servable.size <= PRELOAD_AUTO_MAX : cfg.server.preload);
 
   const slots = new Map<string, Slot>(); // least recently used first
-  const stats = { bytes: 0, loaded: 0, loads: 0, evictions: 0 };
+  const stats = { bytes: 0, loaded: 0, loads: 0, evictions: 0, answerHits: 0, answerMisses: 0 };
   const limit = createLimiter(LOAD_CONCURRENCY);
   let closed = false;
 
@@ -391,6 +398,19 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
     return out;
   };
 
+  /** Keeps `body` as the answer for `key`, dropping the country's least recently used answers beyond ANSWERS_PER_COUNTRY. */
+  const keepAnswer = (c: LoadedCountry, key: string, body: Buffer) => {
+    c.answers.set(key, body);
+    c.bytes += body.length;
+    stats.bytes += body.length;
+    for (const [k, v] of c.answers) {
+      if (c.answers.size <= ANSWERS_PER_COUNTRY) break;
+      c.answers.delete(k);
+      c.bytes -= v.length;
+      stats.bytes -= v.length;
+    }
+  };
+
   const countries = (): ServedCountry[] => (sorted ??= [...servable.values()].map((s) => s.served).sort((a, b) => a.code.localeCompare(b.code)));
   /** The served country `country` names (imported ids are case-sensitive, country codes are not); NotFoundError otherwise. */
   const resolve = (country: string): Servable => {
@@ -451,6 +471,27 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
         return buildDetectResult(c.code, w.fromMs, w.toMs, c.det, c.cal, hours, series);
       });
     },
+    async detectJson(country, from, to, o) {
+      const s = resolve(country);
+      const w = rangeOf(s, from, to);
+      return withCountry(s.served.code, (c) => {
+        // a loaded country's table and model never change: its answer for a range is the same until it is evicted
+        const key = `${w.a}:${w.b}:${o.series ? 's' : ''}`;
+        const kept = c.answers.get(key);
+        if (kept) {
+          stats.answerHits++;
+          c.answers.delete(key);
+          c.answers.set(key, kept);
+          return kept;
+        }
+        stats.answerMisses++;
+        const hours = hoursOf(c, w.a, w.b);
+        const series = o.series ? seriesOf(c.frame, w.a, w.b, w.fromMs, w.toMs) : undefined;
+        const body = Buffer.from(JSON.stringify(buildDetectResult(c.code, w.fromMs, w.toMs, c.det, c.cal, hours, series)));
+        if (body.length <= MAX_KEPT_ANSWER_BYTES) keepAnswer(c, key, body);
+        return body;
+      });
+    },
     async summarize(country, from, to) {
       const s = resolve(country);
       const w = rangeOf(s, from, to);
@@ -465,6 +506,7 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
       maxMegabytes: bounds.maxMegabytes,
       loads: stats.loads,
       evictions: stats.evictions,
+      answers: { kept: [...slots.values()].reduce((n, x) => n + (x.loaded?.answers.size ?? 0), 0), hits: stats.answerHits, misses: stats.answerMisses },
     }),
     close() {
       closed = true;

@@ -6,9 +6,9 @@ import type { Response } from 'express';
 import { HOUR_MS } from '../base/time';
 import { InputError, isRadarwatchError } from '../errors';
 import { log } from '../util/log';
-import type { AppDeps } from './deps';
+import type { AppDeps, ServedCountry } from './deps';
 import type { HeavyLane } from './heavy-lane';
-import { errorHandler, limitUrl, methodNotAllowed, noStore, notFound, securityHeaders } from './middleware';
+import { errorHandler, limitUrl, methodNotAllowed, noStore, notFound, securityHeaders, sendJson } from './middleware';
 import { parseDetectQuery, parseEventsQuery, parseOverviewQuery, type QueryLimits } from './validate';
 import { probeWatchDb, readWatchEvents } from '../watch/store';
 import type { WatchEvent } from '../watch/types';
@@ -17,6 +17,8 @@ import { APP_CLOSING } from './listen';
 import { createOverviewSource } from './overview-source';
 import { AlertStream, type StreamOptions } from './stream';
 import { vendorRouter } from './vendor';
+import { createFastLane } from './fast-lane';
+import type { IncomingMessage, ServerResponse } from 'http';
 
 /** Optional: the live watcher's state database (results/watch/watch.db), whose events `/api/events` adds as `alerts`. */
 export interface WatchDeps {
@@ -77,6 +79,11 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** Express's entry point for a request (`app(req, res)` calls it; not in its type declarations). */
+interface ExpressHandle {
+  handle(req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void): void;
 }
 
 /**
@@ -150,10 +157,23 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
   const reader = deps.watchDb ? new WatchReader(deps.watchDb) : undefined;
   const overview = createOverviewSource({ service, config, reader, now: deps.now });
   const stream = new AlertStream(reader, deps.stream);
-  // the model list is fixed once the service is loaded, but asking each time keeps a reloading service honest
-  const limits = (): QueryLimits => ({ known: service.countries().map((c) => c.code), maxRangeDays: config.server.maxRangeDays });
+  // asked each request, so a service that drops a country is honest; the list of codes is rebuilt only when the list changes
+  let served: { list: ServedCountry[]; limits: QueryLimits } | undefined;
+  const limits = (): QueryLimits => {
+    const list = service.countries();
+    if (served?.list !== list) served = { list, limits: { known: list.map((c) => c.code), maxRangeDays: config.server.maxRangeDays } };
+    return served.limits;
+  };
 
   const app = express();
+  // GET /api/detect of a short range is answered before express's own per-request work (fast-lane.ts); the rest,
+  // and anything the lane declines, goes through express as below
+  const lane = createFastLane({ service, limits, costOf, heavyPoints: load.heavyPoints });
+  const handled = app as unknown as ExpressHandle;
+  const handle = handled.handle.bind(app);
+  handled.handle = (req, res, callback) => {
+    if (!lane(req, res, () => handle(req, res, callback))) handle(req, res, callback);
+  };
   // app is an EventEmitter; `on` is typed for 'mount' only
   app.addListener(APP_CLOSING, () => {
     stream.close();
@@ -220,11 +240,14 @@ export function createApp(deps: AppDeps & WatchDeps & LoadDeps): Express {
       const q = parseDetectQuery(req.query, limits());
       const cost = costOf(q);
       checkCost(cost);
-      if (cost <= load.heavyPoints) return void res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
+      if (cost <= load.heavyPoints) {
+        if (!service.detectJson) return void res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
+        return void sendJson(res, await service.detectJson(q.country, q.from, q.to, { series: q.series }));
+      }
       await heavy(res, async () => {
         if (!deps.heavy?.ready()) return void res.json(await service.detect(q.country, q.from, q.to, { series: q.series }));
         const body = await deps.heavy.detectJson(q.country, q.from, q.to, q.series);
-        res.type('application/json').send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+        sendJson(res, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
       });
     })
     .all(methodNotAllowed(['GET']));

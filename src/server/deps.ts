@@ -39,6 +39,8 @@ export interface ServiceCacheStats {
   /** Loads and evictions since start. */
   loads: number;
   evictions: number;
+  /** JSON answers of small requests kept with their country (DetectionService.detectJson), and how often one was reused. */
+  answers?: { kept: number; hits: number; misses: number };
 }
 
 /** Scores countries over date ranges: found at server start, each loaded on its first request (or all at start with server.preload). */
@@ -50,6 +52,11 @@ export interface DetectionService {
    * Throws NotFoundError for an unknown country and DataError for a range outside the data.
    */
   detect(country: string, from: Date, to: Date, opts: { series: boolean }): Promise<DetectResult>;
+  /**
+   * detect() as its JSON body (UTF-8); optional. The service may keep recent bodies with their country and answer a
+   * repeated range from them (a served table and model do not change while loaded). Throws like detect().
+   */
+  detectJson?(country: string, from: Date, to: Date, opts: { series: boolean }): Promise<Buffer>;
   /**
    * The same range condensed for the overview (peak probability, anomalous rows, newest row, events) without building
    * the per-hour rows; optional: the overview falls back to `detect()` and summarizeDetectResult. Throws like detect().

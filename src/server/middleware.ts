@@ -1,5 +1,5 @@
 /** The server's cross-cutting middleware: security headers, request-size limits, JSON 404/405 and the one error mapper. */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { RadarwatchError, isRadarwatchError } from '../errors';
 import { log } from '../util/log';
 
@@ -29,13 +29,21 @@ export class HttpError extends RadarwatchError {
   }
 }
 
+/** Headers every response carries. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+});
+
+/** Headers of every /api answer: the security headers and no-store (answers describe a moment's model state). */
+export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...SECURITY_HEADERS, 'Cache-Control': 'no-store' });
+
 /** Sets the security headers on every response. */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   next();
 };
 
@@ -48,9 +56,16 @@ export const limitUrl: RequestHandler = (req, _res, next) => {
 
 /** API responses describe a moment's model state and must not be cached by proxies. */
 export const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Cache-Control', API_HEADERS['Cache-Control']);
   next();
 };
+
+/** Sends a JSON body that is already serialised (UTF-8), with the headers res.json would set (no ETag: answers are no-store). */
+export function sendJson(res: Response, body: Buffer): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
 
 /** Terminal handler: whatever no route matched. */
 export const notFound: RequestHandler = (req, _res, next) => {

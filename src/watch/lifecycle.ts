@@ -35,7 +35,7 @@ export interface LiveEvent {
 export interface LifecycleRules {
   quietHours: number;
   minEventHours: number;
-  /** A one-hour event opens only at this probability (detect.confirmProbability); default 0.9. */
+  /** A one-hour event opens only at this probability, longer ones at less (detect.confirmProbability, see confirmingProbability); default 0.99. */
   confirmProbability?: number;
   topSignals: number;
 }
@@ -89,8 +89,8 @@ export function changesOf(before: AnomalyEvent | undefined, after: AnomalyEvent)
 /**
  * Advances the lifecycle of `country` over newly scored `hours` (ascending, each scored once), starting from
  * `current` (the open or pending event, if any). Per hour: anomalous (not neutral) → joins the current event or
- * starts a pending one, which opens once confirmed (isConfirmed: `minEventHours` anomalous hours, and two of them or
- * a peak of `confirmProbability`); normal → counts towards `quietHours`,
+ * starts a pending one, which opens once confirmed (isConfirmed: `minEventHours` anomalous hours and a peak of
+ * confirmingProbability(hours, `confirmProbability`)); normal → counts towards `quietHours`,
  * which closes the event (a pending one is dropped unannounced); neutral → neither. Alerts, stamped `nowMs`:
  * `event_opened` (with the summary at the end of the batch, or at closing), `event_updated` when an event open
  * before the batch is still open and its severity, cause or top signals changed, and `event_closed`.

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { attributeCause, aggregateSignals } from '../../src/detect/cause';
-import { groupEvents, severityOf } from '../../src/detect/events';
+import { confirmedFlags, confirmingProbability, groupEvents, isConfirmed, severityOf } from '../../src/detect/events';
 import type { ScoredHour } from '../../src/detect/types';
 
 const H = 3_600_000;
@@ -8,12 +8,12 @@ const T0 = Date.UTC(2025, 3, 12, 0);
 function hour(i: number, score: number, signals: Record<string, number> = { http: 1 }, direction: Record<string, number> = { http: -3 }): ScoredHour {
   return { timestamp: T0 + i * H, score, threshold: 0.5, anomaly: score > 0.5, signals, direction };
 }
-const cfg = { eventGapHours: 2, minEventHours: 1, topSignals: 2 };
+const cfg = { eventGapHours: 2, minEventHours: 1, confirmProbability: 0.9, topSignals: 2 };
 
 describe('detect/events', () => {
   it('merges anomalous hours at most eventGapHours apart, splits beyond, and sets start/end/peak', () => {
     // anomalous at 1,2,5 (gap of 2 normal hours → merge) and 9–10 (gap of 3 → new event)
-    const hours = [0, 0.95, 0.9, 0.3, 0.3, 0.99, 0.01, 0.01, 0.01, 0.6, 0.6].map((s, i) => hour(i, s));
+    const hours = [0, 0.95, 0.9, 0.3, 0.3, 0.99, 0.01, 0.01, 0.01, 0.7, 0.7].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, cfg);
     assert.equal(ev.length, 2);
     assert.equal(ev[0].start, new Date(T0 + 1 * H).toISOString());
@@ -27,11 +27,30 @@ describe('detect/events', () => {
   });
 
   it('reports a one-row event only when its probability reaches confirmProbability', () => {
-    const hours = [0, 0.7, 0, 0, 0, 0, 0.95, 0, 0, 0, 0, 0.6, 0.6].map((s, i) => hour(i, s));
+    const hours = [0, 0.7, 0, 0, 0, 0, 0.995, 0, 0, 0, 0, 0.97, 0.6].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, { ...cfg, eventGapHours: 0 });
-    // 0.7 alone is what normal data does at the budget's rate; 0.95 alone is 19 times rarer; two rows always count
+    // with 0.9: 0.7 alone is what normal data does at the budget's rate, 0.995 alone is 199 times rarer, two rows need 0.692
     assert.deepEqual(ev.map((e) => e.start), [6, 11].map((h) => new Date(T0 + h * H).toISOString()));
     assert.equal(groupEvents(hours, { ...cfg, eventGapHours: 0, confirmProbability: 0.6 }).length, 3);
+  });
+
+  it('asks less of longer runs: peak odds times rows squared reach the confirmation odds', () => {
+    assert.equal(confirmingProbability(1, 0.99), 0.99);
+    assert.ok(Math.abs(confirmingProbability(2, 0.99) - 99 / 4 / (1 + 99 / 4)) < 1e-12);
+    // ten rows of 0.99's odds / 100 < 1: any anomalous run of ten counts
+    assert.ok(confirmingProbability(10, 0.99) < 0.5);
+    for (let n = 1; n < 20; n++) assert.ok(confirmingProbability(n + 1, 0.99) < confirmingProbability(n, 0.99));
+    const rule = { minEventHours: 1, confirmProbability: 0.99 };
+    assert.equal(isConfirmed(2, 0.95, rule), false);
+    assert.equal(isConfirmed(2, 0.97, rule), true);
+    assert.equal(isConfirmed(3, 0.92, rule), true);
+    assert.equal(isConfirmed(10, 0.51, rule), true);
+    assert.equal(isConfirmed(9, 0.51, rule), false);
+    // a run of 2 at 0.9 in a series is dropped, one of 3 at 0.95 kept
+    const hours = [0, 0.9, 0.9, 0, 0, 0, 0.95, 0.95, 0.95].map((s, i) => hour(i, s));
+    const strict = { ...cfg, eventGapHours: 0, confirmProbability: 0.99 };
+    assert.deepEqual(groupEvents(hours, strict).map((e) => e.hours), [3]);
+    assert.deepEqual(Array.from(confirmedFlags(hours.map((h) => h.score), hours.map((h) => h.timestamp), strict)), [0, 0, 0, 0, 0, 0, 1, 1, 1]);
   });
 
   it('drops events shorter than minEventHours', () => {

@@ -6,7 +6,7 @@ import { scoreRange, toDetectHours } from '../../src/detect/detect';
 import type { Config } from '../../src/config/schema';
 import { processedPaths, resultDirs } from '../../src/data/paths';
 import { loadCountryDetector, loadCountryRun } from '../../src/detect/load';
-import { createDetectionService, type DetectionServiceOptions } from '../../src/detect/service';
+import { ANSWERS_PER_COUNTRY, createDetectionService, type DetectionServiceOptions } from '../../src/detect/service';
 import { CAUSES, type DetectResult } from '../../src/detect/types';
 import { DataError, NotFittedError, NotFoundError } from '../../src/errors';
 import { createApp } from '../../src/server/app';
@@ -164,6 +164,9 @@ describe('detect/service', function () {
     try {
       const ok = await fetch(`${running.url}/api/detect?country=at&date=2023-02-07&include=series`);
       assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(ok.headers.get('cache-control'), 'no-store');
+      assert.ok(ok.headers.get('content-security-policy'));
       const body = (await ok.json()) as DetectResult;
       assertShape(body, true);
       assert.deepEqual(body, await svc.detect('AT', new Date('2023-02-07T00:00:00Z'), new Date('2023-02-08T00:00:00Z'), { series: true }));
@@ -255,7 +258,7 @@ describe('detect/service: lazy loading and the LRU of loaded countries', functio
     assert.equal(at.dataTo, iso(run.frame.timestamps[TINY_HOURS - 1] + HOUR_MS));
     assert.ok(Date.parse(at.trainedFrom) < Date.parse(at.trainedTo));
     assert.deepEqual(svc.degraded?.(), []);
-    assert.deepEqual(svc.cache?.(), { mode: 'lazy', loaded: 0, loading: 0, megabytes: 0, maxCountries: 0, maxMegabytes: 1024, loads: 0, evictions: 0 });
+    assert.deepEqual(svc.cache?.(), { mode: 'lazy', loaded: 0, loading: 0, megabytes: 0, maxCountries: 0, maxMegabytes: 1024, loads: 0, evictions: 0, answers: { kept: 0, hits: 0, misses: 0 } });
     // a range outside the data is refused before anything is loaded
     await assert.rejects(svc.detect('AT', ...DAY('2024-01-03T00:00:00Z'), { series: false }), DataError);
     assert.deepEqual(l.loads, []);
@@ -321,6 +324,28 @@ describe('detect/service: lazy loading and the LRU of loaded countries', functio
     assert.equal(svc.cache!().loaded, 1);
     assert.equal(l.disposed.length, l.loads.length - 1, 'every load but the one kept was disposed');
     for (const cc of new Set(l.loads)) assert.ok(l.disposed.filter((x) => x === cc).length <= l.loads.filter((x) => x === cc).length, `${cc} disposed at most once per load`);
+  });
+
+  it('when a range is asked for as JSON, then the body is detect() serialised, a repeat is answered from the kept body, and kept bodies are bounded and counted in memory', async () => {
+    const l = countingLoader();
+    const svc = await lazy({ loadDetector: l.load, cache: { maxCountries: 1 } });
+    const day = DAY('2023-02-07T00:00:00Z');
+    const body = await svc.detectJson!('AT', ...day, { series: false });
+    assert.deepEqual(JSON.parse(body.toString('utf8')), JSON.parse(JSON.stringify(await svc.detect('AT', ...day, { series: false }))));
+    const mb = svc.cache!().megabytes;
+    assert.equal(await svc.detectJson!('AT', ...day, { series: false }), body, 'the same range again: the kept body');
+    assert.notEqual(await svc.detectJson!('AT', ...day, { series: true }), body, 'with series: another answer');
+    assert.deepEqual(svc.cache!().answers, { kept: 2, hits: 1, misses: 2 });
+    assert.ok(svc.cache!().megabytes > mb, 'kept bodies count towards the cache\'s memory');
+    // more distinct ranges than a country keeps: the least recently used go, the count stays bounded
+    for (let h = 0; h < ANSWERS_PER_COUNTRY + 10; h++) await svc.detectJson!('AT', new Date(Date.parse('2023-02-01T00:00:00Z') + h * HOUR_MS), new Date(Date.parse('2023-02-01T01:00:00Z') + h * HOUR_MS), { series: false });
+    assert.equal(svc.cache!().answers!.kept, ANSWERS_PER_COUNTRY);
+    // evicting the country drops its bodies with it; errors are thrown like detect()'s
+    await svc.detectJson!('BR', ...day, { series: false });
+    assert.deepEqual(l.disposed, ['AT']);
+    assert.equal(svc.cache!().answers!.kept, 1);
+    await assert.rejects(svc.detectJson!('AT', ...DAY('2024-01-03T00:00:00Z'), { series: false }), DataError);
+    await assert.rejects(svc.detectJson!('XX', ...day, { series: false }), NotFoundError);
   });
 
   it('when blocks are scored on demand, then answers equal the eager path (the whole table scored at start) for the same ranges', async () => {

@@ -4,7 +4,7 @@ import { advanceLifecycle, changesOf, compactHour, type LiveEvent, type WatchHou
 
 const T0 = Date.UTC(2026, 0, 5, 0);
 const NOW = Date.UTC(2026, 0, 6, 0);
-const rules = { quietHours: 3, minEventHours: 1, topSignals: 2 };
+const rules = { quietHours: 3, minEventHours: 1, confirmProbability: 0.9, topSignals: 2 };
 
 /** Hours from a pattern: `A` anomalous traffic drop (probability 0.95: medium), `S` anomalous L3 rise (0.9999: critical), `.` normal, `n` neutral anomalous (gap-filled). */
 function hours(pattern: string, start = T0): WatchHour[] {
