@@ -83,5 +83,5 @@ export function toDetectHours(hours: ScoredHour[]): DetectHour[] {
 
 /** Groups the anomalous hours of a scored range into events with the detector's settings. */
 export function eventsOf(hours: ScoredHour[], det: ScoringModel): AnomalyEvent[] {
-  return groupEvents(hours, det.config.detect);
+  return groupEvents(hours, det.config.detect, det.spec.stepMs);
 }

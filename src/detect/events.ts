@@ -66,13 +66,18 @@ export function confirmedFlags(probability: ArrayLike<number>, timestamps: numbe
 /**
  * Groups anomalous hours (sorted by time) into events: anomalous hours at most `eventGapHours` apart merge
  * (the normal hours between them stay normal but belong to the event span); runs that are not confirmed
- * (isConfirmed: shorter than `minEventHours`, or one row below `confirmProbability`) are dropped.
+ * (isConfirmed: shorter than `minEventHours`, or a peak below confirmingProbability) are dropped. An event ends one
+ * step of the series (`stepMs`, default an hour) after its last anomalous row.
  */
-export function groupEvents(hours: ScoredHour[], cfg: Pick<DetectConfig, 'eventGapHours' | 'minEventHours' | 'topSignals'> & Partial<Pick<DetectConfig, 'confirmProbability'>>): AnomalyEvent[] {
+export function groupEvents(
+  hours: ScoredHour[],
+  cfg: Pick<DetectConfig, 'eventGapHours' | 'minEventHours' | 'topSignals'> & Partial<Pick<DetectConfig, 'confirmProbability'>>,
+  stepMs: number = HOUR_MS,
+): AnomalyEvent[] {
   const events: AnomalyEvent[] = [];
   let cur: ScoredHour[] = [];
   const flush = () => {
-    if (isConfirmed(cur.length, Math.max(...cur.map((h) => h.score)), cfg)) events.push(buildEvent(cur, cfg.topSignals));
+    if (isConfirmed(cur.length, Math.max(...cur.map((h) => h.score)), cfg)) events.push(buildEvent(cur, cfg.topSignals, stepMs));
     cur = [];
   };
   for (const h of hours) {
@@ -85,12 +90,12 @@ export function groupEvents(hours: ScoredHour[], cfg: Pick<DetectConfig, 'eventG
   return events;
 }
 
-function buildEvent(hours: ScoredHour[], nTop: number): AnomalyEvent {
+function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyEvent {
   let peak = hours[0];
   for (const h of hours) if (h.score > peak.score) peak = h;
   const agg = aggregateSignals(hours);
   const start = hours[0].timestamp;
-  const end = hours[hours.length - 1].timestamp + HOUR_MS;
+  const end = hours[hours.length - 1].timestamp + stepMs;
   return {
     start: new Date(start).toISOString(),
     end: new Date(end).toISOString(),

@@ -495,7 +495,7 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
     async summarize(country, from, to) {
       const s = resolve(country);
       const w = rangeOf(s, from, to);
-      return withCountry(s.served.code, (c) => summarizeScoredHours(c.code, w.fromMs, w.toMs, hoursOf(c, w.a, w.b), c.det.config.detect));
+      return withCountry(s.served.code, (c) => summarizeScoredHours(c.code, w.fromMs, w.toMs, hoursOf(c, w.a, w.b), c.det.config.detect, c.step));
     },
     cache: () => ({
       mode: preload ? 'preloaded' : 'lazy',

@@ -33,7 +33,8 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * Summarises scored rows (ascending) of [fromMs, toMs): one pass for the peak and counts, and groupEvents with the
- * detector's `detect` settings, so the events equal those of `detect()` over the same range.
+ * detector's `detect` settings at the series' step (`stepMs`, default hourly), so the events equal those of
+ * `detect()` over the same range.
  */
 export function summarizeScoredHours(
   country: string,
@@ -41,6 +42,7 @@ export function summarizeScoredHours(
   toMs: number,
   hours: ScoredHour[],
   detect: Pick<DetectConfig, 'eventGapHours' | 'minEventHours' | 'topSignals'> & Partial<Pick<DetectConfig, 'confirmProbability'>>,
+  stepMs?: number,
 ): WindowSummary {
   let peak = -Infinity;
   let peakAt = NaN;
@@ -67,7 +69,7 @@ export function summarizeScoredHours(
     peakAt: scorable ? iso(peakAt) : null,
     last: l ? { at: iso(l.timestamp), probability: l.scorable === false ? null : round6(l.score), anomaly: l.anomaly } : null,
     threshold: l?.threshold ?? DEFAULT_THRESHOLD,
-    events: groupEvents(hours, detect),
+    events: groupEvents(hours, detect, stepMs),
   };
 }
 

@@ -1,7 +1,7 @@
 /** Evaluates a calibrated detector and the no-training baseline on the test split against labels, and writes the results. */
 import * as path from 'path';
 import type { Calibration, ScoringModel } from '../calibrate/calibrate';
-import type { CountryFrame } from '../data/types';
+import { frameStep, type CountryFrame } from '../data/types';
 import { observedRows } from '../data/frame';
 import type { LabelWindow } from '../base/labels';
 import { resultDirs, resultsRoot } from '../data/paths';
@@ -114,8 +114,10 @@ export function evaluateScored(
     flagged[r] = confirmed[i];
     evaluated[r] = observed[r];
   });
-  const modelEvents = groupEvents(hours, det.config.detect);
-  const model = computeMetrics({ timestamps: frame.timestamps, flagged, evaluated, labels: frame.labels, events: modelEvents });
+  // labels and events map to rows at the series' own step (a 5-minute series has 12 rows an hour)
+  const stepMs = frameStep(frame);
+  const modelEvents = groupEvents(hours, det.config.detect, stepMs);
+  const model = computeMetrics({ timestamps: frame.timestamps, flagged, evaluated, labels: frame.labels, events: modelEvents, stepMs });
 
   const base = runBaseline(frame, det.config.evaluate.baseline);
   const s0 = start;
@@ -127,8 +129,8 @@ export function evaluateScored(
     const z = Number.isFinite(base.score[r]) ? base.score[r] : 0;
     baseHours.push({ timestamp: frame.timestamps[r], score: z, threshold: det.config.evaluate.baseline.madK, anomaly: base.flagged[r] === 1, signals: { [base.topSignal[r] || 'none']: 1 }, direction: {} });
   }
-  const baseEvents = groupEvents(baseHours, det.config.detect);
-  const baseline = computeMetrics({ timestamps: frame.timestamps, flagged: baseFlagged, evaluated, labels: frame.labels, events: baseEvents });
+  const baseEvents = groupEvents(baseHours, det.config.detect, stepMs);
+  const baseline = computeMetrics({ timestamps: frame.timestamps, flagged: baseFlagged, evaluated, labels: frame.labels, events: baseEvents, stepMs });
 
   const labelsBySource: Record<string, number> = {};
   for (const l of frame.labels) labelsBySource[l.source] = (labelsBySource[l.source] ?? 0) + 1;

@@ -157,6 +157,10 @@ describe('cli: bring your own data (import → train → calibrate → test → 
         assert.ok(fs.existsSync(path.join(dir, 'results', 'models', fx.id, 'calibration.json')));
         assert.ok(fs.existsSync(path.join(dir, 'results', 'testing', fx.id, 'metrics.json')));
         assert.equal(calibration(fx.id).detector, 'hybrid', 'a network trained on more than a week gives evidence');
+        // the one labelled window in the test split (the last 20 %: the drop, or the outage) maps to its rows at the
+        // series' own step, and the obvious anomaly is caught (labels at an hourly step would land in the training rows)
+        const m = JSON.parse(fs.readFileSync(path.join(dir, 'results', 'testing', fx.id, 'metrics.json'), 'utf8')) as { model: { labeledEvents: number; detectedEvents: number } };
+        assert.deepEqual([m.model.labeledEvents, m.model.detectedEvents], [1, 1]);
       });
 
       it('when validated, then the id is accepted too', async () => {
@@ -172,6 +176,10 @@ describe('cli: bring your own data (import → train → calibrate → test → 
         assert.equal(r.hours[0].scorable, false);
         assert.equal(r.hours[0].score, null);
         assert.ok(r.hours[r.hours.length - 1].scorable !== false && typeof r.hours[r.hours.length - 1].score === 'number');
+        // an event ends one step after its last anomalous row
+        assert.ok(r.events.length > 0);
+        const anomalous = new Set(r.hours.filter((h) => (h as { anomaly?: boolean }).anomaly).map((h) => Date.parse(h.timestamp)));
+        for (const e of r.events) assert.ok(anomalous.has(Date.parse(e.end) - fx.stepMs), `${e.start}..${e.end} ends one step after an anomalous row`);
       });
 
       it('when served, then /api/detect answers for the id and /api/countries lists it', async () => {
