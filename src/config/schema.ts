@@ -200,7 +200,7 @@ export const detectSchema = z
       .gt(0)
       .lt(1)
       .default(0.99)
-      .describe('A one-row event is reported only when its anomaly probability reaches this (0.99 = 99 times rarer than the false-alarm budget); a run of n anomalous rows when its peak odds p / (1 − p) reach this one\'s divided by n² (0.99: two rows 0.961, three 0.917, five 0.798, ten or more any).'),
+      .describe('A one-row event is reported only when its anomaly probability reaches this (0.99 = 99 times rarer than the false-alarm budget); a run of n anomalous rows when its peak odds p / (1 − p) reach this one\'s divided by n⁴ (0.99: two rows 0.861, three 0.550, four or more any).'),
     topSignals: z.number().int().min(1).default(3).describe('Signals listed per event.'),
   })
   .strict();

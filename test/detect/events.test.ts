@@ -29,25 +29,26 @@ describe('detect/events', () => {
   it('reports a one-row event only when its probability reaches confirmProbability', () => {
     const hours = [0, 0.7, 0, 0, 0, 0, 0.995, 0, 0, 0, 0, 0.97, 0.6].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, { ...cfg, eventGapHours: 0 });
-    // with 0.9: 0.7 alone is what normal data does at the budget's rate, 0.995 alone is 199 times rarer, two rows need 0.692
+    // with 0.9: 0.7 alone is what normal data does at the budget's rate, 0.995 alone is 199 times rarer, two anomalous rows always count (0.9's odds / 2⁴ < 1)
     assert.deepEqual(ev.map((e) => e.start), [6, 11].map((h) => new Date(T0 + h * H).toISOString()));
     assert.equal(groupEvents(hours, { ...cfg, eventGapHours: 0, confirmProbability: 0.6 }).length, 3);
   });
 
-  it('asks less of longer runs: peak odds times rows squared reach the confirmation odds', () => {
+  it('asks less of longer runs: peak odds times rows to the fourth reach the confirmation odds', () => {
     assert.equal(confirmingProbability(1, 0.99), 0.99);
-    assert.ok(Math.abs(confirmingProbability(2, 0.99) - 99 / 4 / (1 + 99 / 4)) < 1e-12);
-    // ten rows of 0.99's odds / 100 < 1: any anomalous run of ten counts
-    assert.ok(confirmingProbability(10, 0.99) < 0.5);
+    assert.ok(Math.abs(confirmingProbability(2, 0.99) - 99 / 16 / (1 + 99 / 16)) < 1e-12);
+    // four rows of 0.99's odds / 256 < 1: any anomalous run of four counts
+    assert.ok(confirmingProbability(4, 0.99) < 0.5);
+    assert.ok(confirmingProbability(3, 0.99) > 0.5);
     for (let n = 1; n < 20; n++) assert.ok(confirmingProbability(n + 1, 0.99) < confirmingProbability(n, 0.99));
     const rule = { minEventHours: 1, confirmProbability: 0.99 };
-    assert.equal(isConfirmed(2, 0.95, rule), false);
-    assert.equal(isConfirmed(2, 0.97, rule), true);
-    assert.equal(isConfirmed(3, 0.92, rule), true);
-    assert.equal(isConfirmed(10, 0.51, rule), true);
-    assert.equal(isConfirmed(9, 0.51, rule), false);
-    // a run of 2 at 0.9 in a series is dropped, one of 3 at 0.95 kept
-    const hours = [0, 0.9, 0.9, 0, 0, 0, 0.95, 0.95, 0.95].map((s, i) => hour(i, s));
+    assert.equal(isConfirmed(2, 0.85, rule), false);
+    assert.equal(isConfirmed(2, 0.87, rule), true);
+    assert.equal(isConfirmed(3, 0.54, rule), false);
+    assert.equal(isConfirmed(3, 0.56, rule), true);
+    assert.equal(isConfirmed(4, 0.51, rule), true);
+    // a run of 2 at 0.8 in a series is dropped, one of 3 at 0.6 kept
+    const hours = [0, 0.8, 0.8, 0, 0, 0, 0.6, 0.6, 0.6].map((s, i) => hour(i, s));
     const strict = { ...cfg, eventGapHours: 0, confirmProbability: 0.99 };
     assert.deepEqual(groupEvents(hours, strict).map((e) => e.hours), [3]);
     assert.deepEqual(Array.from(confirmedFlags(hours.map((h) => h.score), hours.map((h) => h.timestamp), strict)), [0, 0, 0, 0, 0, 0, 1, 1, 1]);
