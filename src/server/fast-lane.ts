@@ -41,7 +41,14 @@ export function createFastLane(deps: FastLaneDeps): (req: IncomingMessage, res: 
       return false;
     }
     if (deps.costOf(q) > deps.heavyPoints) return false;
-    service.detectJson(q.country, q.from, q.to, { series: q.series }).then(
+    let answer: Promise<Buffer>;
+    try {
+      answer = service.detectJson(q.country, q.from, q.to, { series: q.series });
+    } catch {
+      // a service that throws instead of rejecting: nothing is written yet, express answers
+      return false;
+    }
+    answer.then(
       (body) => {
         res.writeHead(200, { ...API_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
         res.end(body);
