@@ -398,6 +398,10 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
     return out;
   };
 
+  /** The DetectResult of a loaded country over a range checked by rangeOf, with its series when asked. */
+  const resultOf = (c: LoadedCountry, w: ReturnType<typeof rangeOf>, series: boolean): DetectResult =>
+    buildDetectResult(c.code, w.fromMs, w.toMs, c.det, c.cal, hoursOf(c, w.a, w.b), series ? seriesOf(c.frame, w.a, w.b, w.fromMs, w.toMs) : undefined);
+
   /** Keeps `body` as the answer for `key`, dropping the country's least recently used answers beyond ANSWERS_PER_COUNTRY. */
   const keepAnswer = (c: LoadedCountry, key: string, body: Buffer) => {
     c.answers.set(key, body);
@@ -465,11 +469,7 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
     async detect(country, from, to, o) {
       const s = resolve(country);
       const w = rangeOf(s, from, to);
-      return withCountry(s.served.code, (c) => {
-        const hours = hoursOf(c, w.a, w.b);
-        const series = o.series ? seriesOf(c.frame, w.a, w.b, w.fromMs, w.toMs) : undefined;
-        return buildDetectResult(c.code, w.fromMs, w.toMs, c.det, c.cal, hours, series);
-      });
+      return withCountry(s.served.code, (c) => resultOf(c, w, o.series));
     },
     async detectJson(country, from, to, o) {
       const s = resolve(country);
@@ -485,9 +485,7 @@ export async function createDetectionService(cfg: Config, opts: DetectionService
           return kept;
         }
         stats.answerMisses++;
-        const hours = hoursOf(c, w.a, w.b);
-        const series = o.series ? seriesOf(c.frame, w.a, w.b, w.fromMs, w.toMs) : undefined;
-        const body = Buffer.from(JSON.stringify(buildDetectResult(c.code, w.fromMs, w.toMs, c.det, c.cal, hours, series)));
+        const body = Buffer.from(JSON.stringify(resultOf(c, w, o.series)));
         if (body.length <= MAX_KEPT_ANSWER_BYTES) keepAnswer(c, key, body);
         return body;
       });

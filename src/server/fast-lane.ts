@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import * as querystring from 'querystring';
 import type { DetectionService } from './deps';
-import { API_HEADERS, MAX_URL_CHARS } from './middleware';
+import { API_HEADERS, JSON_CONTENT_TYPE, MAX_URL_CHARS } from './middleware';
 import { parseDetectQuery, type DetectQuery, type QueryLimits } from './validate';
 
 const PREFIX = '/api/detect?';
@@ -50,7 +50,7 @@ export function createFastLane(deps: FastLaneDeps): (req: IncomingMessage, res: 
     }
     answer.then(
       (body) => {
-        res.writeHead(200, { ...API_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+        res.writeHead(200, { ...API_HEADERS, 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': body.length });
         res.end(body);
       },
       () => fallback(),

@@ -60,9 +60,12 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The Content-Type of every JSON answer, as res.json sets it. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** Sends a JSON body that is already serialised (UTF-8), with the headers res.json would set (no ETag: answers are no-store). */
 export function sendJson(res: Response, body: Buffer): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   res.setHeader('Content-Length', body.length);
   res.end(body);
 }
