@@ -114,7 +114,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
       if (!s) throw new DataError(`Calibration has no evidence stream ${streamName(streams.keys[i])}; it was fitted for another detector or step. Re-run radarwatch calibrate.`);
       return s.tail;
     });
-    ({ evidence, bySignal } = combineStreams({ keys: idx.map((i) => streams.keys[i]), values: idx.map((i) => streams.values[i]), direction: streams.direction }, tails));
+    ({ evidence, bySignal } = combineStreams({ keys: idx.map((i) => streams.keys[i]), values: idx.map((i) => streams.values[i]), direction: streams.direction }, tails, model.aeCapDecades));
     for (let r = 0; r < rows; r++) {
       if (!scorable[r] || Number.isNaN(evidence[r])) {
         scorable[r] = 0;

@@ -219,7 +219,7 @@ export const ALERT_HOLD_MS = 12 * 3_600_000;
  * Alert scores from per-row scores: NAB rewards the first detection of an anomaly and charges every later flagged row
  * outside its window, so it scores alerts, not states. A row keeps its score only when it is higher than every score
  * of the previous `holdMs` (causal: a rising anomaly raises new alerts as it deepens; a plateau raises none); other
- * rows score 0. Applied to every detector alike, so the comparison stays fair.
+ * rows score −∞, never a detection whatever the threshold (scores may be negative, such as log odds). Applied to every detector alike, so the comparison stays fair.
  */
 export function alertScores(score: ArrayLike<number>, timestamps: number[], holdMs = ALERT_HOLD_MS): Float64Array {
   const n = score.length;
@@ -230,7 +230,7 @@ export function alertScores(score: ArrayLike<number>, timestamps: number[], hold
     while (head < q.length && timestamps[q[head]] < timestamps[t] - holdMs) head++;
     const v = Number.isFinite(score[t]) ? score[t] : -Infinity;
     const prevMax = head < q.length ? (Number.isFinite(score[q[head]]) ? score[q[head]] : -Infinity) : -Infinity;
-    out[t] = v > prevMax ? v : Number.isNaN(score[t]) ? NaN : 0;
+    out[t] = v > prevMax ? v : Number.isNaN(score[t]) ? NaN : -Infinity;
     while (q.length > head && !(v < (Number.isFinite(score[q[q.length - 1]]) ? score[q[q.length - 1]] : -Infinity))) q.pop();
     q.push(t);
   }
@@ -285,7 +285,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
           const alerts = alertScores(run.score, s.frame.timestamps);
           nabScores.push(nabFile(s, alerts));
           nabRaw.push(nabFile(s, run.score));
-          nabFlags.push(nabFile(s, Float64Array.from(alerts, (a, i) => (run.flagged[i] && a > 0 ? 1 : 0))));
+          nabFlags.push(nabFile(s, Float64Array.from(alerts, (a, i) => (run.flagged[i] && a > -Infinity ? 1 : 0))));
         }
         log.info(`quality ${ds.name} ${det.name} ${s.name}: ${error ? `failed (${error})` : `${run.seconds.toFixed(1)} s`}`);
       }
