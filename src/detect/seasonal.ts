@@ -28,7 +28,12 @@ export type Reference = (typeof REFERENCES)[number];
 
 const SIMILAR = { lookbackDays: 28, similarDays: 6 };
 const LOCAL_MS = 2 * HOUR_MS;
-/** Window of the rolling robust scale: four weeks, capped at the fitting rows. */
+/**
+ * Window of the rolling robust scale: four weeks, whatever the length of the fitting part — a series fitted on a
+ * day and a half (NAB's probation) gets a scale that steadies as its history grows, not one that a few hours of
+ * anomaly can double. Measured against capping the window at the fitting rows: the same on the generator (its fits
+ * are longer), hybrid F1 0.480 → 0.505 on cloud-monitoring and NAB standard 32.7 → 36.7.
+ */
 const SCALE_MS = 28 * DAY_MS;
 /**
  * Window of the short median scale beside it: a noisier stretch (a noise level that doubles) is absorbed within about
@@ -143,7 +148,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const stepMs = frameStep(frame);
   const cal = calendar ?? resolveFeatureCalendar(frame.id);
   const hour = featureLocalTime(cal, frame.timestamps.slice(0, fitEnd)).hour;
-  const scaleRows = Math.max(8, Math.min(stepsIn(SCALE_MS, stepMs, 8), fitEnd));
+  const scaleRows = Math.max(8, stepsIn(SCALE_MS, stepMs, 8));
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];
     // Clean rows of this signal: not unreliable, not labelled, and the signal itself observed (another may be missing).

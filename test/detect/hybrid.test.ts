@@ -11,7 +11,7 @@ const WEEK = 168;
 const T0 = Date.UTC(2024, 0, 1);
 
 /** A two-signal hourly series with a daily and weekly cycle and multiplicative noise (seeded). */
-function series(weeks: number, seed = 1, noise = 0.03): CountryFrame {
+function series(weeks: number, seed = 1, noise = 0.03, daily = 0.5): CountryFrame {
   const n = weeks * WEEK;
   const rng = createRng(seed);
   const gauss = () => rng.normal();
@@ -20,7 +20,7 @@ function series(weeks: number, seed = 1, noise = 0.03): CountryFrame {
   for (let i = 0; i < n; i++) {
     const h = i % 24;
     const dow = Math.floor(i / 24) % 7;
-    const base = 100 * (1 + 0.5 * Math.sin((2 * Math.PI * (h - 6)) / 24)) * (dow >= 5 ? 0.85 : 1);
+    const base = 100 * (1 + daily * Math.sin((2 * Math.PI * (h - 6)) / 24)) * (dow >= 5 ? 0.85 : 1);
     http[i] = base * Math.exp(noise * gauss());
     l3[i] = 5 * Math.exp(0.3 * gauss());
   }
@@ -128,6 +128,22 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     const later = flaggedRows(24, h.rows);
     assert.ok(later <= Math.ceil(2 * ev.budget.share * (h.rows - 24)) + 1, `${later} of ${h.rows - 24} rows after the first day flagged`);
     assert.ok(flaggedRows(0, 24) <= 12, `${flaggedRows(0, 24)} of the first 24 rows flagged`);
+  });
+
+  it('keeps a four-week scale window after a short fit, so hours of anomaly neither hide themselves nor the next one', () => {
+    // Fitted on three days only (NAB's probation is shorter still); 12 hours of doubled traffic on day 10, then a
+    // 30 % drop six hours later. A scale window as short as the fit (72 rows) is 17 % anomalous by the end of the
+    // doubling and swells: the doubling's z fell from 19 to 2 within it and the drop scored −1.
+    const f = series(4, 9, 0.03, 0.05);
+    const rule = fitSeasonalRule(f, 72, { timezone: 'UTC', weekend: [6, 7], holidayCountry: null });
+    assert.equal(rule.scaleRows, 28 * 24);
+    for (let i = 240; i < 252; i++) f.signals.http[i] *= 2;
+    for (let i = 258; i < 261; i++) f.signals.http[i] *= 0.7;
+    const z = applySeasonalRule(rule, f).z[0];
+    const rise = Math.min(...z.subarray(240, 252));
+    const drop = Math.min(...z.subarray(258, 261));
+    assert.ok(rise > 5, `the doubling's smallest z is ${rise.toFixed(2)}`);
+    assert.ok(drop < -2.5, `the drop's z is ${drop.toFixed(2)}`);
   });
 
   it('is causal: scoring a prefix gives the same z as scoring the whole series', () => {
