@@ -219,6 +219,7 @@ export function combineStreams(streams: Streams, tails: TailSketch[], aeCapDecad
   for (const signal of new Set([...Object.keys(best.seasonal), ...Object.keys(best.autoencoder)])) {
     const se = best.seasonal[signal];
     const ae = best.autoencoder[signal];
+    // the seasonal column (built here) becomes the signal's, raised where the capped network says more
     const col = (bySignal[signal] = se ?? new Float64Array(rows).fill(NaN));
     if (ae) {
       for (let r = 0; r < rows; r++) {
@@ -258,12 +259,13 @@ export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFr
   });
   if (fitted.length === 0) throw new DataError(`No evidence stream has ${MIN_STREAM_ROWS} normal rows with a value (${skipped.join(', ')}); expected a longer series or validation part.`);
   const used: Streams = { keys: fitted.map((f) => f.key), values: fitted.map((f) => f.values), direction: streams.direction };
-  const { evidence } = combineStreams(used, fitted.map((f) => f.tail), AE_CAP_DECADES);
+  const aeCapDecades = AE_CAP_DECADES;
+  const { evidence } = combineStreams(used, fitted.map((f) => f.tail), aeCapDecades);
   const combinedFrom = used.keys.some((k) => k.source === 'autoencoder') ? heldOutFrom : 0;
   // Evidence is −log10 of a calibrated tail probability, so beyond the held-out maximum the combined tail falls by a
   // factor of 10 per unit at most (an exponential tail of scale 1/ln 10); a short validation part must not make it
   // fall faster and call every new maximum a certain anomaly.
-  return { windows, aeLevelRows, aeCapDecades: AE_CAP_DECADES, streams: fitted.map((f) => ({ ...f.key, tail: f.tail })), ...(skipped.length ? { skipped } : {}), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
+  return { windows, aeLevelRows, aeCapDecades, streams: fitted.map((f) => ({ ...f.key, tail: f.tail })), ...(skipped.length ? { skipped } : {}), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
 }
 
 /** Checks a parsed evidence model; throws DataError naming what is damaged. */

@@ -13,7 +13,7 @@ import type { FeatureSpec } from '../features/spec';
 import { reconstruct } from '../model/autoencoder';
 import { tailProb } from '../calibrate/tail';
 import { combineStreams, computeStreams, sameStream, signalErrors, streamName, type EvidenceModel, type Streams } from './evidence';
-import { applySeasonalRule, type SeasonalRule } from './seasonal';
+import { applySeasonalRule, scaleWindowRows, type SeasonalRule } from './seasonal';
 import { scoreRows, type RowScores } from './score';
 
 /** Evidence sources a detector combines: `hybrid` = both, the others one alone (for ablations and references). */
@@ -64,7 +64,7 @@ export function hybridHistoryRows(net: NetworkPart | null, rule: SeasonalRule | 
 
 /** Rows of the rolling median behind the autoencoder's relative errors: the rule's scale window, else 4 weeks capped at `fitRows`. */
 export function aeLevelRowsOf(rule: SeasonalRule | null, stepMs: number, fitRows: number): number {
-  return rule ? rule.scaleRows : Math.max(8, Math.min(stepsIn(28 * DAY_MS, stepMs, 8), fitRows));
+  return rule ? rule.scaleRows : Math.max(8, Math.min(scaleWindowRows(stepMs), fitRows));
 }
 
 /**

@@ -35,6 +35,11 @@ const LOCAL_MS = 2 * HOUR_MS;
  * are longer), hybrid F1 0.480 → 0.505 on cloud-monitoring and NAB standard 32.7 → 36.7.
  */
 const SCALE_MS = 28 * DAY_MS;
+
+/** Rows of the rolling robust scale at a step (at least 8). */
+export function scaleWindowRows(stepMs: number): number {
+  return Math.max(8, stepsIn(SCALE_MS, stepMs, 8));
+}
 /**
  * Window of the short median scale beside it: a noisier stretch (a noise level that doubles) is absorbed within about
  * a day and a half, while an anomaly must fill half of three days before it can hide itself.
@@ -148,7 +153,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
   const stepMs = frameStep(frame);
   const cal = calendar ?? resolveFeatureCalendar(frame.id);
   const hour = featureLocalTime(cal, frame.timestamps.slice(0, fitEnd)).hour;
-  const scaleRows = Math.max(8, stepsIn(SCALE_MS, stepMs, 8));
+  const scaleRows = scaleWindowRows(stepMs);
   const signals = frame.signalNames.map((name): SeasonalSignalRule => {
     const kind = frame.signalKinds[name];
     // Clean rows of this signal: not unreliable, not labelled, and the signal itself observed (another may be missing).

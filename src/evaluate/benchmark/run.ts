@@ -219,7 +219,8 @@ export const ALERT_HOLD_MS = 12 * 3_600_000;
  * Alert scores from per-row scores: NAB rewards the first detection of an anomaly and charges every later flagged row
  * outside its window, so it scores alerts, not states. A row keeps its score only when it is higher than every score
  * of the previous `holdMs` (causal: a rising anomaly raises new alerts as it deepens; a plateau raises none); other
- * rows score −∞, never a detection whatever the threshold (scores may be negative, such as log odds). Applied to every detector alike, so the comparison stays fair.
+ * rows score −∞, never a detection whatever the threshold (a score may be negative). Applied to every detector alike,
+ * so the comparison stays fair.
  */
 export function alertScores(score: ArrayLike<number>, timestamps: number[], holdMs = ALERT_HOLD_MS): Float64Array {
   const n = score.length;
