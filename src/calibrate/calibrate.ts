@@ -18,7 +18,7 @@ import { DAY_MS } from '../base/time';
 import { log } from '../util/log';
 import { evidenceWindows, fitEvidenceModel, type EvidenceModel } from '../detect/evidence';
 import { aeLevelRowsOf, budgetShare, scoreHybrid, type DetectorSource, type NetworkPart } from '../detect/hybrid';
-import { fitSeasonalRule, type SeasonalRule } from '../detect/seasonal';
+import { fitSeasonalRule, scaleWindowRows, type SeasonalRule } from '../detect/seasonal';
 import type { FeatureCalendar } from '../features/categorical';
 import { fitTemperature, type CategoricalBatch, type Temperature } from './temperature';
 import { fitThreshold, THRESHOLD_METHODS, type Threshold } from './threshold';
@@ -187,7 +187,7 @@ export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detect
   const share = budgetShare(falseAlarmsPerWeek, step);
   const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
   const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows);
-  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, aeLevelRows), budget: { falseAlarmsPerWeek, share } };
+  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, scaleWindowRows(step), aeLevelRows), budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

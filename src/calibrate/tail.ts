@@ -3,6 +3,7 @@
  * exponential tail beyond it, so one evidence scale (−log10 p) means the same for every stream and every series.
  */
 import { DataError } from '../errors';
+import { lowerBound } from '../features/rolling';
 
 /** A fitted tail sketch (plain JSON). */
 export interface TailSketch {
@@ -61,8 +62,9 @@ export function tailProb(s: TailSketch, x: number): number {
     return (lo + 1) / (n + 1);
   }
   if (x <= quantiles[0]) return 1;
-  let i = 0;
-  while (i < 100 && quantiles[i + 1] < x) i++;
+  // i = the last quantile index below x (quantiles[0] < x here), by binary search
+  let i = lowerBound(quantiles, 101, x) - 1;
+  if (i > 99) i = 99;
   const a = quantiles[i];
   const b = quantiles[i + 1];
   const f = b > a ? (x - a) / (b - a) : 1;
@@ -89,4 +91,45 @@ export function checkTail(s: TailSketch, what: string): void {
     [...s.quantiles, ...s.top, s.beta].every(Number.isFinite) &&
     s.beta > 0;
   if (!ok) throw new DataError(`${what}: the tail sketch is damaged (expected n > 0, 101 finite quantiles, finite top values and beta > 0). Re-run radarwatch calibrate.`);
+}
+
+/** Fewest earlier values the drift check needs (below, the fitted sketch stands alone). */
+export const MIN_ONLINE_VALUES = 50;
+
+/** Tail share behind the drift check: how often recent rows pass the sketch's 99th percentile. */
+export const DRIFT_Q = 0.01;
+
+/**
+ * Tail probability of each value of `x` under the fitted sketch `s`, corrected for drift since it was fitted: when the
+ * finite values of the previous `windowRows` rows pass the sketch's 99th percentile more often than 1 %, every
+ * probability is scaled up by that excess, p = min(1, p_s · max(1, (k + 1) / (0.01·N + 1))) with k of those N rows
+ * beyond it. One factor keeps the sketch's order (a strong anomaly stays stronger than a weak one), and it never
+ * makes the calibration more liberal. A series calibrated on a few hundred rows (NAB's probation) whose later rows
+ * run hotter then raises no more alarms than its recent history supports. Rows before `from` are NaN (history only);
+ * rows where `censored` is 1 are scored but never history.
+ */
+export function driftCorrectedTailProbs(s: TailSketch, x: ArrayLike<number>, windowRows: number, from = 0, censored?: Uint8Array): Float64Array {
+  const n = x.length;
+  const xq = s.quantiles[100 - Math.round(100 * DRIFT_Q)];
+  const out = new Float64Array(n).fill(NaN);
+  const start = Math.max(0, from - windowRows);
+  const inHistory = (i: number) => Number.isFinite(x[i]) && !censored?.[i];
+  let N = 0;
+  let k = 0;
+  for (let t = start; t < n; t++) {
+    if (t >= from) {
+      const ps = tailProb(s, x[t]);
+      out[t] = N < MIN_ONLINE_VALUES || Number.isNaN(ps) ? ps : Math.min(1, ps * Math.max(1, (k + 1) / (N * DRIFT_Q + 1)));
+    }
+    const old = t - windowRows;
+    if (old >= start && inHistory(old)) {
+      N--;
+      if (x[old] >= xq) k--;
+    }
+    if (inHistory(t)) {
+      N++;
+      if (x[t] >= xq) k++;
+    }
+  }
+  return out;
 }

@@ -28,7 +28,7 @@ export const PROBABILITY_THRESHOLD = 0.5;
  * the start of the data) scores the range exactly as the whole table does. `radarwatch detect` reads only that window.
  */
 export function scoreRangeHistoryRows(det: ScoringModel, cal: Calibration): number {
-  return hybridHistoryRows(cal.detector === 'seasonal' ? null : networkPart(det, cal.temperature.T), cal.seasonal, cal.evidence.windows, cal.evidence.aeLevelRows ?? 0);
+  return hybridHistoryRows(cal.detector === 'seasonal' ? null : networkPart(det, cal.temperature.T), cal.seasonal, cal.evidence.windows, cal.evidence.aeLevelRows ?? 0, cal.evidence.onlineRows);
 }
 
 /**

@@ -168,6 +168,11 @@ export function computeStreams(seasonal: SeasonalZ, errors: Record<string, Float
 /** The fitted evidence combiner (plain JSON, part of calibration.json). */
 export interface EvidenceModel {
   windows: number[];
+  /**
+   * Trailing rows of the online part of the calibration (four weeks): the combined evidence's tail probability pools
+   * the held-out rows with the rows just before, and the novelty rule ranks each level among them.
+   */
+  onlineRows: number;
   /** Rolling window (rows) of the median the autoencoder's log errors are taken relative to (0 = raw errors). */
   aeLevelRows?: number;
   /** Decades the autoencoder's evidence may exceed the seasonal rule's on the same signal (AE_CAP_DECADES when fitted). */
@@ -247,7 +252,7 @@ const MIN_STREAM_ROWS = 20;
  * on rows from `heldOutFrom` on (the network was fitted on the rows before) — then the tail of their combination on
  * the held-out rows (on every row when there is no autoencoder stream). `streams` and `normal` cover the same rows.
  */
-export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFrom: number, windows: number[], aeLevelRows = 0): EvidenceModel {
+export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFrom: number, windows: number[], onlineRows: number, aeLevelRows = 0): EvidenceModel {
   const pick = (v: Float64Array, from: number) => v.filter((x, i) => i >= from && normal[i] === 1 && Number.isFinite(x));
   // A stream with too few values to calibrate (a long window over a gappy, irregular series) is left out and named.
   const fitted: { key: StreamKey; values: Float64Array; tail: TailSketch }[] = [];
@@ -265,7 +270,7 @@ export function fitEvidenceModel(streams: Streams, normal: Uint8Array, heldOutFr
   // Evidence is −log10 of a calibrated tail probability, so beyond the held-out maximum the combined tail falls by a
   // factor of 10 per unit at most (an exponential tail of scale 1/ln 10); a short validation part must not make it
   // fall faster and call every new maximum a certain anomaly.
-  return { windows, aeLevelRows, aeCapDecades, streams: fitted.map((f) => ({ ...f.key, tail: f.tail })), ...(skipped.length ? { skipped } : {}), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
+  return { windows, onlineRows, aeLevelRows, aeCapDecades, streams: fitted.map((f) => ({ ...f.key, tail: f.tail })), ...(skipped.length ? { skipped } : {}), combined: fitTail(pick(evidence, combinedFrom), 1 / Math.LN10) };
 }
 
 /** Checks a parsed evidence model; throws DataError naming what is damaged. */
@@ -275,6 +280,9 @@ export function checkEvidenceModel(m: EvidenceModel, what: string): void {
   }
   if (!(Number.isFinite(m.aeCapDecades) && m.aeCapDecades >= 0)) {
     throw new DataError(`${what}: evidence model lacks aeCapDecades (${JSON.stringify(m.aeCapDecades)}; written by an older radarwatch, whose evidence combined differently). Re-run radarwatch calibrate.`);
+  }
+  if (!(Number.isInteger(m.onlineRows) && m.onlineRows >= 1)) {
+    throw new DataError(`${what}: evidence model lacks onlineRows (${JSON.stringify(m.onlineRows)}; written by an older radarwatch, calibrated on held-out rows alone). Re-run radarwatch calibrate.`);
   }
   m.streams.forEach((s) => checkTail(s.tail, `${what}: stream ${streamName(s)}`));
   checkTail(m.combined, `${what}: combined evidence`);

@@ -66,18 +66,30 @@ export function rollingMedianPrev(x: ArrayLike<number>, w: number, minCount = 1)
  * before t; NaN where fewer than `minCount` values are present. Same sorted window as rollingMedianPrev.
  */
 export function rollingQuantilePrev(x: ArrayLike<number>, w: number, q: number, minCount = 1): Float64Array {
+  return rollingPrev(x, w, (win, k) => {
+    if (k < minCount || k === 0) return NaN;
+    const pos = q * (k - 1);
+    const lo = Math.floor(pos);
+    return lo + 1 < k ? win[lo] + (pos - lo) * (win[lo + 1] - win[lo]) : win[lo];
+  });
+}
+
+/**
+ * out[t] = visit(win, k, t), where win[0..k) holds the non-NaN values among the w rows strictly before t, ascending.
+ * The sorted window behind every rolling order statistic here (binary search + copyWithin). Rows before `from` get
+ * NaN without a visit, and the window starts filling only w rows before it, so a short range costs O(w) moves per row.
+ */
+export function rollingPrev(x: ArrayLike<number>, w: number, visit: (win: Float64Array, k: number, t: number) => number, from = 0): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  const win = new Float64Array(w);
+  const win = new Float64Array(Math.max(1, w));
   let k = 0;
-  for (let t = 0; t < n; t++) {
-    if (k >= minCount && k > 0) {
-      const pos = q * (k - 1);
-      const lo = Math.floor(pos);
-      out[t] = lo + 1 < k ? win[lo] + (pos - lo) * (win[lo + 1] - win[lo]) : win[lo];
-    } else out[t] = NaN;
-    // Slide: add x[t] (it becomes history for t+1), drop x[t−w].
-    if (t - w >= 0) {
+  if (from > 0) out.fill(NaN, 0, Math.min(n, from));
+  const start = Math.max(0, from - w);
+  for (let t = start; t < n; t++) {
+    if (t >= from) out[t] = visit(win, k, t);
+    // Slide: add x[t] (it becomes history for t+1), drop x[t−w] (only rows from `start` on were ever added).
+    if (t - w >= start) {
       const old = x[t - w];
       if (!Number.isNaN(old)) {
         const i = lowerBound(win, k, old);
@@ -96,13 +108,39 @@ export function rollingQuantilePrev(x: ArrayLike<number>, w: number, q: number, 
   return out;
 }
 
+/**
+ * 1 on the rows a history should leave out: rows where `flag` is 1, at most `maxRun` in a row (a run longer than that
+ * is a lasting shift, the new normal). Row t depends on the maxRun rows before it only.
+ */
+export function censoredRuns(flag: ArrayLike<number>, maxRun: number): Uint8Array {
+  const out = new Uint8Array(flag.length);
+  let run = 0;
+  for (let t = 0; t < flag.length; t++) {
+    run = flag[t] ? run + 1 : 0;
+    out[t] = run > 0 && run <= maxRun ? 1 : 0;
+  }
+  return out;
+}
+
 /** First index in the sorted prefix a[0..k) whose value is ≥ v. */
-function lowerBound(a: Float64Array, k: number, v: number): number {
+export function lowerBound(a: ArrayLike<number>, k: number, v: number): number {
   let lo = 0;
   let hi = k;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in the sorted prefix a[0..k) whose value is > v. */
+export function upperBound(a: ArrayLike<number>, k: number, v: number): number {
+  let lo = 0;
+  let hi = k;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;

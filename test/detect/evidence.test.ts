@@ -78,11 +78,16 @@ describe('detect/evidence (combination)', () => {
       [key('seasonal', 'http'), Array.from({ length: n }, (_, i) => (i * 7919) % 101 / 100)],
       [key('autoencoder', 'http'), Array.from({ length: n }, (_, i) => (i * 104729) % 97 / 100)],
     ]);
-    const m = fitEvidenceModel(s, new Uint8Array(n).fill(1), 100, [1]);
+    const m = fitEvidenceModel(s, new Uint8Array(n).fill(1), 100, [1], 672);
     assert.equal(m.aeCapDecades, AE_CAP_DECADES);
+    assert.equal(m.onlineRows, 672);
     assert.doesNotThrow(() => checkEvidenceModel(JSON.parse(JSON.stringify(m)), 'evidence'));
     const old = JSON.parse(JSON.stringify(m));
     delete old.aeCapDecades;
     assert.throws(() => checkEvidenceModel(old, 'evidence'), /aeCapDecades.*Re-run radarwatch calibrate/);
+    // a model from before the online calibration (held-out rows alone) is refused, not scored differently
+    const offline = JSON.parse(JSON.stringify(m));
+    delete offline.onlineRows;
+    assert.throws(() => checkEvidenceModel(offline, 'evidence'), /onlineRows.*Re-run radarwatch calibrate/);
   });
 });

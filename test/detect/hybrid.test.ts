@@ -3,7 +3,8 @@ import { fitEvidence } from '../../src/calibrate/calibrate';
 import { tailProb, fitTail } from '../../src/calibrate/tail';
 import type { CountryFrame } from '../../src/data/types';
 import { HOUR_MS } from '../../src/base/time';
-import { budgetShare, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
+import { sliceFrame } from '../../src/data/frame';
+import { budgetShare, hybridHistoryRows, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
 import { applySeasonalRule, fitSeasonalRule } from '../../src/detect/seasonal';
 import { createRng } from '../../src/util/random';
 
@@ -153,5 +154,52 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     const cut = { ...f, timestamps: f.timestamps.slice(0, 8 * WEEK), signals: { http: f.signals.http.slice(0, 8 * WEEK), l3: f.signals.l3.slice(0, 8 * WEEK) }, gap: f.gap.slice(0, 8 * WEEK), unreliable: f.unreliable.slice(0, 8 * WEEK), labelKind: f.labelKind.slice(0, 8 * WEEK) };
     const part = applySeasonalRule(rule, cut).z[0];
     for (let i = 7 * WEEK; i < 8 * WEEK; i++) assert.equal(part[i], whole[i]);
+  });
+
+  it('when a second outage follows the first by three days, then the first does not make it look ordinary', () => {
+    // The drift check and the novelty rule look back four weeks, the seasonal rule's scale too; rows far off are left
+    // out of the first two (ONLINE_CENSOR_Z). Ranking rows among the last four weeks instead (an earlier design) put
+    // the second outage below the first and under the threshold.
+    const first = 10 * WEEK + 2 * 24 + 8;
+    const second = first + 3 * 24;
+    const withBoth = series(14, 11);
+    const alone = series(14, 11);
+    for (const [f, ats] of [[withBoth, [first, second]], [alone, [second]]] as const) for (const at of ats) for (let i = at; i < at + 12; i++) f.signals.http[i] *= 0.7;
+    const r = second - FIT_END;
+    const mean = (h: ReturnType<typeof detect>['h']) => Array.from(h.evidence.subarray(r, r + 12)).reduce((x, y) => x + y, 0) / 12;
+    const a = detect(withBoth).h;
+    const b = detect(alone).h;
+    assert.ok(Math.max(...a.probability.subarray(r, r + 12)) > 0.99);
+    assert.ok(mean(a) > mean(b) - 1, `mean evidence ${mean(a).toFixed(2)} against ${mean(b).toFixed(2)} alone`);
+  });
+
+  it('when a level never seen in four weeks appears, then its novelty carries the row', () => {
+    const f = series(12, 13);
+    const at = 10 * WEEK + 5 * 24 + 3; // a night hour, lifted far above every daytime peak
+    f.signals.http[at] = 1000;
+    const { h } = detect(f);
+    const r = at - FIT_END;
+    // the evidence is at least the signal's novelty after the Bonferroni factor for the two signals
+    assert.ok(h.bySignal.http[r] > 5, `http evidence ${h.bySignal.http[r]}`);
+    assert.ok(h.evidence[r] >= h.bySignal.http[r] - Math.log10(2) - 1e-9);
+    assert.ok(h.probability[r] > 0.99);
+  });
+
+  it('scores a range from its history window exactly as the whole table does (online window and censoring included)', () => {
+    const f = series(14, 17);
+    for (let i = 11 * WEEK; i < 11 * WEEK + 20; i++) f.signals.http[i] *= 0.2; // censored rows inside the online window
+    const { ev } = detect(f);
+    const a = 13 * WEEK;
+    const b = 14 * WEEK;
+    const whole = scoreHybrid(f, null, ev.seasonal, ev.evidence.windows, a, b, ev.evidence, ev.budget.share);
+    const history = hybridHistoryRows(null, ev.seasonal, ev.evidence.windows, 0, ev.evidence.onlineRows);
+    assert.ok(history < a, `history ${history} rows`);
+    const cut = sliceFrame(f, a - history, b);
+    const part = scoreHybrid(cut, null, ev.seasonal, ev.evidence.windows, history, history + (b - a), ev.evidence, ev.budget.share);
+    assert.ok(Array.from(whole.probability).every(Number.isFinite));
+    for (let r = 0; r < b - a; r++) assert.equal(part.probability[r], whole.probability[r], `row ${r}`);
+    // and the history is needed: two weeks less of it drops the censored outage from the window and changes rows
+    const short = scoreHybrid(sliceFrame(f, a - history + 2 * WEEK, b), null, ev.seasonal, ev.evidence.windows, history - 2 * WEEK, history - 2 * WEEK + (b - a), ev.evidence, ev.budget.share);
+    assert.ok(Array.from(short.probability).some((p, r) => p !== whole.probability[r]));
   });
 });

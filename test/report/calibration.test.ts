@@ -14,7 +14,7 @@ function calibrationOf(scores: number[], method: 'mad' | 'p99' | 'p99.5' = 'mad'
     // The evidence part is not read by the threshold figures: an autoencoder-only calibration with a minimal evidence model.
     detector: 'autoencoder',
     seasonal: null,
-    evidence: { windows: [1], aeCapDecades: 2, streams: [], combined: fitTail(scores) },
+    evidence: { windows: [1], onlineRows: 672, aeCapDecades: 2, streams: [], combined: fitTail(scores) },
     budget: { falseAlarmsPerWeek: 1, share: 1 / 168 },
     temperature: { T: 1.5, nllBefore: 2, nllAfter: 1.8, eceBefore: 0.1, eceAfter: 0.03, n: 100 },
     threshold: thresholds[method],

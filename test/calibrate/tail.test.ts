@@ -1,0 +1,48 @@
+import { strict as assert } from 'assert';
+import { DRIFT_Q, driftCorrectedTailProbs, fitTail, MIN_ONLINE_VALUES, tailProb } from '../../src/calibrate/tail';
+
+describe('calibrate/tail driftCorrectedTailProbs', () => {
+  const held = fitTail(Array.from({ length: 1000 }, (_, i) => (i / 1000) * 2)); // held-out evidence in [0, 2)
+  const p99 = held.quantiles[99];
+
+  it('is the fitted sketch alone until the window holds MIN_ONLINE_VALUES values, and while recent rows behave as it says', () => {
+    const hot = Float64Array.from({ length: MIN_ONLINE_VALUES + 1 }, () => 1.99);
+    const p = driftCorrectedTailProbs(held, hot, 100);
+    assert.equal(p[MIN_ONLINE_VALUES - 1], tailProb(held, 1.99));
+    assert.ok(p[MIN_ONLINE_VALUES] > tailProb(held, 1.99));
+    // recent rows drawn like the held-out ones: no correction
+    const calm = Float64Array.from({ length: 600 }, (_, i) => ((i * 7919) % 1000) / 500);
+    const q = driftCorrectedTailProbs(held, calm, 500);
+    const k = Array.from(calm.subarray(99, 599)).filter((v) => v >= p99).length;
+    assert.ok(k <= 5 * 1.2 + 1, `${k} of 500 past the 99th percentile`);
+    assert.ok(Math.abs(q[599] / tailProb(held, calm[599]) - Math.max(1, (k + 1) / (500 * DRIFT_Q + 1))) < 1e-12);
+  });
+
+  it('scales every probability by how much more often recent rows pass the sketch\'s 99th percentile, keeping their order', () => {
+    // a fifth of the last 500 rows are beyond the held-out 99th percentile: 20× more often than fitted
+    const x = Float64Array.from({ length: 502 }, (_, i) => (i % 5 === 0 ? 1.995 : 0.5));
+    x[500] = 1.5;
+    x[501] = 3;
+    const p = driftCorrectedTailProbs(held, x, 500);
+    const factor = (100 + 1) / (500 * DRIFT_Q + 1);
+    assert.ok(Math.abs(p[500] - Math.min(1, tailProb(held, 1.5) * factor)) < 1e-12);
+    assert.ok(p[501] < p[500], 'a stronger value stays stronger');
+    // never more liberal than the sketch, even when recent rows are quieter than the held-out ones
+    const quiet = Float64Array.from({ length: 300 }, () => 0.1);
+    quiet[299] = 1.9;
+    assert.equal(driftCorrectedTailProbs(held, quiet, 200)[299], tailProb(held, 1.9));
+  });
+
+  it('leaves censored rows and rows older than the window out of the history, and returns NaN before `from`', () => {
+    const x = Float64Array.from({ length: 400 }, (_, i) => (i < 200 ? 1.995 : 0.5));
+    x[399] = 1.9;
+    const base = tailProb(held, 1.9);
+    assert.ok(driftCorrectedTailProbs(held, x, 300)[399] > base); // hot rows 99..199 are inside the window
+    assert.equal(driftCorrectedTailProbs(held, x, 150)[399], base); // …and outside this one
+    const censored = Uint8Array.from({ length: 400 }, (_, i) => (i < 200 ? 1 : 0));
+    assert.equal(driftCorrectedTailProbs(held, x, 300, 0, censored)[399], base);
+    const part = driftCorrectedTailProbs(held, x, 300, 390);
+    assert.ok(Number.isNaN(part[389]));
+    assert.equal(part[399], driftCorrectedTailProbs(held, x, 300)[399]);
+  });
+});

@@ -1,0 +1,57 @@
+import { strict as assert } from 'assert';
+import { NOVELTY_MIN_VALUES, noveltyEvidence } from '../../src/detect/novelty';
+import { createRng } from '../../src/util/random';
+
+/** Gaussian noise from a seeded generator. */
+function noise(n: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => rng.normal());
+}
+
+describe('detect/novelty', () => {
+  it('is a conformal p-value: on exchangeable data, evidence ≥ e on at most about 10^−e of the rows', () => {
+    const x = noise(20_000, 7);
+    const e = noveltyEvidence(x, 2000, false);
+    const scored = e.filter(Number.isFinite);
+    assert.ok(scored.length > 19_000);
+    for (const d of [1, 2, 3]) {
+      const share = scored.filter((v) => v >= d).length / scored.length;
+      // two-sided p-value: "at least this rare on either side" on at most 10^−d of the rows (plus sampling noise)
+      assert.ok(share <= Math.pow(10, -d) * 1.3 + 2e-4, `share ≥ ${d}: ${share}`);
+      assert.ok(share >= 0.5 * Math.pow(10, -d), `share ≥ ${d} is not degenerate: ${share}`);
+    }
+  });
+
+  it('scores a level outside everything of the window by its rank and its excess in interquartile ranges', () => {
+    const x = noise(600, 3);
+    x[500] = 12; // far above anything before
+    const e = noveltyEvidence(x, 400, false);
+    const n = 400;
+    assert.ok(e[500] > -Math.log10(1 / (n + 1)) + 3, `spike evidence ${e[500]}`);
+    // the row after it is ordinary again
+    assert.ok(e[501] < 2, `next row ${e[501]}`);
+    // no value until NOVELTY_MIN_VALUES rows of history, and NaN rows are neither scored nor history
+    assert.ok(Number.isNaN(e[NOVELTY_MIN_VALUES - 1]));
+    assert.ok(Number.isFinite(e[NOVELTY_MIN_VALUES]));
+    const gappy = x.slice();
+    gappy[499] = NaN;
+    assert.ok(Number.isNaN(noveltyEvidence(gappy, 400, false)[499]));
+  });
+
+  it('counts only rises for a rise-only signal, and a drop to a never-seen floor for the others', () => {
+    const x = noise(600, 5);
+    x[500] = -12;
+    assert.ok(noveltyEvidence(x, 400, false)[500] > 5);
+    assert.ok(noveltyEvidence(x, 400, true)[500] < 0.01);
+  });
+
+  it('scores rows from `from` on exactly as a pass over every row does', () => {
+    const x = noise(3000, 9);
+    const whole = noveltyEvidence(x, 400, false);
+    for (const from of [1, 399, 400, 401, 1500, 2999]) {
+      const part = noveltyEvidence(x, 400, false, from);
+      assert.ok(Number.isNaN(part[from - 1]));
+      for (let t = from; t < 3000; t++) assert.equal(part[t], whole[t], `from ${from}, row ${t}`);
+    }
+  });
+});
