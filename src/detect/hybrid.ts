@@ -14,7 +14,7 @@ import { reconstruct } from '../model/autoencoder';
 import { driftCorrectedTailProbs } from '../calibrate/tail';
 import { combineStreams, computeStreams, sameStream, signalErrors, streamName, type CombinedEvidence, type EvidenceModel, type Streams } from './evidence';
 import { applySeasonalRule, scaleWindowRows, type SeasonalRule } from './seasonal';
-import { ruleNovelty } from './novelty';
+import { seasonalNovelty } from './novelty';
 import { censoredRuns } from '../features/rolling';
 import { scoreRows, type RowScores } from './score';
 
@@ -120,7 +120,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);
   }
-  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], references: [], kinds: [], z: [] };
+  const seasonal = rule ? applySeasonalRule(rule, win) : { signals: [], references: [], kinds: [], z: [], levels: [] };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,
@@ -136,7 +136,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   let bySignal: Record<string, Float64Array> = {};
   if (model) {
     const censored = rule ? censoredRuns(farOff(seasonal.z, ONLINE_CENSOR_Z), onlineCensorRows(model.onlineRows)) : undefined;
-    const novelty = rule ? ruleNovelty(rule, win, off, censored) : {};
+    const novelty = rule ? seasonalNovelty(seasonal, rule.scaleRows, off, censored) : {};
     ({ evidence, bySignal } = calibratedEvidence(all, model, off, rows, novelty, censored));
     for (let r = 0; r < rows; r++) {
       if (!scorable[r] || Number.isNaN(evidence[r])) {
@@ -169,14 +169,13 @@ function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, row
   });
   const part = (v: Float64Array) => v.subarray(from, off + rows);
   const combined = combineStreams({ keys: idx.map((i) => all.keys[i]), values: idx.map((i) => part(all.values[i])), direction: {} }, tails, model.aeCapDecades);
-  const p = driftCorrectedTailProbs(model.combined, combined.evidence, model.onlineRows, off - from, censored?.subarray(from, off + rows));
   const lead = off - from;
+  const p = driftCorrectedTailProbs(model.combined, combined.evidence, model.onlineRows, lead, censored?.subarray(from, off + rows));
   const evidence = new Float64Array(rows);
   const bySignal: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(combined.bySignal)) bySignal[k] = v.slice(lead, lead + rows);
   const signals = Object.keys(novelty);
   for (let r = 0; r < rows; r++) {
-    const pMain = p[lead + r];
     let best = -Infinity;
     let count = 0;
     for (const k of signals) {
@@ -185,7 +184,8 @@ function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, row
       count++;
       if (e > best) best = e;
     }
-    evidence[r] = Number.isNaN(pMain) ? NaN : count ? -Math.log10(Math.min(pMain, count * Math.pow(10, -best))) : -Math.log10(pMain);
+    // NaN where the streams have no value (Math.min keeps it); the novelty alone never makes a row scorable
+    evidence[r] = -Math.log10(Math.min(p[lead + r], count ? count * Math.pow(10, -best) : Infinity));
   }
   return { evidence, bySignal };
 }

@@ -1,20 +1,17 @@
 /**
  * The novelty rule: how far outside its own recent range a signal's level is. Per row, the level's two-sided rank
  * among the signal's levels over the previous four weeks gives a conformal p-value, 2·(rank + 1) / (N + 1) — the
- * chance that a row of an unchanged process is at least this extreme on either side — and beyond the range the excess counts in
- * interquartile ranges of the window. Evidence = −log10 p + excess: calibrated by construction, with no fitting,
+ * chance that a row of an unchanged process is at least this extreme on either side — and beyond the range the
+ * excess counts in interquartile ranges of the window. Evidence = −log10 p + excess: calibrated by construction, with no fitting,
  * so it means the same on a 5-minute CPU metric seen for two days as on three years of hourly traffic.
  *
  * It sees what a seasonal residual can miss when the season is no guide: a value never seen before (a spike, a
  * level far outside anything in a month, a full outage's floor). Measured on NAB it is the strongest single source
  * (see README, "Model"); on hourly traffic its evidence stays low except at such extremes.
  */
-import { applyLevelTransform } from '../features/transform';
 import { lowerBound, rollingPrev, upperBound } from '../features/rolling';
-import { signalGapOf } from '../data/frame';
-import type { CountryFrame } from '../data/types';
 import { RISE_ONLY_SIGNALS } from './evidence';
-import type { SeasonalRule } from './seasonal';
+import type { SeasonalZ } from './seasonal';
 
 /** Fewest earlier values a row's novelty is ranked among. */
 export const NOVELTY_MIN_VALUES = 50;
@@ -22,8 +19,9 @@ export const NOVELTY_MIN_VALUES = 50;
 /**
  * Novelty evidence per row of `level` (NaN rows are neither scored nor history) among the finite levels of the
  * previous `windowRows` rows: −log10((k + 1) / (N + 1)) with k the values at least as extreme on the row's side
- * (above only when `riseOnly`; twice that p on two sides, at most 1), plus (level − max) / IQR above the range or (min − level) / IQR below it. NaN until
- * NOVELTY_MIN_VALUES values are in the window, and on rows before `from` (not computed).
+ * (above only when `riseOnly`; twice that p on two sides, at most 1), plus (level − max) / IQR above the range or
+ * (min − level) / IQR below it. Rows are ranked by `scored` among the window of `level` (the two differ where a row is
+ * kept out of the history). NaN until NOVELTY_MIN_VALUES values are in the window, and on rows before `from`.
  */
 export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, riseOnly: boolean, from = 0, scored: ArrayLike<number> = level): Float64Array {
   return rollingPrev(level, windowRows, (win, N, t) => {
@@ -42,17 +40,16 @@ export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, ri
 }
 
 /**
- * Novelty evidence of every signal of a seasonal rule over `frame`, on the rule's level scale (log for volumes),
- * filled and unreliable rows left out; the window is the rule's scale window (four weeks). Rows before `from` are NaN.
+ * Novelty evidence of every signal of a seasonal rule's pass (its levels: the rule's scale, filled and unreliable rows
+ * left out) over a window of `windowRows` (the rule's scale window, four weeks); rows where `censored` is 1 are scored
+ * but never history, rows before `from` are NaN.
  */
-export function ruleNovelty(rule: SeasonalRule, frame: CountryFrame, from = 0, censored?: Uint8Array): Record<string, Float64Array> {
+export function seasonalNovelty(seasonal: SeasonalZ, windowRows: number, from = 0, censored?: Uint8Array): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
-  for (const s of rule.signals) {
-    const g = signalGapOf(frame, s.name);
-    const raw = applyLevelTransform(s.transform, frame.signals[s.name]);
-    const level = raw.map((v, i) => (g[i] || frame.unreliable[i] ? NaN : v));
+  seasonal.signals.forEach((name, k) => {
+    const level = seasonal.levels[k];
     const history = censored ? level.map((v, i) => (censored[i] ? NaN : v)) : level;
-    out[s.name] = noveltyEvidence(history, rule.scaleRows, RISE_ONLY_SIGNALS.includes(s.name), from, level);
-  }
+    out[name] = noveltyEvidence(history, windowRows, RISE_ONLY_SIGNALS.includes(name), from, level);
+  });
   return out;
 }

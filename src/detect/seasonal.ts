@@ -118,6 +118,8 @@ export interface SeasonalZ {
   kinds: SignalKind[];
   /** z per signal, each [rows]. */
   z: Float64Array[];
+  /** Level per signal on the rule's scale (log for volumes), NaN on filled and unreliable rows, each [rows]. */
+  levels: Float64Array[];
 }
 
 /**
@@ -217,6 +219,7 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
   const n = frame.timestamps.length;
   const hour = featureLocalTime(rule.calendar, frame.timestamps).hour;
   const shortRows = Math.min(rule.scaleRows, stepsIn(SHORT_SCALE_MS, step, 8));
+  const levels: Float64Array[] = [];
   const z = rule.signals.map((s) => {
     const col = frame.signals[s.name];
     if (!col) throw new DataError(`Series "${frame.id}" lacks signal "${s.name}" that its seasonal rule was fitted on; expected ${rule.signals.map((x) => x.name).join(', ')}.`);
@@ -225,6 +228,7 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
     const g = signalGapOf(frame, s.name);
     const valid = Uint8Array.from({ length: n }, (_, i) => (g[i] || frame.unreliable[i] ? 0 : 1));
     const level = applyLevelTransform(s.transform, col);
+    levels.push(level.map((v, i) => (valid[i] ? v : NaN)));
     const pass = (history: Uint8Array): Float64Array => {
       const e = expectedLevels(level, history, [s.reference], step)[s.reference]!;
       const resid = level.map((v, i) => v - e[i]);
@@ -247,5 +251,5 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
     const out = censored ? pass(censored).map((v, i) => (Number.isNaN(v) ? first[i] : v)) : first;
     return out;
   });
-  return { signals: rule.signals.map((s) => s.name), references: rule.signals.map((s) => s.reference), kinds: rule.signals.map((s) => s.kind), z };
+  return { signals: rule.signals.map((s) => s.name), references: rule.signals.map((s) => s.reference), kinds: rule.signals.map((s) => s.kind), z, levels };
 }

@@ -10,6 +10,7 @@ describe('detect/evidence (streams)', () => {
     references: ['similar', 'similar'],
     kinds: ['volume', 'count'],
     z: [new Float64Array(n).fill(0.5), new Float64Array(n).fill(0.5)],
+    levels: [new Float64Array(n), new Float64Array(n)],
   };
   const errors = { http: new Float64Array(n).fill(0.01), bgp_ips: new Float64Array(n).fill(0.01) };
 
@@ -22,7 +23,7 @@ describe('detect/evidence (streams)', () => {
   });
 
   it('keeps the autoencoder streams of every signal when the network is the only source', () => {
-    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [] };
+    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [], levels: [] };
     const names = computeStreams(alone, errors, [1, 3, 12], 0).keys.map(streamName);
     assert.deepEqual(names.sort(), ['autoencoder/bgp_ips/1', 'autoencoder/bgp_ips/3', 'autoencoder/http/1', 'autoencoder/http/3']);
   });

@@ -6,7 +6,7 @@ import { HOUR_MS } from '../../src/base/time';
 import { sliceFrame } from '../../src/data/frame';
 import { budgetShare, hybridHistoryRows, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
 import { applySeasonalRule, fitSeasonalRule } from '../../src/detect/seasonal';
-import { ruleNovelty } from '../../src/detect/novelty';
+import { seasonalNovelty } from '../../src/detect/novelty';
 import { createRng } from '../../src/util/random';
 
 const WEEK = 168;
@@ -181,7 +181,7 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     const { h, ev } = detect(f);
     const r = at - FIT_END;
     // the evidence is at least the signal's novelty after the Bonferroni factor for the two signals
-    const novelty = ruleNovelty(ev.seasonal!, f).http[at];
+    const novelty = seasonalNovelty(applySeasonalRule(ev.seasonal!, f), ev.seasonal!.scaleRows).http[at];
     assert.ok(novelty > 5, `http novelty ${novelty}`);
     assert.ok(h.evidence[r] >= novelty - Math.log10(2) - 1e-9, `evidence ${h.evidence[r]} against novelty ${novelty}`);
     assert.ok(h.bySignal.http[r] > 2, 'http leads the attribution');
