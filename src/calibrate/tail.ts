@@ -48,7 +48,7 @@ export function tailProb(s: TailSketch, x: number): number {
   if (Number.isNaN(x)) return NaN;
   const { n, top, quantiles } = s;
   const max = top[0];
-  if (x > max) return Math.exp(-(x - max) / s.beta) / (n + 1);
+  if (x > max) return (tiedAtMax(s) * Math.exp(-(x - max) / s.beta)) / (n + 1);
   const low = top[top.length - 1];
   if (x >= low) {
     // count of top values ≥ x (top is descending)
@@ -70,6 +70,24 @@ export function tailProb(s: TailSketch, x: number): number {
   const f = b > a ? (x - a) / (b - a) : 1;
   const cdf = (i + f) / 100;
   return Math.max((top.length + 1) / (n + 1), 1 - cdf);
+}
+
+/**
+ * How many fitted values equal the maximum (1 when it is unique): a stream that sat at its maximum on many held-out
+ * rows (a count that never moved, an attack stream at zero) has an atom there, and the exponential tail starts from
+ * that atom's share rather than from 1 / (n + 1), so its first small move is not astronomically rare.
+ */
+function tiedAtMax(s: TailSketch): number {
+  const { top, quantiles, n } = s;
+  const max = top[0];
+  if (top[top.length - 1] !== max) {
+    let c = 1;
+    while (top[c] === max) c++;
+    return c;
+  }
+  // the whole top share is tied: the quantiles tell how far down the atom reaches
+  const first = quantiles.indexOf(max);
+  return Math.max(top.length, Math.round(((100 - first) / 100) * (n - 1)) + 1);
 }
 
 /** Evidence of a value: −log10 of its tail probability (0 = typical, 3 = one normal row in a thousand is as extreme). */

@@ -136,7 +136,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   let bySignal: Record<string, Float64Array> = {};
   if (model) {
     const censored = rule ? censoredRuns(farOff(seasonal.z, ONLINE_CENSOR_Z), onlineCensorRows(model.onlineRows)) : undefined;
-    const novelty = rule ? seasonalNovelty(seasonal, rule.scaleRows, off, censored) : {};
+    const novelty = rule ? seasonalNovelty(rule, seasonal, off, censored) : {};
     ({ evidence, bySignal } = calibratedEvidence(all, model, off, rows, novelty, censored));
     for (let r = 0; r < rows; r++) {
       if (!scorable[r] || Number.isNaN(evidence[r])) {

@@ -11,7 +11,7 @@
  */
 import { lowerBound, rollingPrev, upperBound } from '../features/rolling';
 import { RISE_ONLY_SIGNALS } from './evidence';
-import type { SeasonalZ } from './seasonal';
+import type { SeasonalRule, SeasonalZ } from './seasonal';
 
 /** Fewest earlier values a row's novelty is ranked among. */
 export const NOVELTY_MIN_VALUES = 50;
@@ -20,16 +20,18 @@ export const NOVELTY_MIN_VALUES = 50;
  * Novelty evidence per row of `level` (NaN rows are neither scored nor history) among the finite levels of the
  * previous `windowRows` rows: −log10((k + 1) / (N + 1)) with k the values at least as extreme on the row's side
  * (above only when `riseOnly`; twice that p on two sides, at most 1), plus (level − max) / IQR above the range or
- * (min − level) / IQR below it. Rows are ranked by `scored` among the window of `level` (the two differ where a row is
- * kept out of the history). NaN until NOVELTY_MIN_VALUES values are in the window, and on rows before `from`.
+ * (min − level) / IQR below it, the IQR at least `minSpread` (a count that never moved in four weeks has none, and
+ * its first small step would otherwise be an outlier of any size). Rows are ranked by `scored` among the window of
+ * `level` (the two differ where a row is kept out of the history). NaN until NOVELTY_MIN_VALUES values are in the
+ * window, and on rows before `from`.
  */
-export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, riseOnly: boolean, from = 0, scored: ArrayLike<number> = level): Float64Array {
+export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, riseOnly: boolean, from = 0, scored: ArrayLike<number> = level, minSpread = 0): Float64Array {
   return rollingPrev(level, windowRows, (win, N, t) => {
     const v = scored[t];
     if (N < NOVELTY_MIN_VALUES || !Number.isFinite(v)) return NaN;
     const above = N - lowerBound(win, N, v);
     const below = upperBound(win, N, v);
-    const iqr = Math.max(win[Math.floor(0.75 * (N - 1))] - win[Math.floor(0.25 * (N - 1))], 1e-9 * Math.max(1, Math.abs(win[N >> 1])));
+    const iqr = Math.max(win[Math.floor(0.75 * (N - 1))] - win[Math.floor(0.25 * (N - 1))], minSpread, 1e-9 * Math.max(1, Math.abs(win[N >> 1])));
     if (riseOnly) return -Math.log10((above + 1) / (N + 1)) + (above === 0 ? (v - win[N - 1]) / iqr : 0);
     // two-sided: a level this far out on either side has twice the one-sided chance
     let e = -Math.log10(Math.min(1, (2 * (Math.min(above, below) + 1)) / (N + 1)));
@@ -41,15 +43,15 @@ export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, ri
 
 /**
  * Novelty evidence of every signal of a seasonal rule's pass (its levels: the rule's scale, filled and unreliable rows
- * left out) over a window of `windowRows` (the rule's scale window, four weeks); rows where `censored` is 1 are scored
- * but never history, rows before `from` are NaN.
+ * left out) over the rule's scale window (four weeks), spreads floored at the rule's scale floor (a 0.5 % change on a
+ * log scale); rows where `censored` is 1 are scored but never history, rows before `from` are NaN.
  */
-export function seasonalNovelty(seasonal: SeasonalZ, windowRows: number, from = 0, censored?: Uint8Array): Record<string, Float64Array> {
+export function seasonalNovelty(rule: SeasonalRule, seasonal: SeasonalZ, from = 0, censored?: Uint8Array): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   seasonal.signals.forEach((name, k) => {
     const level = seasonal.levels[k];
     const history = censored ? level.map((v, i) => (censored[i] ? NaN : v)) : level;
-    out[name] = noveltyEvidence(history, windowRows, RISE_ONLY_SIGNALS.includes(name), from, level);
+    out[name] = noveltyEvidence(history, rule.scaleRows, RISE_ONLY_SIGNALS.includes(name), from, level, rule.signals[k].scaleFloor);
   });
   return out;
 }

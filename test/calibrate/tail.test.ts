@@ -46,3 +46,21 @@ describe('calibrate/tail driftCorrectedTailProbs', () => {
     assert.equal(part[399], driftCorrectedTailProbs(held, x, 300)[399]);
   });
 });
+
+describe('calibrate/tail tailProb beyond the maximum', () => {
+  it('starts the exponential tail from the share of values tied at the maximum', () => {
+    // unique maximum: the conformal 1 / (n + 1) times the exponential decay, as before
+    const spread = fitTail(Array.from({ length: 99 }, (_, i) => i + 1));
+    assert.ok(Math.abs(tailProb(spread, 100) - Math.exp(-1 / spread.beta) / 100) < 1e-15);
+    // three values share the maximum: three times that
+    const three = fitTail([...Array.from({ length: 96 }, (_, i) => i + 1), 99, 99, 99]);
+    assert.ok(Math.abs(tailProb(three, 100) - (3 * Math.exp(-1 / three.beta)) / 100) < 1e-15);
+    // a stream that never moved (every held-out value 0): a small step is ordinary, a large one still rare
+    const flat = fitTail(new Array(500).fill(0), 1);
+    assert.ok(tailProb(flat, 0.3) > 0.7, `small step ${tailProb(flat, 0.3)}`);
+    assert.ok(tailProb(flat, 12) < 1e-5, `large step ${tailProb(flat, 12)}`);
+    // mostly zeros with a few positive values: the maximum is unique, the atom at 0 changes nothing beyond it
+    const sparse = fitTail([...new Array(480).fill(0), ...Array.from({ length: 20 }, (_, i) => i + 1)]);
+    assert.ok(Math.abs(tailProb(sparse, 21) - Math.exp(-1 / sparse.beta) / 501) < 1e-15);
+  });
+});

@@ -181,11 +181,31 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     const { h, ev } = detect(f);
     const r = at - FIT_END;
     // the evidence is at least the signal's novelty after the Bonferroni factor for the two signals
-    const novelty = seasonalNovelty(applySeasonalRule(ev.seasonal!, f), ev.seasonal!.scaleRows).http[at];
+    const novelty = seasonalNovelty(ev.seasonal!, applySeasonalRule(ev.seasonal!, f)).http[at];
     assert.ok(novelty > 5, `http novelty ${novelty}`);
     assert.ok(h.evidence[r] >= novelty - Math.log10(2) - 1e-9, `evidence ${h.evidence[r]} against novelty ${novelty}`);
     assert.ok(h.bySignal.http[r] > 2, 'http leads the attribution');
     assert.ok(h.probability[r] > 0.99);
+  });
+
+  it('when a near-constant count (announced address space) steps by 0.2 %, then no row alarms', () => {
+    // Announced /24s hold still for weeks and then move by a few prefixes: the novelty rule's spread is the rule's
+    // floor at least (a 0.5 % change on a log scale), else the first step of a never-moving count is a huge outlier.
+    const f = series(14, 19);
+    const n = f.timestamps.length;
+    const ips = new Float64Array(n).fill(40_000);
+    const at = 11 * WEEK + 3 * 24 + 10;
+    for (let i = at; i < n; i++) ips[i] = 40_080;
+    f.signalNames = [...f.signalNames, 'bgp_ips'];
+    f.signalKinds = { ...f.signalKinds, bgp_ips: 'count' };
+    f.signals = { ...f.signals, bgp_ips: ips };
+    const { h } = detect(f);
+    const worst = Math.max(...h.probability.subarray(at - FIT_END, at - FIT_END + 48));
+    assert.ok(worst < 0.5, `probability ${worst.toFixed(3)} after the step`);
+    // a withdrawal of a fifth of the space still does
+    for (let i = at + 24 * 7; i < at + 24 * 7 + 6; i++) ips[i] = 32_000;
+    const r = at + 24 * 7 - FIT_END;
+    assert.ok(Math.max(...detect(f).h.probability.subarray(r, r + 6)) > 0.99);
   });
 
   it('scores a range from its history window exactly as the whole table does (online window and censoring included)', () => {

@@ -45,6 +45,19 @@ describe('detect/novelty', () => {
     assert.ok(noveltyEvidence(x, 400, true)[500] < 0.01);
   });
 
+  it('measures the excess of a flat window in `minSpread` units at least: a never-moving count\'s small step is no outlier', () => {
+    const x = new Float64Array(600).fill(10);
+    x[500] = 10.002;
+    const bare = noveltyEvidence(x, 400, false)[500];
+    const floored = noveltyEvidence(x, 400, false, 0, x, 0.005)[500];
+    assert.ok(bare > 1000, `without a floor ${bare}`);
+    // rank part: 2 / 401, excess: 0.002 / 0.005
+    assert.ok(Math.abs(floored - (-Math.log10(2 / 401) + 0.4)) < 1e-9, `with the floor ${floored}`);
+    // a window with more spread than the floor is unaffected by it
+    const y = noise(600, 11);
+    assert.deepEqual(Array.from(noveltyEvidence(y, 400, false, 0, y, 1e-3)), Array.from(noveltyEvidence(y, 400, false)));
+  });
+
   it('scores rows from `from` on exactly as a pass over every row does', () => {
     const x = noise(3000, 9);
     const whole = noveltyEvidence(x, 400, false);
