@@ -118,35 +118,67 @@ export const MIN_ONLINE_VALUES = 50;
 export const DRIFT_Q = 0.01;
 
 /**
+ * A deeper tail share the drift check also watches (the sketch's 1-in-1000 value), and the rows of prior behind its
+ * count: four weeks of hourly rows expect 0.67 such rows, so without a prior one earlier event of a few hours would
+ * multiply the next one's probability; with it a series must pass that level again and again (a heavy tail the
+ * held-out rows did not show) before its strongest rows are discounted.
+ */
+export const DEEP_DRIFT_Q = 0.001;
+export const DEEP_DRIFT_PRIOR = 5;
+
+/** The smallest value whose tail probability under `s` is at most `p` (bisection; tailProb is non-increasing). */
+export function tailQuantile(s: TailSketch, p: number): number {
+  let lo = s.quantiles[0];
+  let hi = s.top[0] + s.beta * Math.max(1, Math.log(1 / Math.max(p, 1e-300)));
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); i++) {
+    const mid = (lo + hi) / 2;
+    if (tailProb(s, mid) <= p) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
  * Tail probability of each value of `x` under the fitted sketch `s`, corrected for drift since it was fitted: when the
  * finite values of the previous `windowRows` rows pass the sketch's 99th percentile more often than 1 %, every
  * probability is scaled up by that excess, p = min(1, p_s · max(1, (k + 1) / (0.01·N + 1))) with k of those N rows
- * beyond it. One factor keeps the sketch's order (a strong anomaly stays stronger than a weak one), and it never
- * makes the calibration more liberal. A series calibrated on a few hundred rows (NAB's probation) whose later rows
- * run hotter then raises no more alarms than its recent history supports. Rows before `from` are NaN (history only);
- * rows where `censored` is 1 are scored but never history.
+ * beyond it; a value beyond the sketch's 1-in-1000 level is scaled by the excess there too when that is larger,
+ * (k' + 5) / (0.001·N + 5) (DEEP_DRIFT_PRIOR), so a tail heavier than the held-out rows showed is caught where false
+ * alarms are decided. The factor never makes the calibration more liberal, and rows passing the same levels keep the
+ * sketch's order (a strong anomaly stays stronger than a weak one). A series calibrated on a few hundred rows (NAB's
+ * probation) whose later rows run hotter then raises no more alarms than its recent history supports. Rows before
+ * `from` are NaN (history only); rows where `censored` is 1 are scored but never history.
  */
 export function driftCorrectedTailProbs(s: TailSketch, x: ArrayLike<number>, windowRows: number, from = 0, censored?: Uint8Array): Float64Array {
   const n = x.length;
   const xq = s.quantiles[100 - Math.round(100 * DRIFT_Q)];
+  const xDeep = Math.max(xq, tailQuantile(s, DEEP_DRIFT_Q));
   const out = new Float64Array(n).fill(NaN);
   const start = Math.max(0, from - windowRows);
   const inHistory = (i: number) => Number.isFinite(x[i]) && !censored?.[i];
   let N = 0;
   let k = 0;
+  let kDeep = 0;
   for (let t = start; t < n; t++) {
     if (t >= from) {
       const ps = tailProb(s, x[t]);
-      out[t] = N < MIN_ONLINE_VALUES || Number.isNaN(ps) ? ps : Math.min(1, ps * Math.max(1, (k + 1) / (N * DRIFT_Q + 1)));
+      if (N < MIN_ONLINE_VALUES || Number.isNaN(ps)) out[t] = ps;
+      else {
+        let f = Math.max(1, (k + 1) / (N * DRIFT_Q + 1));
+        if (x[t] >= xDeep) f = Math.max(f, (kDeep + DEEP_DRIFT_PRIOR) / (N * DEEP_DRIFT_Q + DEEP_DRIFT_PRIOR));
+        out[t] = Math.min(1, ps * f);
+      }
     }
     const old = t - windowRows;
     if (old >= start && inHistory(old)) {
       N--;
       if (x[old] >= xq) k--;
+      if (x[old] >= xDeep) kDeep--;
     }
     if (inHistory(t)) {
       N++;
       if (x[t] >= xq) k++;
+      if (x[t] >= xDeep) kDeep++;
     }
   }
   return out;

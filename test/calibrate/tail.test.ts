@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { DRIFT_Q, driftCorrectedTailProbs, fitTail, MIN_ONLINE_VALUES, tailProb } from '../../src/calibrate/tail';
+import { DEEP_DRIFT_PRIOR, DEEP_DRIFT_Q, DRIFT_Q, driftCorrectedTailProbs, fitTail, MIN_ONLINE_VALUES, tailProb, tailQuantile } from '../../src/calibrate/tail';
 
 describe('calibrate/tail driftCorrectedTailProbs', () => {
   const held = fitTail(Array.from({ length: 1000 }, (_, i) => (i / 1000) * 2)); // held-out evidence in [0, 2)
@@ -31,6 +31,29 @@ describe('calibrate/tail driftCorrectedTailProbs', () => {
     const quiet = Float64Array.from({ length: 300 }, () => 0.1);
     quiet[299] = 1.9;
     assert.equal(driftCorrectedTailProbs(held, quiet, 200)[299], tailProb(held, 1.9));
+  });
+
+  it('scales values beyond the 1-in-1000 level by the excess there when that is larger, one earlier event barely', () => {
+    const deep = tailQuantile(held, DEEP_DRIFT_Q);
+    assert.ok(tailProb(held, deep) <= DEEP_DRIFT_Q && tailProb(held, deep - 1e-6) > DEEP_DRIFT_Q, `deep level ${deep}`);
+    const strong = deep + 1; // a row beyond the deep level
+    const middle = 1.995; // beyond the 99th percentile, not the deep level
+    // a heavy tail: 30 of the last 600 rows beyond the deep level (each also beyond the 99th percentile)
+    const heavy = Float64Array.from({ length: 602 }, (_, i) => (i % 20 === 0 ? deep + 0.5 : 0.5));
+    heavy[600] = strong;
+    heavy[601] = middle;
+    const p = driftCorrectedTailProbs(held, heavy, 600);
+    const atQ = (30 + 1) / (600 * DRIFT_Q + 1);
+    const atDeep = (30 + DEEP_DRIFT_PRIOR) / (600 * DEEP_DRIFT_Q + DEEP_DRIFT_PRIOR);
+    assert.ok(atDeep > atQ);
+    assert.ok(Math.abs(p[600] / tailProb(held, strong) - atDeep) < 1e-9, `deep row factor ${p[600] / tailProb(held, strong)}`);
+    // the row after it, beyond the 99th percentile only, gets that level's excess (the strong row replaced row 0)
+    assert.ok(Math.abs(p[601] / tailProb(held, middle) - atQ) < 1e-9, `middle row factor ${p[601] / tailProb(held, middle)}`);
+    // one earlier event of five rows: the 99th-percentile count alone would not move, the deep one moves by its prior
+    const once = Float64Array.from({ length: 601 }, (_, i) => (i >= 300 && i < 305 ? deep + 0.5 : 0.5));
+    once[600] = strong;
+    const f = driftCorrectedTailProbs(held, once, 600)[600] / tailProb(held, strong);
+    assert.ok(Math.abs(f - (5 + DEEP_DRIFT_PRIOR) / (600 * DEEP_DRIFT_Q + DEEP_DRIFT_PRIOR)) < 1e-9 && f < 2, `factor ${f}`);
   });
 
   it('leaves censored rows and rows older than the window out of the history, and returns NaN before `from`', () => {
