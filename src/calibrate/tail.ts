@@ -129,7 +129,10 @@ export const DEEP_DRIFT_PRIOR = 5;
 /** The smallest value whose tail probability under `s` is at most `p` (bisection; tailProb is non-increasing). */
 export function tailQuantile(s: TailSketch, p: number): number {
   let lo = s.quantiles[0];
-  let hi = s.top[0] + s.beta * Math.max(1, Math.log(1 / Math.max(p, 1e-300)));
+  // an upper end whose tail probability is at most p (beyond the maximum it decays by e per beta)
+  let reach = s.beta;
+  while (tailProb(s, s.top[0] + reach) > p && reach < s.beta * 1e4) reach *= 2;
+  let hi = s.top[0] + reach;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); i++) {
     const mid = (lo + hi) / 2;
     if (tailProb(s, mid) <= p) hi = mid;

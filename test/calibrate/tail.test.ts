@@ -36,6 +36,10 @@ describe('calibrate/tail driftCorrectedTailProbs', () => {
   it('scales values beyond the 1-in-1000 level by the excess there when that is larger, one earlier event barely', () => {
     const deep = tailQuantile(held, DEEP_DRIFT_Q);
     assert.ok(tailProb(held, deep) <= DEEP_DRIFT_Q && tailProb(held, deep - 1e-6) > DEEP_DRIFT_Q, `deep level ${deep}`);
+    // also where the tail starts from a large atom at the maximum (a stream that never moved)
+    const flat = fitTail(new Array(500).fill(0), 1);
+    const flatDeep = tailQuantile(flat, DEEP_DRIFT_Q);
+    assert.ok(tailProb(flat, flatDeep) <= DEEP_DRIFT_Q && tailProb(flat, flatDeep - 1e-6) > DEEP_DRIFT_Q, `flat deep level ${flatDeep}`);
     const strong = deep + 1; // a row beyond the deep level
     const middle = 1.995; // beyond the 99th percentile, not the deep level
     // a heavy tail: 30 of the last 600 rows beyond the deep level (each also beyond the 99th percentile)
