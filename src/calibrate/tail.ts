@@ -155,7 +155,8 @@ export function tailQuantile(s: TailSketch, p: number): number {
 export function driftCorrectedTailProbs(s: TailSketch, x: ArrayLike<number>, windowRows: number, from = 0, censored?: Uint8Array): Float64Array {
   const n = x.length;
   const xq = s.quantiles[100 - Math.round(100 * DRIFT_Q)];
-  const xDeep = Math.max(xq, tailQuantile(s, DEEP_DRIFT_Q));
+  // beyond the 99th percentile: tailProb there is at least the top share's 1 %
+  const xDeep = tailQuantile(s, DEEP_DRIFT_Q);
   const out = new Float64Array(n).fill(NaN);
   const start = Math.max(0, from - windowRows);
   const inHistory = (i: number) => Number.isFinite(x[i]) && !censored?.[i];
