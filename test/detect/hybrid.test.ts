@@ -5,8 +5,9 @@ import type { CountryFrame } from '../../src/data/types';
 import { HOUR_MS } from '../../src/base/time';
 import { sliceFrame } from '../../src/data/frame';
 import { budgetShare, hybridHistoryRows, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
-import { applySeasonalRule, fitSeasonalRule } from '../../src/detect/seasonal';
+import { applySeasonalRule, fitSeasonalRule, holidayScaleOf } from '../../src/detect/seasonal';
 import { seasonalNovelty } from '../../src/detect/novelty';
+import { featureLocalTime } from '../../src/features/categorical';
 import { createRng } from '../../src/util/random';
 
 const WEEK = 168;
@@ -206,6 +207,58 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     for (let i = at + 24 * 7; i < at + 24 * 7 + 6; i++) ips[i] = 32_000;
     const r = at + 24 * 7 - FIT_END;
     assert.ok(Math.max(...detect(f).h.probability.subarray(r, r + 6)) > 0.99);
+  });
+
+  it('holidayScaleOf: the holiday rows\' spread over the overall one, at least 1, at most 4, shrunk by the rows behind it', () => {
+    const n = 400;
+    const resid = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1 : -1) * (i < 100 ? 10 : 1));
+    const clean = new Uint8Array(n).fill(1);
+    const dayType = Uint8Array.from({ length: n }, (_, i) => (i < 100 ? 2 : 0));
+    // 100 holiday rows ten times wider: capped at 4, weighted 100 / (100 + 50)
+    assert.ok(Math.abs(holidayScaleOf(resid, clean, dayType, 1) - Math.exp((100 / 150) * Math.log(4))) < 1e-12);
+    // narrower holiday rows never make the scale smaller; fewer than 8 of them, or none clean, change nothing
+    assert.equal(holidayScaleOf(resid.map((v, i) => (i < 100 ? v / 100 : v)), clean, dayType, 1), 1);
+    assert.equal(holidayScaleOf(resid, clean, Uint8Array.from({ length: n }, (_, i) => (i < 7 ? 2 : 0)), 1), 1);
+    assert.equal(holidayScaleOf(resid, Uint8Array.from({ length: n }, (_, i) => (i < 100 ? 0 : 1)), dayType, 1), 1);
+  });
+
+  it('when a public holiday sits below even a weekend, then it raises no alarm, while an outage on a holiday still does', () => {
+    // German public holidays from the calendar, each a day off at 0.72 of a workday with a later morning (as holidays
+    // look on Radar); the similar-days reference, led by the ordinary day before, expects a workday.
+    const weeks = 42;
+    const n = weeks * WEEK;
+    const rng = createRng(23);
+    const cal = { timezone: 'UTC', weekend: [6, 7], holidayCountry: 'DE' };
+    const { dayType } = featureLocalTime(cal, Array.from({ length: n }, (_, i) => T0 + i * HOUR_MS));
+    const http = new Float64Array(n);
+    const l3 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = i % 24;
+      const shift = dayType[i] === 0 ? 0 : 1.5;
+      const level = dayType[i] === 2 ? 0.72 : dayType[i] === 1 ? 0.85 : 1;
+      http[i] = 100 * level * (1 + 0.5 * Math.sin((2 * Math.PI * (h - 6 - shift)) / 24)) * Math.exp(0.03 * rng.normal());
+      l3[i] = 5 * Math.exp(0.3 * rng.normal());
+    }
+    const frame: CountryFrame = { ...series(weeks, 23), id: 'T2', signals: { http, l3 } };
+    const fitEnd = 34 * WEEK; // the rule fits on the first 30 weeks: six holidays to learn from (1 Jan … Whit Monday)
+    const run = (c: typeof cal | (Omit<typeof cal, 'holidayCountry'> & { holidayCountry: null })) => {
+      const ev = fitEvidence(frame, null, 'seasonal', c, 30 * WEEK, fitEnd, 0.5);
+      return { ev, h: scoreHybrid(frame, null, ev.seasonal, ev.evidence.windows, fitEnd, n, ev.evidence, ev.budget.share) };
+    };
+    const holidayRows = Array.from({ length: n - fitEnd }, (_, r) => r).filter((r) => dayType[fitEnd + r] === 2);
+    assert.ok(holidayRows.length >= 24, `${holidayRows.length} scored holiday rows (3 October)`);
+    const worst = (p: Float64Array) => Math.max(...holidayRows.map((r) => p[r]));
+    const blind = run({ ...cal, holidayCountry: null });
+    assert.ok(worst(blind.h.probability) > 0.5, `without the calendar a holiday alarms (${worst(blind.h.probability).toFixed(3)})`);
+    const { ev, h } = run(cal);
+    const [httpRule, l3Rule] = ev.seasonal!.signals;
+    assert.ok(httpRule.holidayScale > 1.2, `http holiday factor ${httpRule.holidayScale}`);
+    assert.ok(l3Rule.holidayScale < 1.3, `l3 holiday factor ${l3Rule.holidayScale}`);
+    assert.ok(worst(h.probability) < 0.5, `with it no holiday row alarms (${worst(h.probability).toFixed(3)})`);
+    // an outage on a holiday (half the traffic gone for 6 h) still crosses
+    const at = fitEnd + holidayRows[holidayRows.length - 1] - 12;
+    for (let i = at; i < at + 6; i++) http[i] *= 0.5;
+    assert.ok(Math.max(...run(cal).h.probability.subarray(at - fitEnd, at - fitEnd + 6)) > 0.5);
   });
 
   it('scores a range from its history window exactly as the whole table does (online window and censoring included)', () => {
