@@ -112,10 +112,12 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     const fs = computeFeatures(win, net.spec);
     const recon = reconstruct(net.model, fs);
     errors = signalErrors(fs, recon);
-    // A filled signal's reconstruction error is no evidence (its value was made up); the other signals' still are.
+    // A filled signal's reconstruction error is no evidence (its value was made up); the other signals' still are. On
+    // Radar-unreliable rows (PIPELINE annotations: a source under-reported) no signal's is, as for the seasonal rule:
+    // the network read those dips as outages and alarmed on 15–55 % of them.
     for (const [signal, e] of Object.entries(errors)) {
       const g = signalGapOf(win, signal);
-      for (let i = 0; i < e.length; i++) if (g[i]) e[i] = NaN;
+      for (let i = 0; i < e.length; i++) if (g[i] || win.unreliable[i]) e[i] = NaN;
     }
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);

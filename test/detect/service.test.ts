@@ -120,6 +120,26 @@ describe('detect/service', function () {
     assert.deepEqual(s.labels, [{ start: iso(run.outage.start), end: iso(run.outage.end), kind: 'outage' }]);
   });
 
+  it('when Radar marks the hours of a dip unreliable (PIPELINE), then neither source alarms there, and the same dip unmarked does', async () => {
+    const { det, cal, frame } = await loadCountryRun(run.cfg, 'AT');
+    try {
+      const from = run.outage.start - 6 * HOUR_MS;
+      const to = from + DAY_MS;
+      const rows = frame.timestamps.map((t, i) => (t >= run.outage.start && t < run.outage.end ? i : -1)).filter((i) => i >= 0);
+      const unreliable = Uint8Array.from(frame.unreliable);
+      for (const i of rows) unreliable[i] = 1;
+      const marked = toDetectHours(scoreRange({ ...frame, unreliable }, det, cal, from, to).hours);
+      const inDip = marked.filter((h) => Date.parse(h.timestamp) >= run.outage.start && Date.parse(h.timestamp) < run.outage.end);
+      assert.equal(inDip.length, rows.length);
+      // (a trailing window may still carry the hours before the dip; the dip's own values are no evidence)
+      for (const h of inDip) assert.ok(!h.anomaly, `${h.timestamp}: anomaly with score ${h.score}`);
+      const unmarked = toDetectHours(scoreRange(frame, det, cal, from, to).hours);
+      assert.ok(unmarked.some((h) => h.anomaly && Date.parse(h.timestamp) >= run.outage.start && Date.parse(h.timestamp) < run.outage.end));
+    } finally {
+      det.dispose();
+    }
+  });
+
   it('when the country is unknown, then a NotFoundError lists the known ones', async () => {
     await assert.rejects(svc.detect('XX', new Date('2023-02-07T00:00:00Z'), new Date('2023-02-08T00:00:00Z'), { series: false }), (e: Error) => e instanceof NotFoundError && /Unknown country "XX"\. Known: AT$/.test(e.message));
     await assert.rejects(svc.detect('DE', new Date('2023-02-07T00:00:00Z'), new Date('2023-02-08T00:00:00Z'), { series: false }), NotFoundError);

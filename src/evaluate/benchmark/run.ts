@@ -40,6 +40,9 @@ export interface ThresholdCounts {
   perKind: Record<string, { events: number; detected: number }>;
   /** Hours from each detected window's first evaluated row to its first flag. */
   delaysHours: number[];
+  /** Rows after evalStart that Radar marks unreliable and no label covers (not evaluated above), and those flagged: alarms a user would get on data known to be wrong. */
+  unreliableRows: number;
+  unreliableFlaggedRows: number;
 }
 
 export interface SeriesResult {
@@ -69,6 +72,8 @@ export interface PooledResult {
   recall: number;
   f1: number;
   hourlyFpr: number;
+  /** Share of the unreliable, unlabelled rows the own threshold flags (counts.unreliableFlaggedRows / unreliableRows). */
+  unreliableFlaggedShare: number;
   medianTimeToDetectHours: number | null;
   perKindRecall: Record<string, { events: number; detected: number; recall: number }>;
   counts: ThresholdCounts;
@@ -140,6 +145,8 @@ function thresholdCounts(m: Metrics): ThresholdCounts {
     truePredictedEvents: m.truePredictedEvents,
     perKind,
     delaysHours: m.detected.map((d) => d.delayHours),
+    unreliableRows: 0,
+    unreliableFlaggedRows: 0,
   };
 }
 
@@ -154,7 +161,13 @@ export function measureSeries(s: BenchSeries, run: DetectorRun, cfg: Config): Om
   const budgets = recallAtBudgets(run.score, evaluated, windows, FPR_BUDGETS);
   const events = rowEvents(f.timestamps, step, run.flagged, evaluated, cfg.detect);
   const m = computeMetrics({ timestamps: f.timestamps, flagged: run.flagged, evaluated, labels: f.labels, events, stepMs: step });
-  return { series: s.name, rows: n, stepMinutes: step / 60_000, evaluatedRows: evaluated.reduce((a, b) => a + b, 0), budgets, atThreshold: thresholdCounts(m) };
+  const atThreshold = thresholdCounts(m);
+  for (let i = s.evalStart; i < n; i++) {
+    if (!f.unreliable[i] || f.labelKind[i]) continue;
+    atThreshold.unreliableRows++;
+    atThreshold.unreliableFlaggedRows += run.flagged[i] ? 1 : 0;
+  }
+  return { series: s.name, rows: n, stepMinutes: step / 60_000, evaluatedRows: evaluated.reduce((a, b) => a + b, 0), budgets, atThreshold };
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
@@ -168,13 +181,15 @@ function medianOf(xs: number[]): number | null {
 /** Pools series results of one detector on one data set. */
 export function poolSeries(rows: SeriesResult[]): PooledResult {
   const b = poolBudgets(rows.map((r) => r.budgets));
-  const c: ThresholdCounts = { events: 0, detected: 0, normalRows: 0, falsePositiveRows: 0, predictedEvents: 0, truePredictedEvents: 0, perKind: {}, delaysHours: [] };
+  const c: ThresholdCounts = { events: 0, detected: 0, normalRows: 0, falsePositiveRows: 0, predictedEvents: 0, truePredictedEvents: 0, perKind: {}, delaysHours: [], unreliableRows: 0, unreliableFlaggedRows: 0 };
   for (const r of rows) {
     const a = r.atThreshold;
     c.events += a.events;
     c.detected += a.detected;
     c.normalRows += a.normalRows;
     c.falsePositiveRows += a.falsePositiveRows;
+    c.unreliableRows += a.unreliableRows;
+    c.unreliableFlaggedRows += a.unreliableFlaggedRows;
     c.predictedEvents += a.predictedEvents;
     c.truePredictedEvents += a.truePredictedEvents;
     c.delaysHours.push(...a.delaysHours);
@@ -200,6 +215,7 @@ export function poolSeries(rows: SeriesResult[]): PooledResult {
     recall,
     f1: Number.isFinite(f1) ? f1 : 0,
     hourlyFpr: ratio(c.falsePositiveRows, c.normalRows),
+    unreliableFlaggedShare: ratio(c.unreliableFlaggedRows, c.unreliableRows),
     medianTimeToDetectHours: medianOf(c.delaysHours),
     perKindRecall: Object.fromEntries(Object.entries(c.perKind).map(([k, v]) => [k, { ...v, recall: ratio(v.detected, v.events) }])),
     counts: c,
@@ -314,7 +330,7 @@ const num = (x: number | null | undefined, d = 1) => (x === null || x === undefi
 /** The markdown tables: one row per data set × detector, then recall per kind at the own threshold. */
 export function qualityTable(r: QualityReport): string {
   const b = r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
-  const head = ['data set', 'detector', 'series (failed)', 'events', ...b, 'precision', 'recall', 'F1', 'hourly FPR', 'median TTD h', 'NAB std / lowFP / lowFN', 'seconds'];
+  const head = ['data set', 'detector', 'series (failed)', 'events', ...b, 'precision', 'recall', 'F1', 'hourly FPR', 'flagged unreliable', 'median TTD h', 'NAB std / lowFP / lowFN', 'seconds'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const kinds = new Set<string>();
   for (const [ds, byDet] of Object.entries(r.results)) {
@@ -322,7 +338,7 @@ export function qualityTable(r: QualityReport): string {
       Object.keys(p.perKindRecall).forEach((k) => kinds.add(k));
       const nab = p.nab ? `${num(p.nab.standard.score)} / ${num(p.nab.reward_low_FP_rate.score)} / ${num(p.nab.reward_low_FN_rate.score)}` : '';
       lines.push(
-        `| ${ds} | ${det} | ${p.series}${p.failedSeries ? ` (${p.failedSeries})` : ''} | ${p.events} | ${r.budgets.map((x) => pct(p.recallAtFpr[String(x)])).join(' | ')} | ${pct(p.precision)} | ${pct(p.recall)} | ${num(p.f1, 3)} | ${pct(p.hourlyFpr, 2)} | ${num(p.medianTimeToDetectHours)} | ${nab} | ${num(p.seconds, 0)} |`,
+        `| ${ds} | ${det} | ${p.series}${p.failedSeries ? ` (${p.failedSeries})` : ''} | ${p.events} | ${r.budgets.map((x) => pct(p.recallAtFpr[String(x)])).join(' | ')} | ${pct(p.precision)} | ${pct(p.recall)} | ${num(p.f1, 3)} | ${pct(p.hourlyFpr, 2)} | ${p.counts.unreliableRows ? `${p.counts.unreliableFlaggedRows} / ${p.counts.unreliableRows}` : ''} | ${num(p.medianTimeToDetectHours)} | ${nab} | ${num(p.seconds, 0)} |`,
       );
     }
   }
@@ -337,7 +353,7 @@ export function qualityTable(r: QualityReport): string {
   return [
     `Quality benchmark${r.quick ? ' (quick slice)' : ''}: ${r.detectors.map((d) => d.name).join(', ')} on ${r.datasets.map((d) => `${d.name} (${d.series})`).join(', ')} — ${num(r.seconds, 0)} s on ${r.machine.cores} cores. One set of defaults for every data set (nothing tuned).`,
     '',
-    `R@b = event recall at hourly false-positive budget b (threshold per series); precision / recall / F1 / FPR / TTD at the detector's own calibrated threshold; NAB = normalised NAB score (null 0, perfect 100).`,
+    `R@b = event recall at hourly false-positive budget b (threshold per series); precision / recall / F1 / FPR / TTD at the detector's own calibrated threshold; flagged unreliable = rows Radar marks unreliable (not evaluated, no label) that the own threshold flags / all such rows; NAB = normalised NAB score (null 0, perfect 100).`,
     '',
     ...lines,
     '',

@@ -34,6 +34,18 @@ describe('evaluate/benchmark/run', () => {
     assert.ok(Math.abs(p.f1 - 2 / 3) < 1e-12);
   });
 
+  it('counts flags on rows Radar marks unreliable apart: they are not evaluated, but a user would get them', () => {
+    const s = toy();
+    for (let i = 70; i < 76; i++) s.frame.unreliable[i] = 1;
+    const flagged = Uint8Array.from({ length: 100 }, (_, i) => (i === 62 || (i >= 72 && i < 75) ? 1 : 0));
+    const m = measureSeries(s, { score: Float64Array.from(flagged), flagged, seconds: 0 }, loadConfig());
+    assert.equal(m.evaluatedRows, 44);
+    assert.deepEqual([m.atThreshold.falsePositiveRows, m.atThreshold.predictedEvents, m.atThreshold.unreliableRows, m.atThreshold.unreliableFlaggedRows], [0, 1, 6, 3]);
+    const p = poolSeries([{ ...m, seconds: 1 }, { ...m, seconds: 1 }]);
+    assert.equal(p.unreliableFlaggedShare, 0.5);
+    assert.equal(p.precision, 1);
+  });
+
   it('the quick slice runs every detector end to end and writes quality.json / quality.md', async function () {
     this.timeout(300_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-quality-'));
