@@ -17,6 +17,15 @@ export function signalGapOf(frame: Pick<CountryFrame, 'gap' | 'signalGap'>, sign
 }
 
 /**
+ * 1 where `signal`'s value can be evidence: really observed (not filled) on a row Radar does not mark unreliable
+ * (PIPELINE: a source under-reported). The seasonal rule and the network's errors both give evidence on these rows only.
+ */
+export function reliableRows(frame: Pick<CountryFrame, 'gap' | 'signalGap' | 'unreliable'>, signal: string): Uint8Array {
+  const g = signalGapOf(frame, signal);
+  return Uint8Array.from(g, (v, i) => (v || frame.unreliable[i] ? 0 : 1));
+}
+
+/**
  * 1 for rows whose scores can be judged: not Radar-unreliable and at least one signal really observed (not every
  * signal filled). A row where one signal is missing still carries the others' evidence, so it is scored and evaluated.
  */

@@ -4,7 +4,7 @@
  * the benchmark and the watcher, so every consumer sees the same numbers.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { signalGapOf, sliceFrame } from '../data/frame';
+import { reliableRows, sliceFrame } from '../data/frame';
 import type { CountryFrame } from '../data/types';
 import { stepsIn, DAY_MS } from '../base/time';
 import { DataError } from '../errors';
@@ -116,8 +116,8 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     // Radar-unreliable rows (PIPELINE annotations: a source under-reported) no signal's is, as for the seasonal rule:
     // the network read those dips as outages and alarmed on 15–55 % of them.
     for (const [signal, e] of Object.entries(errors)) {
-      const g = signalGapOf(win, signal);
-      for (let i = 0; i < e.length; i++) if (g[i] || win.unreliable[i]) e[i] = NaN;
+      const ok = reliableRows(win, signal);
+      for (let i = 0; i < e.length; i++) if (!ok[i]) e[i] = NaN;
     }
     const full = scoreRows(fs, recon, net.weights, net.T);
     raw = sliceRowScores(full, off, off + rows);

@@ -5,7 +5,7 @@
  * second source of evidence of the hybrid detector.
  */
 import { DataError } from '../errors';
-import { normalRows, signalGapOf } from '../data/frame';
+import { normalRows, reliableRows } from '../data/frame';
 import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
 import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
@@ -129,7 +129,7 @@ export interface SeasonalZ {
  * serve as reference. The similar-days forecast is computed once and shared: `local` is the fallback of a series too
  * short for days when it was fitted, and once it has the days it uses them.
  */
-function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly Reference[], stepMs: number, dayType?: Uint8Array): Partial<Record<Reference, Float64Array>> {
+function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly Reference[], stepMs: number): Partial<Record<Reference, Float64Array>> {
   const masked = level.map((v, i) => (valid[i] ? v : NaN));
   const periodRows = Math.round(DAY_MS / stepMs);
   const similar = periodRows < 2 ? new Float64Array(level.length).fill(NaN) : similarDayForecast(masked, SIMILAR.lookbackDays, SIMILAR.similarDays, periodRows);
@@ -140,9 +140,20 @@ function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly R
 }
 
 /**
+ * Scale factor of a subset of rows (an hour of day, the holidays) from their |residuals| `abs`: the ratio of their
+ * robust spread to the `overall` one, clamped to [`min`, 4] and shrunk towards 1 by the rows behind it (a few weeks of
+ * data give a noisy per-hour spread; HOUR_SCALE_PRIOR rows count half). 1 with fewer than 8 rows or no overall spread.
+ */
+function spreadFactor(abs: number[], overall: number, min: number): number {
+  const m = abs.length;
+  if (m < 8 || !(overall > 0)) return 1;
+  const ratio = quantile(abs, SCALE_Q) / SCALE_Q_NORMAL / overall;
+  return Math.exp((m / (m + HOUR_SCALE_PRIOR)) * Math.log(Math.min(4, Math.max(min, ratio))));
+}
+
+/**
  * How much wider a signal's residuals are on public holidays (day type 2) than overall, from the clean fitting rows:
- * the ratio of their robust spreads, at least 1 (a reference built mostly from ordinary days is never better on a
- * holiday), at most 4, and shrunk towards 1 like the hour-of-day profile (HOUR_SCALE_PRIOR rows). A holiday follows an
+ * spreadFactor at least 1 (a reference built mostly from ordinary days is never better on a holiday). A holiday follows an
  * ordinary day, so the similar-days reference expects an ordinary day; the generator's holidays, and real ones, sit
  * below even a weekend. Measured with the rules alone: the generator seeds' false events on holidays (7 of 10 on
  * gen-s2) go, F1 0.985 / 0.791 / 0.920 → 1.000 / 0.895 / 0.958, the shifted generator unchanged; restricting the
@@ -152,9 +163,7 @@ function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly R
 export function holidayScaleOf(resid: Float64Array, clean: Uint8Array, dayType: Uint8Array, overall: number): number {
   const abs: number[] = [];
   for (let i = 0; i < resid.length; i++) if (clean[i] && dayType[i] === 2 && Number.isFinite(resid[i])) abs.push(Math.abs(resid[i]));
-  if (abs.length < 8 || !(overall > 0)) return 1;
-  const ratio = quantile(abs, SCALE_Q) / SCALE_Q_NORMAL / overall;
-  return Math.exp((abs.length / (abs.length + HOUR_SCALE_PRIOR)) * Math.log(Math.min(4, Math.max(1, ratio))));
+  return spreadFactor(abs, overall, 1);
 }
 
 /** Robust spread (90th percentile of |x| / 1.645) of the finite entries of `x` where `keep` is 1. */
@@ -189,7 +198,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     const level = applyLevelTransform(transform, raw);
     const resid = {} as Record<Reference, Float64Array>;
     const spread = {} as Record<Reference, number>;
-    const expected = expectedLevels(level, clean, REFERENCES, stepMs, dayType);
+    const expected = expectedLevels(level, clean, REFERENCES, stepMs);
     for (const ref of REFERENCES) {
       const e = expected[ref]!;
       resid[ref] = level.map((v, i) => v - e[i]);
@@ -203,13 +212,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     // |residual| of the clean rows by local hour of day, in one pass
     const byHour: number[][] = Array.from({ length: 24 }, () => []);
     for (let i = 0; i < r.length; i++) if (clean[i] && Number.isFinite(r[i])) byHour[hour[i]].push(Math.abs(r[i]));
-    const hourScale = byHour.map((abs) => {
-      const m = abs.length;
-      const sp = m >= 8 ? quantile(abs, SCALE_Q) / SCALE_Q_NORMAL : overall;
-      if (!(overall > 0 && Number.isFinite(sp))) return 1;
-      // Shrunk towards 1 by the evidence behind it: a few weeks of data give a noisy per-hour spread.
-      return Math.exp((m / (m + HOUR_SCALE_PRIOR)) * Math.log(Math.min(4, Math.max(0.25, sp / overall))));
-    });
+    const hourScale = byHour.map((abs) => spreadFactor(abs, overall, 0.25));
     // Flat stretches (a constant series, a count that rarely changes) must not make every small change a huge z: the
     // floor is a quarter of the typical spread, and never below a 0.5 % change on log/logit scales.
     const unit = transform.name === 'identity' ? 1e-6 * Math.max(1, Math.abs(medianOf(level, clean))) : 5e-3;
@@ -246,12 +249,11 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
     if (!col) throw new DataError(`Series "${frame.id}" lacks signal "${s.name}" that its seasonal rule was fitted on; expected ${rule.signals.map((x) => x.name).join(', ')}.`);
     // History excludes what preprocessing made up for this signal (another signal's gap leaves it alone); labels are
     // unknown in production, so they count as history here too.
-    const g = signalGapOf(frame, s.name);
-    const valid = Uint8Array.from({ length: n }, (_, i) => (g[i] || frame.unreliable[i] ? 0 : 1));
+    const valid = reliableRows(frame, s.name);
     const level = applyLevelTransform(s.transform, col);
     levels.push(level.map((v, i) => (valid[i] ? v : NaN)));
     const pass = (history: Uint8Array): Float64Array => {
-      const e = expectedLevels(level, history, [s.reference], step, dayType)[s.reference]!;
+      const e = expectedLevels(level, history, [s.reference], step)[s.reference]!;
       const resid = level.map((v, i) => v - e[i]);
       const absResid = resid.map((v, i) => (valid[i] && Number.isFinite(v) ? Math.abs(v) : NaN));
       const q = rollingQuantilePrev(absResid, rule.scaleRows, SCALE_Q, Math.min(rule.scaleRows, 24));

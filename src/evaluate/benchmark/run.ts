@@ -133,7 +133,7 @@ function rowEvents(ts: number[], step: number, flagged: Uint8Array, evaluated: U
   return out;
 }
 
-function thresholdCounts(m: Metrics): ThresholdCounts {
+function thresholdCounts(m: Metrics): Omit<ThresholdCounts, 'unreliableRows' | 'unreliableFlaggedRows'> {
   const perKind: ThresholdCounts['perKind'] = {};
   for (const [k, v] of Object.entries(m.perKind)) perKind[k] = { events: v.events, detected: v.detected };
   return {
@@ -145,9 +145,20 @@ function thresholdCounts(m: Metrics): ThresholdCounts {
     truePredictedEvents: m.truePredictedEvents,
     perKind,
     delaysHours: m.detected.map((d) => d.delayHours),
-    unreliableRows: 0,
-    unreliableFlaggedRows: 0,
   };
+}
+
+/** Rows from evalStart that Radar marks unreliable and no label covers (never evaluated), and how many are flagged. */
+function unreliableCounts(s: BenchSeries, flagged: Uint8Array): Pick<ThresholdCounts, 'unreliableRows' | 'unreliableFlaggedRows'> {
+  const f = s.frame;
+  let rows = 0;
+  let hit = 0;
+  for (let i = s.evalStart; i < f.timestamps.length; i++) {
+    if (!f.unreliable[i] || f.labelKind[i]) continue;
+    rows++;
+    hit += flagged[i];
+  }
+  return { unreliableRows: rows, unreliableFlaggedRows: hit };
 }
 
 /** Measures one detector run on one series. */
@@ -161,12 +172,7 @@ export function measureSeries(s: BenchSeries, run: DetectorRun, cfg: Config): Om
   const budgets = recallAtBudgets(run.score, evaluated, windows, FPR_BUDGETS);
   const events = rowEvents(f.timestamps, step, run.flagged, evaluated, cfg.detect);
   const m = computeMetrics({ timestamps: f.timestamps, flagged: run.flagged, evaluated, labels: f.labels, events, stepMs: step });
-  const atThreshold = thresholdCounts(m);
-  for (let i = s.evalStart; i < n; i++) {
-    if (!f.unreliable[i] || f.labelKind[i]) continue;
-    atThreshold.unreliableRows++;
-    atThreshold.unreliableFlaggedRows += run.flagged[i] ? 1 : 0;
-  }
+  const atThreshold = { ...thresholdCounts(m), ...unreliableCounts(s, run.flagged) };
   return { series: s.name, rows: n, stepMinutes: step / 60_000, evaluatedRows: evaluated.reduce((a, b) => a + b, 0), budgets, atThreshold };
 }
 
