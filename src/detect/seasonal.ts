@@ -13,6 +13,7 @@ import { applyLevelTransform, fitLevelTransform, relativeLogOffset, type LevelTr
 import { rollingMedianPrev, rollingQuantilePrev } from '../features/rolling';
 import { similarDayForecast } from '../features/similar-days';
 import { medianOf, quantile } from '../util/stats';
+import { HOLIDAY_DAY_TYPE } from '../util/calendar';
 
 /**
  * How the expected level of a row is formed: `similar` = the median of the 6 days among the last 28 whose previous
@@ -152,7 +153,7 @@ function spreadFactor(abs: number[], overall: number, min: number): number {
 }
 
 /**
- * How much wider a signal's residuals are on public holidays (day type 2) than overall, from the clean fitting rows:
+ * How much wider a signal's residuals are on public holidays (HOLIDAY_DAY_TYPE) than overall, from the clean fitting rows:
  * spreadFactor at least 1 (a reference built mostly from ordinary days is never better on a holiday). A holiday follows an
  * ordinary day, so the similar-days reference expects an ordinary day; the generator's holidays, and real ones, sit
  * below even a weekend. Measured with the rules alone: the generator seeds' false events on holidays (7 of 10 on
@@ -162,7 +163,7 @@ function spreadFactor(abs: number[], overall: number, min: number): number {
  */
 export function holidayScaleOf(resid: Float64Array, clean: Uint8Array, dayType: Uint8Array, overall: number): number {
   const abs: number[] = [];
-  for (let i = 0; i < resid.length; i++) if (clean[i] && dayType[i] === 2 && Number.isFinite(resid[i])) abs.push(Math.abs(resid[i]));
+  for (let i = 0; i < resid.length; i++) if (clean[i] && dayType[i] === HOLIDAY_DAY_TYPE && Number.isFinite(resid[i])) abs.push(Math.abs(resid[i]));
   return spreadFactor(abs, overall, 1);
 }
 
@@ -261,7 +262,7 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame): Seas
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const shortScale = Number.isFinite(recent[i]) ? 1.4826 * recent[i] : 0;
-        const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[hour[i]] * (dayType[i] === 2 ? s.holidayScale : 1), shortScale, s.scaleFloor);
+        const scale = Math.max((q[i] / SCALE_Q_NORMAL) * s.hourScale[hour[i]] * (dayType[i] === HOLIDAY_DAY_TYPE ? s.holidayScale : 1), shortScale, s.scaleFloor);
         // Filled and unreliable rows carry no evidence: their values were made up or are known wrong.
         out[i] = valid[i] ? resid[i] / scale : NaN;
       }

@@ -2,7 +2,7 @@
 import { DataError } from '../errors';
 import { type CountryFrame, frameStep } from '../data/types';
 import { describeStep } from '../base/time';
-import type { LocalTimeColumns } from '../util/calendar';
+import { HOLIDAY_DAY_TYPE, type LocalTimeColumns } from '../util/calendar';
 import type { FeaturesConfig } from '../config/schema';
 import type { LevelTransform } from './transform';
 import { rollingMeanStd, rollingZ } from './rolling';
@@ -40,7 +40,7 @@ export function seasonalIndex(local: LocalTimeColumns): SeasonalIndex {
   const holiday = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     slot[i] = (local.weekday[i] - 1) * 24 + local.hour[i];
-    holiday[i] = local.dayType[i] === 2 ? 1 : 0;
+    holiday[i] = local.dayType[i] === HOLIDAY_DAY_TYPE ? 1 : 0;
   }
   return { slot, hour: local.hour, holiday };
 }

@@ -9,6 +9,8 @@ import { countryTimezone } from './countries';
 /** Day types, also the categories of the day-type feature. */
 export const DAY_TYPES = ['workday', 'weekend', 'holiday'] as const;
 export type DayType = (typeof DAY_TYPES)[number];
+/** The index of 'holiday' in DAY_TYPES (the value of a public holiday's row in LocalTimeColumns.dayType). */
+export const HOLIDAY_DAY_TYPE = DAY_TYPES.indexOf('holiday');
 
 export interface CountryCalendar {
   country: string;
