@@ -9,7 +9,7 @@ import { normalRows, reliableRows } from '../data/frame';
 import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
 import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
-import { applyLevelTransform, fitLevelTransform, relativeLogOffset, type LevelTransform } from '../features/transform';
+import { applyLevelTransform, fitLevelTransform, relativeLogOffset, smallCountOffset, type LevelTransform } from '../features/transform';
 import { rollingMedianPrev, rollingQuantilePrev } from '../features/rolling';
 import { similarDayForecast } from '../features/similar-days';
 import { medianOf, quantile } from '../util/stats';
@@ -194,8 +194,9 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     const fitValues = raw.filter((_, i) => clean[i]);
     const fitted = fitLevelTransform(name, kind, fitValues);
     // On a log scale the rule compares relative changes down to the quiet hours (relativeLogOffset), where the
-    // network's features keep a coarser offset for stable training.
-    const transform: LevelTransform = fitted.name === 'log' ? { name: 'log', eps: relativeLogOffset(fitValues) } : fitted;
+    // network's features keep a coarser offset for stable training; a small count compares against its typical
+    // count instead (smallCountOffset), so its counting noise at 0, 1, 2 is no anomaly.
+    const transform: LevelTransform = fitted.name === 'log' ? { name: 'log', eps: Math.max(relativeLogOffset(fitValues), smallCountOffset(fitValues)) } : fitted;
     const level = applyLevelTransform(transform, raw);
     const resid = {} as Record<Reference, Float64Array>;
     const spread = {} as Record<Reference, number>;

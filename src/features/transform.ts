@@ -30,6 +30,36 @@ export function relativeLogOffset(values: ArrayLike<number>): number {
   return Math.max(1e-9, quantileSorted(pos, 0.05) * 0.1 + zeroShare * quantileSorted(pos, 0.5));
 }
 
+/**
+ * Largest median of a "small count" (integer values only): at or below it, counting noise — about √m on a count of m,
+ * Poisson-like — is at least 10 % of the typical value, and on a plain relative (log) scale the jitter of the quiet
+ * steps (0, 1, 2 crashes an hour) looks as large as a forty-fold spike.
+ */
+export const SMALL_COUNT_MEDIAN = 100;
+/** A small count's log offset, in medians: its levels compare as log(1 + v / (2·median)). */
+export const SMALL_COUNT_OFFSET = 2;
+
+/**
+ * Log offset of a small count (SMALL_COUNT_MEDIAN): SMALL_COUNT_OFFSET × the median positive value, so a change
+ * counts relative to the typical count rather than to the value before it; 0 for anything else (a value that is not
+ * an integer, or a median above the limit — traffic volumes, announced address space — keeps its relative scale).
+ * Measured with the seasonal rule alone on every benchmark data set (offset 0.5 / 1 / 2 / 3 / 4 medians): the generator
+ * has no small counts and is unchanged; cloud-monitoring F1 0.374 → 0.418 / 0.460 / 0.487 / 0.525 / 0.537 and NAB
+ * 53.5 → 54.8 / 56.1 / 56.2 / 54.5 / 53.5 (see README, "Quality benchmark").
+ */
+export function smallCountOffset(values: ArrayLike<number>): number {
+  const pos: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (!Number.isInteger(v)) return 0;
+    if (v > 0) pos.push(v);
+  }
+  if (!pos.length) return 0;
+  const med = quantileSorted(sortedFinite(pos), 0.5);
+  return med <= SMALL_COUNT_MEDIAN ? SMALL_COUNT_OFFSET * med : 0;
+}
+
 /** Clamp margin for logit shares: 0.5 % keeps 0 % and 100 % finite (±5.3) without flattening 1 %-level changes. */
 const LOGIT_EPS = 0.005;
 

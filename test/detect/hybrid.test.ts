@@ -9,6 +9,7 @@ import { applySeasonalRule, fitSeasonalRule, holidayScaleOf } from '../../src/de
 import { seasonalNovelty } from '../../src/detect/novelty';
 import { featureLocalTime } from '../../src/features/categorical';
 import { createRng } from '../../src/util/random';
+import { relativeLogOffset } from '../../src/features/transform';
 
 const WEEK = 168;
 const T0 = Date.UTC(2024, 0, 1);
@@ -106,6 +107,33 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     // Without per-signal flags every signal counts as filled on a gap row: those rows are not scored at all.
     const rowLevel = detect({ ...f, signalGap: undefined }).h;
     assert.ok(Array.from(rowLevel.probability.subarray(r, r + 3)).every((p) => Number.isNaN(p)));
+  });
+
+  it('when a small count (crashes per hour, mean 3, often 0) spikes tenfold for one hour, then it alarms and its quiet hours do not', () => {
+    // Poisson counts: on a plain relative scale the hours at 0 sit 2.6 log units below the typical 3 and the rule's
+    // scale widens until a tenfold spike is ordinary (smallCountOffset compares counts with the typical count instead).
+    const n = 12 * WEEK;
+    const rng = createRng(23);
+    const poisson = (mean: number) => {
+      let k = 0;
+      for (let p = rng(); p > Math.exp(-mean); p *= rng()) k++;
+      return k;
+    };
+    const crashes = Float64Array.from({ length: n }, () => poisson(3));
+    const at = 10 * WEEK + 4 * 24 + 15;
+    crashes[at] = 30;
+    const f: CountryFrame = { ...series(12, 1), signalNames: ['crashes'], signalKinds: { crashes: 'count' }, signals: { crashes } };
+    const { h, ev } = detect(f);
+    const r = at - FIT_END;
+    assert.equal(ev.seasonal!.signals[0].transform.eps, 2 * 3, 'offset = two medians of the count');
+    assert.ok(h.probability[r] > 0.5, `spike probability ${h.probability[r]}`);
+    const falseRows = Array.from(h.probability).filter((p, i) => i !== r && p > 0.5).length;
+    assert.ok(falseRows <= Math.ceil(2 * ev.budget.share * h.rows) + 1, `${falseRows} of ${h.rows} normal rows flagged`);
+    // on the relative scale alone the same spike stands out far less (z 3.1 against 5.6)
+    const relative = { ...ev.seasonal!, signals: [{ ...ev.seasonal!.signals[0], transform: { name: 'log' as const, eps: relativeLogOffset(crashes.subarray(0, 6 * WEEK)) } }] };
+    const zOld = applySeasonalRule(relative, f).z[0][at];
+    const zNew = applySeasonalRule(ev.seasonal!, f).z[0][at];
+    assert.ok(zNew > 1.5 * zOld, `spike z ${zNew.toFixed(2)} against ${zOld.toFixed(2)} on the relative scale`);
   });
 
   it('when a 12 h outage ends, then the day after it raises no more false alarms than the budget', () => {

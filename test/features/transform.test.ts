@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { applyLevelTransform, fitLevelTransform } from '../../src/features/transform';
+import { applyLevelTransform, fitLevelTransform, smallCountOffset } from '../../src/features/transform';
 import { DataError } from '../../src/errors';
 
 describe('features/transform', () => {
@@ -34,5 +34,14 @@ describe('features/transform', () => {
     assert.deepEqual(fitLevelTransform('l3', 'volume', [0, 0, 0]), { name: 'log', eps: 0.05 });
     assert.throws(() => fitLevelTransform('bgp_ips', 'count', [3, -1]), (e: unknown) => e instanceof DataError && /"bgp_ips".*negative/.test(e.message));
     assert.throws(() => fitLevelTransform('http', 'volume', [NaN]), DataError);
+  });
+
+  it('gives small integer counts an offset of two medians, and nothing else one', () => {
+    assert.equal(smallCountOffset([0, 2, 3, 4, 1, NaN, 9]), 2 * 3);
+    assert.equal(smallCountOffset([0.5, 2, 3]), 0, 'not a count: a value is not an integer');
+    assert.equal(smallCountOffset([100, 101, 102]), 0, 'median above 100: counting noise under 10 %');
+    assert.equal(smallCountOffset([99, 100, 100]), 200);
+    assert.equal(smallCountOffset([0, 0, 0]), 0);
+    assert.equal(smallCountOffset([]), 0);
   });
 });
