@@ -1,7 +1,7 @@
 /** Per-kind level transforms: map a raw signal onto a scale where multiplicative changes (volumes, counts) or share changes (rates) become additive. */
 import { DataError } from '../errors';
 import type { SignalKind } from '../data/types';
-import { sortedFinite, quantileSorted } from '../util/stats';
+import { medianOf, sortedFinite, quantileSorted } from '../util/stats';
 
 /** Transform names: `log` = ln(x + eps), `logit` = logit of a 0–100 share, `identity` = x unchanged. */
 export const LEVEL_TRANSFORMS = ['log', 'logit', 'identity'] as const;
@@ -56,7 +56,7 @@ export function smallCountOffset(values: ArrayLike<number>): number {
     if (v > 0) pos.push(v);
   }
   if (!pos.length) return 0;
-  const med = quantileSorted(sortedFinite(pos), 0.5);
+  const med = medianOf(pos);
   return med <= SMALL_COUNT_MEDIAN ? SMALL_COUNT_OFFSET * med : 0;
 }
 

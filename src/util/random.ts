@@ -46,3 +46,16 @@ export function createRng(seed: number): Rng {
   next.pick = (xs) => xs[Math.floor(next() * xs.length)];
   return next;
 }
+
+/** A Poisson-distributed count with mean `lambda` (Knuth's product of uniforms; 0 for lambda ≤ 0). */
+export function poisson(rng: Rng, lambda: number): number {
+  if (lambda <= 0) return 0;
+  const l = Math.exp(-lambda);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= rng();
+  } while (p > l);
+  return k - 1;
+}

@@ -8,7 +8,7 @@ import { budgetShare, hybridHistoryRows, probabilityOf, scoreHybrid } from '../.
 import { applySeasonalRule, fitSeasonalRule, holidayScaleOf } from '../../src/detect/seasonal';
 import { seasonalNovelty } from '../../src/detect/novelty';
 import { featureLocalTime } from '../../src/features/categorical';
-import { createRng } from '../../src/util/random';
+import { createRng, poisson } from '../../src/util/random';
 import { relativeLogOffset } from '../../src/features/transform';
 
 const WEEK = 168;
@@ -114,12 +114,7 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     // scale widens until a tenfold spike is ordinary (smallCountOffset compares counts with the typical count instead).
     const n = 12 * WEEK;
     const rng = createRng(23);
-    const poisson = (mean: number) => {
-      let k = 0;
-      for (let p = rng(); p > Math.exp(-mean); p *= rng()) k++;
-      return k;
-    };
-    const crashes = Float64Array.from({ length: n }, () => poisson(3));
+    const crashes = Float64Array.from({ length: n }, () => poisson(rng, 3));
     const at = 10 * WEEK + 4 * 24 + 15;
     crashes[at] = 30;
     const f: CountryFrame = { ...series(12, 1), signalNames: ['crashes'], signalKinds: { crashes: 'count' }, signals: { crashes } };

@@ -2,7 +2,7 @@
  * Injected anomalies: the per-(seed, country, month) schedule of labelled events of every kind, their
  * time envelopes (ramps, attack pulses) and their effects on the simulated hourly quantities.
  */
-import { createRng, hashSeed, type Rng } from '../../util/random';
+import { createRng, hashSeed, poisson, type Rng } from '../../util/random';
 import { utcOffsetMinutes } from '../../util/calendar';
 import { countryTimezone } from '../../util/countries';
 import { ANOMALY_KINDS, type AnomalyKind } from '../../base/labels';
@@ -87,18 +87,6 @@ export function monthIndexOf(ms: number): number {
 /** First instant of month index `mi`. */
 export function monthStartMs(mi: number): number {
   return Date.UTC(Math.floor(mi / 12), ((mi % 12) + 12) % 12, 1);
-}
-
-function poisson(rng: Rng, lambda: number): number {
-  if (lambda <= 0) return 0;
-  const l = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rng();
-  } while (p > l);
-  return k - 1;
 }
 
 function pickKind(r: number): AnomalyKind {
