@@ -186,8 +186,12 @@ export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detect
   const windows = evidenceWindows(step);
   const share = budgetShare(falseAlarmsPerWeek, step);
   const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
-  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows);
-  return { detector, seasonal, evidence: fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, scaleWindowRows(step), aeLevelRows), budget: { falseAlarmsPerWeek, share } };
+  // Labels up to the end of these rows are known anomalies from now on: no noise for the rule's scale, no history for
+  // the drift check and the novelty rule (knownNormal, onlineCensored). Later labels are never used.
+  const labelsKnownTo = cut.timestamps[end - 1] + step;
+  const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows, labelsKnownTo);
+  const evidence = { ...fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, scaleWindowRows(step), aeLevelRows), labelsKnownTo };
+  return { detector, seasonal, evidence, budget: { falseAlarmsPerWeek, share } };
 }
 
 /** Picks another fitted threshold method of a calibration (e.g. `--method p99`). */

@@ -11,6 +11,16 @@ export function normalRows(frame: CountryFrame, end = frame.timestamps.length, s
   return Uint8Array.from({ length: end }, (_, i) => (gap[i] || frame.unreliable[i] || frame.labelKind[i] ? 0 : 1));
 }
 
+/**
+ * 1 on labelled rows before `until` (epoch ms; the end of the rows a calibration saw): known anomalies. All 0 when
+ * `until` is undefined (no labels known). Later labels are never read, so they cannot reach a score.
+ */
+export function knownLabelRows(frame: Pick<CountryFrame, 'timestamps' | 'labelKind'>, until: number | undefined): Uint8Array {
+  const out = new Uint8Array(frame.timestamps.length);
+  if (until !== undefined) for (let i = 0; i < out.length && frame.timestamps[i] < until; i++) if (frame.labelKind[i]) out[i] = 1;
+  return out;
+}
+
 /** 1 where `signal` was missing and filled: its own flags when the frame has them, else the row-level `gap`. */
 export function signalGapOf(frame: Pick<CountryFrame, 'gap' | 'signalGap'>, signal: string): Uint8Array {
   return frame.signalGap?.[signal] ?? frame.gap;

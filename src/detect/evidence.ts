@@ -180,6 +180,11 @@ export interface EvidenceModel {
   streams: (StreamKey & { tail: TailSketch })[];
   /** Tail of the combined evidence (max over streams) on normal held-out rows. */
   combined: TailSketch;
+  /**
+   * Labelled rows before this time (epoch ms; the end of the calibration rows) are known anomalies: no noise for the
+   * seasonal rule's scale, no history for the drift check and the novelty rule. Absent = no labels known.
+   */
+  labelsKnownTo?: number;
   /** Streams left out at calibration for lack of values (streamName); scoring skips them. */
   skipped?: string[];
 }
@@ -283,6 +288,9 @@ export function checkEvidenceModel(m: EvidenceModel, what: string): void {
   }
   if (!(Number.isInteger(m.onlineRows) && m.onlineRows >= 1)) {
     throw new DataError(`${what}: evidence model lacks onlineRows (${JSON.stringify(m.onlineRows)}; written by an older radarwatch, calibrated on held-out rows alone). Re-run radarwatch calibrate.`);
+  }
+  if (m.labelsKnownTo !== undefined && !(typeof m.labelsKnownTo === 'number' && Number.isFinite(m.labelsKnownTo))) {
+    throw new DataError(`${what}: evidence model has a damaged labelsKnownTo (${JSON.stringify(m.labelsKnownTo)}; expected epoch ms). Re-run radarwatch calibrate.`);
   }
   m.streams.forEach((s) => checkTail(s.tail, `${what}: stream ${streamName(s)}`));
   checkTail(m.combined, `${what}: combined evidence`);

@@ -90,5 +90,8 @@ describe('detect/evidence (combination)', () => {
     const offline = JSON.parse(JSON.stringify(m));
     delete offline.onlineRows;
     assert.throws(() => checkEvidenceModel(offline, 'evidence'), /onlineRows.*Re-run radarwatch calibrate/);
+    // labelsKnownTo is optional (no labels known), but a damaged one is refused
+    assert.doesNotThrow(() => checkEvidenceModel({ ...m, labelsKnownTo: Date.UTC(2025, 0, 1) }, 'evidence'));
+    assert.throws(() => checkEvidenceModel({ ...m, labelsKnownTo: 'soon' as unknown as number }, 'evidence'), /labelsKnownTo.*Re-run radarwatch calibrate/);
   });
 });

@@ -284,6 +284,39 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     assert.ok(Math.max(...run(cal).h.probability.subarray(at - fitEnd, at - fitEnd + 6)) > 0.5);
   });
 
+  it('when a quarter of the calibration rows are labelled bursts, then a later unlabelled burst still alarms, and labels after the calibration change no score', () => {
+    // Labelled sixfold bursts of 2 h every 7 h through weeks 7–10 (over a quarter of those rows): known anomalies are
+    // no noise for the rule's scale and no drift for the check over the last four weeks.
+    const f = series(14, 23);
+    const label = (frame: CountryFrame, a: number, b: number) => {
+      for (let i = a; i < b; i++) frame.labelKind[i] = 'outage';
+      frame.labels.push({ start: new Date(frame.timestamps[a]).toISOString(), end: new Date(frame.timestamps[b - 1] + HOUR_MS).toISOString(), kind: 'outage', source: 'csv' });
+    };
+    for (let at = 6 * WEEK; at < FIT_END - 2; at += 7) {
+      for (let i = at; i < at + 2; i++) f.signals.http[i] *= 6;
+      label(f, at, at + 2);
+    }
+    const burst = 11 * WEEK + 3 * 24 + 14;
+    for (let i = burst; i < burst + 2; i++) f.signals.http[i] *= 1.4;
+    const { ev, h } = detect(f);
+    assert.equal(ev.evidence.labelsKnownTo, f.timestamps[FIT_END - 1] + HOUR_MS);
+    const r = burst - FIT_END;
+    const peak = (x: Float64Array) => Math.max(...x.subarray(r, r + 2));
+    assert.ok(peak(h.probability) > 0.9, `burst peak ${peak(h.probability).toFixed(3)}`);
+    // the same calibration scoring as if no label were known: the bursts widen the scale and raise the drift factor
+    const blind = scoreHybrid(f, null, ev.seasonal, ev.evidence.windows, FIT_END, f.timestamps.length, { ...ev.evidence, labelsKnownTo: undefined }, ev.budget.share);
+    assert.ok(peak(blind.probability) < 0.5, `blind ${peak(blind.probability).toFixed(3)} against ${peak(h.probability).toFixed(3)}`);
+    // and knowing them raises no false alarm elsewhere
+    const alarms = (x: Float64Array) => Array.from(x).filter((p, i) => p > 0.5 && (i < r || i >= r + 14)).length;
+    assert.ok(alarms(h.probability) <= alarms(blind.probability), `${alarms(h.probability)} false alarms against ${alarms(blind.probability)}`);
+    // labels of the scored rows (after the calibration) were not known when it was fitted: they never reach a score
+    const later = { ...f, labelKind: f.labelKind.slice(), labels: f.labels.slice() };
+    label(later, burst, burst + 2);
+    label(later, 12 * WEEK, 12 * WEEK + 30);
+    const again = detect(later).h;
+    for (let i = 0; i < h.rows; i++) assert.equal(again.probability[i], h.probability[i], `row ${i}`);
+  });
+
   it('scores a range from its history window exactly as the whole table does (online window and censoring included)', () => {
     const f = series(14, 17);
     for (let i = 11 * WEEK; i < 11 * WEEK + 20; i++) f.signals.http[i] *= 0.2; // censored rows inside the online window
