@@ -187,7 +187,7 @@ export function fitEvidence(frame: CountryFrame, net: NetworkPart | null, detect
   const share = budgetShare(falseAlarmsPerWeek, step);
   const aeLevelRows = detector === 'seasonal' ? 0 : aeLevelRowsOf(seasonal, step, start);
   // Labels up to the end of these rows are known anomalies from now on: no noise for the rule's scale, no history for
-  // the drift check and the novelty rule (knownNormal, onlineCensored). Later labels are never used.
+  // the drift check and the novelty rule (applySeasonalRule, onlineCensored). Later labels are never used.
   const labelsKnownTo = cut.timestamps[end - 1] + step;
   const pass = scoreHybrid(cut, detector === 'seasonal' ? null : net, seasonal, windows, 0, end, null, share, aeLevelRows, labelsKnownTo);
   const evidence = { ...fitEvidenceModel(pass.streams, normalRows(cut, end), start, windows, scaleWindowRows(step), aeLevelRows), labelsKnownTo };

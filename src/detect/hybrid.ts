@@ -91,7 +91,7 @@ function farOff(z: Float64Array[], limit: number): Uint8Array {
  * calibrated on (`labelsKnownTo`): a known outage is no drift. Labels after it are not used (they were not known when
  * the model was fitted, and the benchmark's test labels must not reach the scores). Measured with the rules alone:
  * cloud-monitoring, whose series are 5–26 % labelled, F1 0.487 → 0.537 and R@0.5 % 70.3 → 75.0 %; every other data set
- * unchanged but for 0.03 points of gen-s2's FPR. The rule's scale leaves the same rows out (knownNormal).
+ * unchanged but for 0.03 points of gen-s2's FPR. The rule's scale leaves the same rows out (applySeasonalRule).
  */
 function onlineCensored(win: CountryFrame, z: Float64Array[], onlineRows: number, known: number | undefined): Uint8Array {
   const out = knownLabelRows(win, known);
