@@ -12,12 +12,12 @@ export function normalRows(frame: CountryFrame, end = frame.timestamps.length, s
 }
 
 /**
- * 1 on labelled rows before `until` (epoch ms; the end of the rows a calibration saw): known anomalies. All 0 when
- * `until` is undefined (no labels known). Later labels are never read, so they cannot reach a score.
+ * 1 on labelled rows before `until` (epoch ms; the end of the rows a calibration saw): known anomalies. Later labels
+ * are never read, so they cannot reach a score.
  */
-export function knownLabelRows(frame: Pick<CountryFrame, 'timestamps' | 'labelKind'>, until: number | undefined): Uint8Array {
+export function knownLabelRows(frame: Pick<CountryFrame, 'timestamps' | 'labelKind'>, until: number): Uint8Array {
   const out = new Uint8Array(frame.timestamps.length);
-  if (until !== undefined) for (let i = 0; i < out.length && frame.timestamps[i] < until; i++) if (frame.labelKind[i]) out[i] = 1;
+  for (let i = 0; i < out.length && frame.timestamps[i] < until; i++) if (frame.labelKind[i]) out[i] = 1;
   return out;
 }
 

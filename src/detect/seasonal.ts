@@ -5,7 +5,7 @@
  * second source of evidence of the hybrid detector.
  */
 import { DataError } from '../errors';
-import { knownLabelRows, normalRows, reliableRows } from '../data/frame';
+import { normalRows, reliableRows } from '../data/frame';
 import { frameStep, type CountryFrame, type SignalKind } from '../data/types';
 import { DAY_MS, HOUR_MS, stepsIn } from '../base/time';
 import { featureLocalTime, resolveFeatureCalendar, type FeatureCalendar } from '../features/categorical';
@@ -237,19 +237,18 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
  * Robust z per signal and row of `frame` under a fitted rule: (level − expected) / max(rolling q90 |resid| / 1.645 ×
  * hour-of-day factor, short median scale, floor). Causal: row t uses rows < t only. Gap-filled and unreliable rows
  * never serve as reference or scale history and get no z themselves; rows a first pass finds far off (censorAnomalies)
- * serve as no reference either. NaN until the reference and the scale have history. Labelled rows before
- * `labelsKnownTo` (knownLabelRows) are no history for the scale: measured with the rules alone, cloud-monitoring (5–26 %
+ * serve as no reference either. NaN until the reference and the scale have history. Rows of `known` anomalies
+ * (knownLabelRows: the labels the calibration saw) are no history for the scale: measured with the rules alone, cloud-monitoring (5–26 %
  * of its rows labelled, far more than the 10 % the scale's q90 absorbs) R@0.25/0.5/1 % 75.0/75.0/78.1 → 78.1/79.7/82.8 %
  * (F1 0.537 → 0.531), gen-s2 F1 0.895 → 0.919, gen-shifted 0.810 → 0.850, gen-s1/s3 and NAB unchanged; leaving them out
  * of the references as well cost NAB 3.5 points and gen-shifted 0.04 of F1, and is not done.
  */
-export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame, labelsKnownTo?: number): SeasonalZ {
+export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame, known?: Uint8Array): SeasonalZ {
   const step = frameStep(frame);
   if (step !== rule.stepMs) throw new DataError(`Seasonal rule of "${rule.id}" was fitted at a step of ${rule.stepMs} ms; the frame has ${step} ms. Refit it.`);
   const n = frame.timestamps.length;
   const { hour, dayType } = featureLocalTime(rule.calendar, frame.timestamps);
   const shortRows = Math.min(rule.scaleRows, stepsIn(SHORT_SCALE_MS, step, 8));
-  const known = knownLabelRows(frame, labelsKnownTo);
   const levels: Float64Array[] = [];
   const z = rule.signals.map((s) => {
     const col = frame.signals[s.name];
@@ -258,7 +257,7 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame, label
     // the calibration are unknown when scoring (and the benchmark's test labels must not reach the scores), so they
     // count as history; the ones the calibration saw are known anomalies, no noise: they stay out of the scale.
     const valid = reliableRows(frame, s.name);
-    const noise = valid.map((v, i) => (known[i] ? 0 : v));
+    const noise = known ? valid.map((v, i) => (known[i] ? 0 : v)) : valid;
     const level = applyLevelTransform(s.transform, col);
     levels.push(level.map((v, i) => (valid[i] ? v : NaN)));
     const pass = (history: Uint8Array): Float64Array => {
