@@ -20,6 +20,24 @@ describe('evaluate/benchmark/datasets', () => {
     for (const sig of s.frame.signalNames) assert.ok(s.frame.signals[sig].every(Number.isFinite), sig);
   });
 
+  it('the held-out generator worlds: other countries, labelled events in the scored part, longer anomalies in one than the other', async function () {
+    this.timeout(120_000);
+    const cfg = loadConfig();
+    const meanHours = (series: { frame: { labels: { start: string; end: string }[] } }[]) => {
+      const ls = series.flatMap((s) => s.frame.labels);
+      return ls.reduce((a, l) => a + (Date.parse(l.end) - Date.parse(l.start)), 0) / ls.length / 3_600_000;
+    };
+    const [long, short] = await Promise.all(['gen-noisy-long', 'gen-short-shallow'].map((d) => BENCH_DATASETS[d].load({ quick: false, cfg })));
+    for (const world of [long, short]) {
+      assert.equal(world.length, 4);
+      for (const s of world) assert.ok(!cfg.countries.includes(s.name), `${s.name} is one of models.yml's countries`);
+      const scored = world.reduce((a, s) => a + s.frame.labels.filter((l) => Date.parse(l.start) >= s.frame.timestamps[s.evalStart]).length, 0);
+      assert.ok(scored >= 10, `${scored} labelled events in the scored part`);
+    }
+    assert.equal((await BENCH_DATASETS['gen-noisy-long'].load({ quick: true, cfg })).length, 0); // not in the quick slice
+    assert.ok(meanHours(long) > 1.5 * meanHours(short), `${meanHours(long)} h vs ${meanHours(short)} h`);
+  });
+
   it('NAB: native 5-minute step, fit on the probation, windows on the file rows', async function () {
     if (!fs.existsSync(datasetsRoot())) this.skip();
     const series = await BENCH_DATASETS.nab.load({ quick: true, cfg: loadConfig() });
