@@ -12,12 +12,14 @@ export function normalRows(frame: CountryFrame, end = frame.timestamps.length, s
 }
 
 /**
- * 1 on labelled rows before `until` (epoch ms; the end of the rows a calibration saw): known anomalies. Later labels
+ * 1 on labelled rows before `until` (epoch ms; the end of the rows a calibration saw): known anomalies; undefined when
+ * no row is known (`until` absent, or no labelled row before it), so callers make no mask and no copy. Later labels
  * are never read, so they cannot reach a score.
  */
-export function knownLabelRows(frame: Pick<CountryFrame, 'timestamps' | 'labelKind'>, until: number): Uint8Array {
-  const out = new Uint8Array(frame.timestamps.length);
-  for (let i = 0; i < out.length && frame.timestamps[i] < until; i++) if (frame.labelKind[i]) out[i] = 1;
+export function knownLabelRows(frame: Pick<CountryFrame, 'timestamps' | 'labelKind'>, until: number | undefined): Uint8Array | undefined {
+  let out: Uint8Array | undefined;
+  if (until === undefined) return out;
+  for (let i = 0; i < frame.timestamps.length && frame.timestamps[i] < until; i++) if (frame.labelKind[i]) (out ??= new Uint8Array(frame.timestamps.length))[i] = 1;
   return out;
 }
 

@@ -137,7 +137,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
     raw = sliceRowScores(full, off, off + rows);
   }
   // labelled rows the calibration saw, once for the rule's scale and the online history
-  const known = labelsKnownTo === undefined ? undefined : knownLabelRows(win, labelsKnownTo);
+  const known = knownLabelRows(win, labelsKnownTo);
   const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [] };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {

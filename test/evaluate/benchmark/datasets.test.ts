@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { loadConfig } from '../../../src/config/load';
 import { BENCH_DATASETS, benchDataset, datasetsRoot } from '../../../src/evaluate/benchmark/datasets';
 import { BENCH_DETECTORS, benchDetector } from '../../../src/evaluate/benchmark/detectors';
+import type { BenchSeries } from '../../../src/evaluate/benchmark/types';
 
 describe('evaluate/benchmark/datasets', () => {
   it('unknown data set and detector names throw and list the valid ones', () => {
@@ -23,7 +24,7 @@ describe('evaluate/benchmark/datasets', () => {
   it('the held-out generator worlds: other countries, labelled events in the scored part, longer anomalies in one than the other', async function () {
     this.timeout(120_000);
     const cfg = loadConfig();
-    const meanHours = (series: { frame: { labels: { start: string; end: string }[] } }[]) => {
+    const meanHours = (series: BenchSeries[]) => {
       const ls = series.flatMap((s) => s.frame.labels);
       return ls.reduce((a, l) => a + (Date.parse(l.end) - Date.parse(l.start)), 0) / ls.length / 3_600_000;
     };
