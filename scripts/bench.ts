@@ -91,7 +91,7 @@ const BENCHES: Bench[] = [
   cliBench,
   {
     name: 'quality',
-    description: 'Detection quality of every registered detector on the generator (3 seeds + shifted), cloud-monitoring and NAB (flags after `--`: --quick, --datasets a,b, --detectors x,y); also writes results/benchmarks/quality.md.',
+    description: 'Detection quality of every registered detector on the generator (3 seeds + shifted), cloud-monitoring and NAB (flags after `--`: --quick, --datasets a,b, --detectors x,y, --seeds 7,8,9 to run the learned detectors once per training seed); also writes results/benchmarks/quality.md.',
     async run() {
       // The whole report (written as results/benchmarks/quality.json); the runner adds backend and hardware.
       const r = await runQualityBench(process.argv.slice(2));
@@ -105,7 +105,7 @@ const BENCHES: Bench[] = [
 async function main(): Promise<void> {
   // Flags (--quick, --datasets a,b …) belong to the quality bench; names are the bare words.
   const args = process.argv.slice(2);
-  const wanted = args.filter((a, i) => !a.startsWith('--') && !['--datasets', '--detectors'].includes(args[i - 1]));
+  const wanted = args.filter((a, i) => !a.startsWith('--') && !['--datasets', '--detectors', '--seeds'].includes(args[i - 1]));
   const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
   if (unknown.length) {
     // a usage error: one line, no stack

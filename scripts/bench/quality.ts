@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- quality [--quick] [--datasets a,b] [--detectors x,y]`: the quality benchmark (detection quality on
+ * `npm run bench -- quality [--quick] [--datasets a,b] [--detectors x,y] [--seeds 7,8,9]`: the quality benchmark (detection quality on
  * the generator, cloud-monitoring and NAB), writing results/benchmarks/quality.json and quality.md and printing the table.
  * Runnable alone: `npx tsx scripts/bench/quality.ts --quick`.
  */
 import { loadConfig } from '../../src/config/load';
 import { qualityTable, runQuality, writeQuality, type QualityOptions, type QualityReport } from '../../src/evaluate/benchmark/run';
 import { initBackend } from '../../src/model/backend';
+import { seedList } from '../../src/evaluate/benchmark/run';
 
-/** Parses --quick, --datasets a,b and --detectors x,y (also --datasets=a,b) from `argv`. */
+/** Parses --quick, --datasets a,b, --detectors x,y and --seeds 7,8,9 (also --datasets=a,b) from `argv`. */
 export function qualityArgs(argv: string[]): QualityOptions {
   const o: QualityOptions = {};
   const list = (v: string | undefined, flag: string) => {
@@ -19,6 +20,7 @@ export function qualityArgs(argv: string[]): QualityOptions {
     if (flag === '--quick') o.quick = true;
     else if (flag === '--datasets') o.datasets = list(inline ?? argv[++i], flag);
     else if (flag === '--detectors') o.detectors = list(inline ?? argv[++i], flag);
+    else if (flag === '--seeds') o.seeds = seedList(list(inline ?? argv[++i], flag));
   }
   return o;
 }

@@ -303,6 +303,7 @@ describe('bin/radarwatch.js', function () {
         [['watch', '--once', '--speed', '-1'], /--speed/],
         [['mock-radar', '--port', '99999'], /--port/],
         [['benchmark', '--detectors', 'nope'], /Unknown detector "nope"/],
+        [['benchmark', '--seeds', '7,x'], /--seeds: expected comma-separated integer training seeds, got "x"/],
         [['nope'], /unknown command/],
       ];
       const failures: string[] = [];

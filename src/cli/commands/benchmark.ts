@@ -26,13 +26,15 @@ export function registerBenchmark(program: Command, ctx: CliContext): void {
     .option('--quick', 'the small CI slice of every data set (about 2 min)', false)
     .option('--datasets <list>', 'comma-separated data sets (default all; listed below)')
     .option('--detectors <list>', 'comma-separated detectors (default all; listed below)')
+    .option('--seeds <list>', 'comma-separated training seeds: the detectors that train a network run once per seed (default: train.seed alone)')
     .addHelpText('after', () => `\nData sets: ${Object.keys(lib.datasets().BENCH_DATASETS).join(', ')}\nDetectors: ${Object.keys(lib.detectors().BENCH_DETECTORS).join(', ')}`)
     .option('--json', 'print the report as JSON instead of the table', false)
-    .action(async (o: { quick: boolean; datasets?: string; detectors?: string; json: boolean }) => {
+    .action(async (o: { quick: boolean; datasets?: string; detectors?: string; seeds?: string; json: boolean }) => {
       const cfg = ctx.config();
       await lib.backend().initBackend();
-      const { qualityTable, runQuality, writeQuality } = lib.run();
-      const report = await runQuality(cfg, { quick: o.quick, datasets: list(o.datasets), detectors: list(o.detectors) });
+      const { qualityTable, runQuality, seedList, writeQuality } = lib.run();
+      const seeds = list(o.seeds);
+      const report = await runQuality(cfg, { quick: o.quick, datasets: list(o.datasets), detectors: list(o.detectors), seeds: seeds && seedList(seeds) });
       const files = writeQuality(report);
       ctx.out(o.json ? JSON.stringify(report, null, 2) : qualityTable(report));
       log.info(`wrote ${files.json} and ${files.md}`);

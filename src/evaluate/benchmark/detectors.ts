@@ -57,6 +57,7 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
   return {
     name: source,
     description,
+    learned: true,
     async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
       const t0 = performance.now();
       const { frame } = s;

@@ -18,7 +18,8 @@ import { computeMetrics, type Metrics, type PredictedWindow } from '../metrics';
 import { scoreNab, scoreNabProfiles, type NabFile, type NabResult } from '../nab';
 import { BENCH_DATASETS, benchDataset, datasetsRoot } from './datasets';
 import { BENCH_DETECTORS, benchDetector } from './detectors';
-import type { BenchSeries, DetectorRun } from './types';
+import { ConfigError } from '../../errors';
+import type { BenchDetector, BenchSeries, DetectorRun } from './types';
 
 export interface QualityOptions {
   /** Data set names (default: all). */
@@ -27,6 +28,29 @@ export interface QualityOptions {
   detectors?: string[];
   /** The small CI slice of every data set. */
   quick?: boolean;
+  /**
+   * Training seeds (train.seed) of the detectors that train a network: each runs once per seed, as `name` for the
+   * config's own seed and `name (seed N)` for the others, so a margin can be read against how much a network's seed
+   * moves it. Default: the config's seed alone.
+   */
+  seeds?: number[];
+}
+
+/** Training seeds from a comma-separated option's items; throws ConfigError on anything but integers. */
+export function seedList(items: string[]): number[] {
+  return items.map((x) => {
+    if (!/^-?\d+$/.test(x)) throw new ConfigError(`--seeds: expected comma-separated integer training seeds, got "${x}"`);
+    return Number(x);
+  });
+}
+
+/** The runs of `det` under `opts.seeds`: a report name and the config of each (non-learned detectors run once). */
+export function seedRuns(det: Pick<BenchDetector, 'name' | 'learned'>, cfg: Config, seeds: number[] | undefined): { name: string; cfg: Config }[] {
+  if (!det.learned || !seeds?.length) return [{ name: det.name, cfg }];
+  return [...new Set(seeds)].map((seed) => {
+    if (!Number.isSafeInteger(seed)) throw new ConfigError(`--seeds: expected integer training seeds, got ${seed}`);
+    return { name: seed === cfg.train.seed ? det.name : `${det.name} (seed ${seed})`, cfg: { ...cfg, train: { ...cfg.train, seed } } };
+  });
 }
 
 /** Counts at the detector's own threshold (rates recomputed after pooling). */
@@ -91,6 +115,8 @@ export interface QualityReport {
   budgets: number[];
   datasets: { name: string; description: string; series: number }[];
   detectors: { name: string; description: string }[];
+  /** Training seeds of the detectors that train a network (QualityOptions.seeds); absent = the config's seed alone. */
+  seeds?: number[];
   results: Record<string, Record<string, { pooled: PooledResult; series: SeriesResult[] }>>;
   protocol: string[];
   config: Config;
@@ -274,6 +300,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
     budgets: [...FPR_BUDGETS],
     datasets: [],
     detectors: detectors.map((d) => ({ name: d.name, description: d.description })),
+    ...(opts.seeds?.length ? { seeds: [...new Set(opts.seeds)] } : {}),
     results: {},
     protocol: PROTOCOL,
     config: cfg,
@@ -286,7 +313,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
     report.datasets.push({ name: ds.name, description: ds.description, series: series.length });
     if (!series.length) continue;
     const byDet: QualityReport['results'][string] = {};
-    for (const det of detectors) {
+    for (const det of detectors) for (const { name, cfg: runCfg } of seedRuns(det, cfg, opts.seeds)) {
       const rows: SeriesResult[] = [];
       const nabScores: NabFile[] = [];
       const nabRaw: NabFile[] = [];
@@ -296,7 +323,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
         let run: DetectorRun;
         let error: string | undefined;
         try {
-          run = await det.run(s, cfg);
+          run = await det.run(s, runCfg);
         } catch (e) {
           error = (e as Error).message.split('\n')[0].slice(0, 300);
           const n = s.frame.timestamps.length;
@@ -310,7 +337,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
           nabRaw.push(nabFile(s, run.score));
           nabFlags.push(nabFile(s, Float64Array.from(alerts, (a, i) => (run.flagged[i] && a > -Infinity ? 1 : 0))));
         }
-        log.info(`quality ${ds.name} ${det.name} ${s.name}: ${error ? `failed (${error})` : `${run.seconds.toFixed(1)} s`}`);
+        log.info(`quality ${ds.name} ${name} ${s.name}: ${error ? `failed (${error})` : `${run.seconds.toFixed(1)} s`}`);
       }
       const pooled = poolSeries(rows);
       if (ds.scoring === 'nab') {
@@ -322,7 +349,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
           reward_low_FN_rate: scoreNab(nabFlags, 'reward_low_FN_rate', 0.5),
         };
       }
-      byDet[det.name] = { pooled, series: rows };
+      byDet[name] = { pooled, series: rows };
     }
     report.results[ds.name] = byDet;
   }
@@ -357,7 +384,7 @@ export function qualityTable(r: QualityReport): string {
     }
   }
   return [
-    `Quality benchmark${r.quick ? ' (quick slice)' : ''}: ${r.detectors.map((d) => d.name).join(', ')} on ${r.datasets.map((d) => `${d.name} (${d.series})`).join(', ')} — ${num(r.seconds, 0)} s on ${r.machine.cores} cores. One set of defaults for every data set (nothing tuned).`,
+    `Quality benchmark${r.quick ? ' (quick slice)' : ''}${r.seeds ? ` (learned detectors at training seeds ${r.seeds.join(', ')})` : ''}: ${r.detectors.map((d) => d.name).join(', ')} on ${r.datasets.map((d) => `${d.name} (${d.series})`).join(', ')} — ${num(r.seconds, 0)} s on ${r.machine.cores} cores. One set of defaults for every data set (nothing tuned).`,
     '',
     `R@b = event recall at hourly false-positive budget b (threshold per series); precision / recall / F1 / FPR / TTD at the detector's own calibrated threshold; flagged unreliable = rows Radar marks unreliable (not evaluated, no label) that the own threshold flags / all such rows; NAB = normalised NAB score (null 0, perfect 100).`,
     '',
@@ -366,7 +393,36 @@ export function qualityTable(r: QualityReport): string {
     'Event recall by kind at the own threshold (events):',
     '',
     ...kl,
+    ...seedSpread(r),
   ].join('\n');
+}
+
+/** Report name → its detector: `hybrid (seed 8)` → `hybrid`. */
+const seedlessName = (name: string): string => name.replace(/ \(seed -?\d+\)$/, '');
+
+/**
+ * With several training seeds: per data set and learned detector, the range over seeds of R@b and F1, beside the
+ * strongest single-run detector's (the largest R@b, F1) — whether a margin is more than a seed's luck.
+ */
+function seedSpread(r: QualityReport): string[] {
+  if (!r.seeds || r.seeds.length < 2) return [];
+  const b = r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
+  const head = ['data set', 'detector', 'runs', ...b, 'F1'];
+  const out = ['', `Spread over training seeds ${r.seeds.join(', ')} (min – max; "best reference" = the largest value of the detectors that train nothing):`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const range = (xs: number[], f: (x: number) => string) => (Math.min(...xs) === Math.max(...xs) ? f(xs[0]) : `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`);
+  for (const [ds, byDet] of Object.entries(r.results)) {
+    const groups = new Map<string, PooledResult[]>();
+    for (const [name, { pooled }] of Object.entries(byDet)) groups.set(seedlessName(name), [...(groups.get(seedlessName(name)) ?? []), pooled]);
+    const refs = [...groups.values()].filter((g) => g.length === 1).map((g) => g[0]);
+    const row = (label: string, ps: PooledResult[]) =>
+      `| ${ds} | ${label} | ${ps.length} | ${r.budgets.map((x) => range(ps.map((p) => p.recallAtFpr[String(x)]), (v) => pct(v))).join(' | ')} | ${range(ps.map((p) => p.f1), (v) => num(v, 3))} |`;
+    for (const [name, ps] of groups) if (ps.length > 1) out.push(row(name, ps));
+    if (refs.length && [...groups.values()].some((g) => g.length > 1)) {
+      const best = r.budgets.map((x) => Math.max(...refs.map((p) => p.recallAtFpr[String(x)])));
+      out.push(`| ${ds} | best reference | ${refs.length} | ${best.map((v) => pct(v)).join(' | ')} | ${num(Math.max(...refs.map((p) => p.f1)), 3)} |`);
+    }
+  }
+  return out;
 }
 
 /** Writes results/benchmarks/quality.json and quality.md (atomically); returns their paths. */

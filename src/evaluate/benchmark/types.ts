@@ -33,6 +33,8 @@ export interface DetectorRun {
 export interface BenchDetector {
   name: string;
   description: string;
+  /** Trains a network, seeded by cfg.train.seed: runs once per training seed of QualityOptions.seeds. */
+  learned?: boolean;
   run(s: BenchSeries, cfg: Config): Promise<DetectorRun>;
 }
 

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../../src/config/load';
 import { GENERIC_KIND } from '../../../src/evaluate/benchmark/csv';
-import { measureSeries, poolSeries, qualityTable, runQuality, writeQuality } from '../../../src/evaluate/benchmark/run';
+import { measureSeries, poolSeries, qualityTable, runQuality, seedList, seedRuns, writeQuality } from '../../../src/evaluate/benchmark/run';
+import { ConfigError } from '../../../src/errors';
 import type { BenchSeries } from '../../../src/evaluate/benchmark/types';
 
 function toy(): BenchSeries {
@@ -46,14 +47,17 @@ describe('evaluate/benchmark/run', () => {
     assert.equal(p.precision, 1);
   });
 
-  it('the quick slice runs every detector end to end and writes quality.json / quality.md', async function () {
+  it('the quick slice runs every detector end to end (a learned one once per training seed) and writes quality.json / quality.md', async function () {
     this.timeout(300_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-quality-'));
     const prev = process.env.RADARWATCH_RESULTS;
     process.env.RADARWATCH_RESULTS = dir;
     try {
-      const r = await runQuality(loadConfig(), { quick: true, detectors: ['baseline', 'iforest', 'seasonal', 'hybrid'], datasets: ['gen-s1', 'nab'] });
-      assert.deepEqual(Object.keys(r.results['gen-s1']), ['baseline', 'iforest', 'seasonal', 'hybrid']);
+      const cfg = loadConfig();
+      const r = await runQuality(cfg, { quick: true, detectors: ['baseline', 'iforest', 'seasonal', 'hybrid'], datasets: ['gen-s1', 'nab'], seeds: [cfg.train.seed, 3] });
+      assert.deepEqual(Object.keys(r.results['gen-s1']), ['baseline', 'iforest', 'seasonal', 'hybrid', 'hybrid (seed 3)']);
+      assert.deepEqual(r.seeds, [cfg.train.seed, 3]);
+      assert.equal(r.results['gen-s1']['hybrid (seed 3)'].pooled.failedSeries, 0);
       const base = r.results['gen-s1'].baseline.pooled;
       assert.ok(base.events > 0 && Number.isFinite(base.recallAtFpr['0.01']));
       for (const d of ['seasonal', 'hybrid']) {
@@ -69,10 +73,26 @@ describe('evaluate/benchmark/run', () => {
       assert.ok(JSON.parse(fs.readFileSync(files.json, 'utf8')).results['gen-s1']);
       assert.match(fs.readFileSync(files.md, 'utf8'), /\| gen-s1 \| baseline \|/);
       assert.match(qualityTable(r), /R@0\.25%/);
+      // the spread over seeds beside the strongest detector that trains nothing
+      assert.match(qualityTable(r), /Spread over training seeds 7, 3/);
+      assert.match(qualityTable(r), /\| gen-s1 \| hybrid \| 2 \|/);
+      assert.match(qualityTable(r), /\| gen-s1 \| best reference \| 3 \|/);
+      assert.doesNotMatch(qualityTable({ ...r, seeds: undefined }), /Spread over/);
     } finally {
       if (prev === undefined) delete process.env.RADARWATCH_RESULTS;
       else process.env.RADARWATCH_RESULTS = prev;
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('runs a detector that trains a network once per training seed, named by seed', () => {
+    const cfg = loadConfig();
+    assert.deepEqual(seedList(['7', '8', '-1']), [7, 8, -1]);
+    assert.throws(() => seedList(['7', 'x']), (e: Error) => e instanceof ConfigError && /--seeds.*"x"/.test(e.message));
+    assert.deepEqual(seedRuns({ name: 'seasonal' }, cfg, [1, 2]).map((x) => x.name), ['seasonal'], 'a detector that trains nothing runs once');
+    const runs = seedRuns({ name: 'hybrid', learned: true }, cfg, [cfg.train.seed, 99, 99]);
+    assert.deepEqual(runs.map((x) => x.name), ['hybrid', 'hybrid (seed 99)']);
+    assert.deepEqual(runs.map((x) => x.cfg.train.seed), [cfg.train.seed, 99]);
+    assert.deepEqual(seedRuns({ name: 'hybrid', learned: true }, cfg, undefined).map((x) => x.cfg), [cfg]);
   });
 });
