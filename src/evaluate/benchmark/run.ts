@@ -407,19 +407,23 @@ const seedlessName = (name: string): string => name.replace(/ \(seed -?\d+\)$/, 
 function seedSpread(r: QualityReport): string[] {
   if (!r.seeds || r.seeds.length < 2) return [];
   const b = r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
-  const head = ['data set', 'detector', 'runs', ...b, 'F1'];
+  const head = ['data set', 'detector', 'runs', ...b, 'F1', 'NAB std'];
   const out = ['', `Spread over training seeds ${r.seeds.join(', ')} (min – max; "best reference" = the largest value of the detectors that train nothing):`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const range = (xs: number[], f: (x: number) => string) => (Math.min(...xs) === Math.max(...xs) ? f(xs[0]) : `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`);
   for (const [ds, byDet] of Object.entries(r.results)) {
     const groups = new Map<string, PooledResult[]>();
     for (const [name, { pooled }] of Object.entries(byDet)) groups.set(seedlessName(name), [...(groups.get(seedlessName(name)) ?? []), pooled]);
     const refs = [...groups.values()].filter((g) => g.length === 1).map((g) => g[0]);
-    const row = (label: string, ps: PooledResult[]) =>
-      `| ${ds} | ${label} | ${ps.length} | ${r.budgets.map((x) => range(ps.map((p) => p.recallAtFpr[String(x)]), (v) => pct(v))).join(' | ')} | ${range(ps.map((p) => p.f1), (v) => num(v, 3))} |`;
+    const nab = (ps: PooledResult[]) => (ps.every((p) => p.nab) ? ps.map((p) => p.nab!.standard.score) : null);
+    const row = (label: string, ps: PooledResult[]) => {
+      const n = nab(ps);
+      return `| ${ds} | ${label} | ${ps.length} | ${r.budgets.map((x) => range(ps.map((p) => p.recallAtFpr[String(x)]), (v) => pct(v))).join(' | ')} | ${range(ps.map((p) => p.f1), (v) => num(v, 3))} | ${n ? range(n, (v) => num(v)) : ''} |`;
+    };
     for (const [name, ps] of groups) if (ps.length > 1) out.push(row(name, ps));
     if (refs.length && [...groups.values()].some((g) => g.length > 1)) {
       const best = r.budgets.map((x) => Math.max(...refs.map((p) => p.recallAtFpr[String(x)])));
-      out.push(`| ${ds} | best reference | ${refs.length} | ${best.map((v) => pct(v)).join(' | ')} | ${num(Math.max(...refs.map((p) => p.f1)), 3)} |`);
+      const n = nab(refs);
+      out.push(`| ${ds} | best reference | ${refs.length} detectors | ${best.map((v) => pct(v)).join(' | ')} | ${num(Math.max(...refs.map((p) => p.f1)), 3)} | ${n ? num(Math.max(...n)) : ''} |`);
     }
   }
   return out;

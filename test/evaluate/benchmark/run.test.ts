@@ -76,7 +76,8 @@ describe('evaluate/benchmark/run', () => {
       // the spread over seeds beside the strongest detector that trains nothing
       assert.match(qualityTable(r), /Spread over training seeds 7, 3/);
       assert.match(qualityTable(r), /\| gen-s1 \| hybrid \| 2 \|/);
-      assert.match(qualityTable(r), /\| gen-s1 \| best reference \| 3 \|/);
+      assert.match(qualityTable(r), /\| gen-s1 \| best reference \| 3 detectors \|/);
+      if (r.results.nab) assert.match(qualityTable(r), /\| nab \| hybrid \| 2 \|.*\| -?\d+\.\d( – -?\d+\.\d)? \|$/m, 'NAB\'s spread has its score');
       assert.doesNotMatch(qualityTable({ ...r, seeds: undefined }), /Spread over/);
     } finally {
       if (prev === undefined) delete process.env.RADARWATCH_RESULTS;
