@@ -423,7 +423,7 @@ function seedSpread(r: QualityReport): string[] {
     if (refs.length && [...groups.values()].some((g) => g.length > 1)) {
       const best = r.budgets.map((x) => Math.max(...refs.map((p) => p.recallAtFpr[String(x)])));
       const n = nab(refs);
-      out.push(`| ${ds} | best reference | ${refs.length} detectors | ${best.map((v) => pct(v)).join(' | ')} | ${num(Math.max(...refs.map((p) => p.f1)), 3)} | ${n ? num(Math.max(...n)) : ''} |`);
+      out.push(`| ${ds} | best reference | ${refs.length} detector${refs.length === 1 ? '' : 's'} | ${best.map((v) => pct(v)).join(' | ')} | ${num(Math.max(...refs.map((p) => p.f1)), 3)} | ${n ? num(Math.max(...n)) : ''} |`);
     }
   }
   return out;
