@@ -4,9 +4,8 @@
  * Runnable alone: `npx tsx scripts/bench/quality.ts --quick`.
  */
 import { loadConfig } from '../../src/config/load';
-import { qualityTable, runQuality, writeQuality, type QualityOptions, type QualityReport } from '../../src/evaluate/benchmark/run';
+import { qualityTable, runQuality, seedList, writeQuality, type QualityOptions, type QualityReport } from '../../src/evaluate/benchmark/run';
 import { initBackend } from '../../src/model/backend';
-import { seedList } from '../../src/evaluate/benchmark/run';
 
 /** Parses --quick, --datasets a,b, --detectors x,y and --seeds 7,8,9 (also --datasets=a,b) from `argv`. */
 export function qualityArgs(argv: string[]): QualityOptions {

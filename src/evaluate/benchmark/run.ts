@@ -39,7 +39,7 @@ export interface QualityOptions {
 /** Training seeds from a comma-separated option's items; throws ConfigError on anything but integers. */
 export function seedList(items: string[]): number[] {
   return items.map((x) => {
-    if (!/^-?\d+$/.test(x)) throw new ConfigError(`--seeds: expected comma-separated integer training seeds, got "${x}"`);
+    if (!/^-?\d+$/.test(x) || !Number.isSafeInteger(Number(x))) throw new ConfigError(`--seeds: expected comma-separated integer training seeds, got "${x}"`);
     return Number(x);
   });
 }

@@ -90,6 +90,8 @@ describe('evaluate/benchmark/run', () => {
     const cfg = loadConfig();
     assert.deepEqual(seedList(['7', '8', '-1']), [7, 8, -1]);
     assert.throws(() => seedList(['7', 'x']), (e: Error) => e instanceof ConfigError && /--seeds.*"x"/.test(e.message));
+    assert.throws(() => seedList(['1e3']), ConfigError);
+    assert.throws(() => seedList(['99999999999999999999']), ConfigError);
     assert.deepEqual(seedRuns({ name: 'seasonal' }, cfg, [1, 2]).map((x) => x.name), ['seasonal'], 'a detector that trains nothing runs once');
     const runs = seedRuns({ name: 'hybrid', learned: true }, cfg, [cfg.train.seed, 99, 99]);
     assert.deepEqual(runs.map((x) => x.name), ['hybrid', 'hybrid (seed 99)']);
