@@ -44,13 +44,19 @@ export function seedList(items: string[]): number[] {
   });
 }
 
-/** The runs of `det` under `opts.seeds`: a report name and the config of each (non-learned detectors run once). */
+/** Distinct training seeds of `seeds` (undefined when none); throws ConfigError on anything but safe integers. */
+function distinctSeeds(seeds: number[] | undefined): number[] | undefined {
+  if (!seeds?.length) return undefined;
+  const bad = seeds.find((x) => !Number.isSafeInteger(x));
+  if (bad !== undefined) throw new ConfigError(`--seeds: expected integer training seeds, got ${bad}`);
+  return [...new Set(seeds)];
+}
+
+/** The runs of `det` under `seeds`: a report name and the config of each (non-learned detectors run once). */
 export function seedRuns(det: Pick<BenchDetector, 'name' | 'learned'>, cfg: Config, seeds: number[] | undefined): { name: string; cfg: Config }[] {
-  if (!det.learned || !seeds?.length) return [{ name: det.name, cfg }];
-  return [...new Set(seeds)].map((seed) => {
-    if (!Number.isSafeInteger(seed)) throw new ConfigError(`--seeds: expected integer training seeds, got ${seed}`);
-    return { name: seed === cfg.train.seed ? det.name : `${det.name} (seed ${seed})`, cfg: { ...cfg, train: { ...cfg.train, seed } } };
-  });
+  const distinct = det.learned ? distinctSeeds(seeds) : undefined;
+  if (!distinct) return [{ name: det.name, cfg }];
+  return distinct.map((seed) => ({ name: seed === cfg.train.seed ? det.name : `${det.name} (seed ${seed})`, cfg: { ...cfg, train: { ...cfg.train, seed } } }));
 }
 
 /** Counts at the detector's own threshold (rates recomputed after pooling). */
@@ -293,6 +299,9 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
   const detNames = opts.detectors?.length ? opts.detectors : Object.keys(BENCH_DETECTORS);
   const datasets = dsNames.map(benchDataset);
   const detectors = detNames.map(benchDetector);
+  // every (detector, seed) run, checked before any data set loads
+  const seeds = distinctSeeds(opts.seeds);
+  const runs = detectors.flatMap((det) => seedRuns(det, cfg, seeds).map((r) => ({ det, ...r })));
   const report: QualityReport = {
     name: 'quality',
     quick: !!opts.quick,
@@ -300,7 +309,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
     budgets: [...FPR_BUDGETS],
     datasets: [],
     detectors: detectors.map((d) => ({ name: d.name, description: d.description })),
-    ...(opts.seeds?.length ? { seeds: [...new Set(opts.seeds)] } : {}),
+    ...(seeds ? { seeds } : {}),
     results: {},
     protocol: PROTOCOL,
     config: cfg,
@@ -313,7 +322,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
     report.datasets.push({ name: ds.name, description: ds.description, series: series.length });
     if (!series.length) continue;
     const byDet: QualityReport['results'][string] = {};
-    for (const det of detectors) for (const { name, cfg: runCfg } of seedRuns(det, cfg, opts.seeds)) {
+    for (const { det, name, cfg: runCfg } of runs) {
       const rows: SeriesResult[] = [];
       const nabScores: NabFile[] = [];
       const nabRaw: NabFile[] = [];
@@ -361,8 +370,11 @@ const pct = (x: number, d = 1) => (Number.isFinite(x) ? `${(100 * x).toFixed(d)}
 const num = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 
 /** The markdown tables: one row per data set × detector, then recall per kind at the own threshold. */
+/** Column heads of the recall-at-budget columns: R@0.25% … */
+const budgetHeads = (r: QualityReport): string[] => r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
+
 export function qualityTable(r: QualityReport): string {
-  const b = r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
+  const b = budgetHeads(r);
   const head = ['data set', 'detector', 'series (failed)', 'events', ...b, 'precision', 'recall', 'F1', 'hourly FPR', 'flagged unreliable', 'median TTD h', 'NAB std / lowFP / lowFN', 'seconds'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const kinds = new Set<string>();
@@ -397,22 +409,18 @@ export function qualityTable(r: QualityReport): string {
   ].join('\n');
 }
 
-/** Report name → its detector: `hybrid (seed 8)` → `hybrid`. */
-const seedlessName = (name: string): string => name.replace(/ \(seed -?\d+\)$/, '');
-
 /**
  * With several training seeds: per data set and learned detector, the range over seeds of R@b and F1, beside the
  * strongest single-run detector's (the largest R@b, F1) — whether a margin is more than a seed's luck.
  */
 function seedSpread(r: QualityReport): string[] {
   if (!r.seeds || r.seeds.length < 2) return [];
-  const b = r.budgets.map((x) => `R@${(x * 100).toFixed(2).replace(/0$/, '')}%`);
-  const head = ['data set', 'detector', 'runs', ...b, 'F1', 'NAB std'];
+  const head = ['data set', 'detector', 'runs', ...budgetHeads(r), 'F1', 'NAB std'];
   const out = ['', `Spread over training seeds ${r.seeds.join(', ')} (min – max; "best reference" = the largest value of the detectors that train nothing):`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const range = (xs: number[], f: (x: number) => string) => (Math.min(...xs) === Math.max(...xs) ? f(xs[0]) : `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`);
   for (const [ds, byDet] of Object.entries(r.results)) {
-    const groups = new Map<string, PooledResult[]>();
-    for (const [name, { pooled }] of Object.entries(byDet)) groups.set(seedlessName(name), [...(groups.get(seedlessName(name)) ?? []), pooled]);
+    // each detector's runs, named as runQuality named them (seedRuns)
+    const groups = new Map(r.detectors.map((d) => [d.name, seedRuns({ name: d.name, learned: true }, r.config, r.seeds).filter((x) => byDet[x.name]).map((x) => byDet[x.name].pooled)]));
     const refs = [...groups.values()].filter((g) => g.length === 1).map((g) => g[0]);
     const nab = (ps: PooledResult[]) => (ps.every((p) => p.nab) ? ps.map((p) => p.nab!.standard.score) : null);
     const row = (label: string, ps: PooledResult[]) => {
