@@ -59,6 +59,7 @@ export * from './train/split';
 export * from './train/trainer';
 export * from './train/country';
 export * from './train/fleet';
+export * from './train/pool';
 export * from './train/validate';
 export * from './calibrate/threshold';
 export * from './calibrate/temperature';

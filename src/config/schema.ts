@@ -1,6 +1,9 @@
 /** The one typed schema of models.yml: defaults, the country list, per-country overrides and every stage's settings. */
 import { z } from 'zod';
 
+/** What train.warmStart accepts: a series id, pooled, or none. */
+export const WARM_START_RULE = /^(none|[A-Za-z0-9][\w.-]*)$/;
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
@@ -122,9 +125,9 @@ export const trainSchema = z
     workers: z.number().int().min(0).default(0).describe('Worker threads for `train all` (0 = one per core).'),
     warmStart: z
       .string()
-      .regex(/^(none|[A-Za-z0-9][\w.-]*)$/, 'a series id such as US, or none')
+      .regex(WARM_START_RULE, 'a series id such as US, pooled, or none')
       .default('none')
-      .describe('Series whose trained weights every other model starts from (a warm start; its own model trains from scratch, first), or none. Models whose weights do not fit (other signals or model settings) start from scratch.'),
+      .describe('Series whose trained weights every other model starts from (a warm start; its own model trains from scratch, first); pooled = a base fitted on the training rows of every series of the run with the same network inputs, which every one of them starts from (the quality benchmark trains its data sets so); or none. Models whose weights do not fit (other signals or model settings) start from scratch.'),
     warmBatchSize: z.number().int().min(0).default(0).describe('Batch size of a warm-started model (fine-tuning takes fewer, larger steps); 0 = batchSize.'),
   })
   .strict();

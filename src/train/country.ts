@@ -23,19 +23,32 @@ export interface TrainResult extends FitResult {
   config: Config;
 }
 
+/** A frame made ready to fit: its split, the feature spec fitted on train rows, its features and the rows that fit. */
+export interface PreparedTraining {
+  split: RowSplit;
+  spec: FeatureSpec;
+  features: FeatureSet;
+  /** Rows of the train and validation ranges that enter the loss (not warmup, gap, unreliable or — when excluded — labelled). */
+  trainIdx: Int32Array;
+  valIdx: Int32Array;
+}
+
 /**
- * Trains one country's detector on `frame` with an already resolved `cfg` (see resolveCountryConfig).
- * Splits rows chronologically (train | validation | test), fits the feature spec on train rows only, and fits the
- * autoencoder on non-warmup, non-gap, non-unreliable (and, with train.excludeLabeled, unlabelled) rows.
+ * Splits rows chronologically (train | validation | test), fits the feature spec on train rows only, and picks the
+ * non-warmup, non-gap, non-unreliable (and, with train.excludeLabeled, unlabelled) rows the autoencoder fits on.
  */
-export async function trainCountry(frame: CountryFrame, cfg: Config, opts: TrainCountryOptions = {}): Promise<TrainResult> {
-  const t0 = performance.now();
+export function prepareTraining(frame: CountryFrame, cfg: Config): PreparedTraining {
   const split = splitFrame(frame.timestamps, cfg.train);
   const excluded = excludedRows(frame, cfg.train.excludeLabeled);
   const spec = fitFeatureSpec(frame, split.train, cfg.features, { exclude: excluded });
   const features = computeFeatures(frame, spec);
-  const trainIdx = fitRows(split.train, features, excluded);
-  const valIdx = fitRows(split.validation, features, excluded);
+  return { split, spec, features, trainIdx: fitRows(split.train, features, excluded), valIdx: fitRows(split.validation, features, excluded) };
+}
+
+/** Trains one country's detector on `frame` with an already resolved `cfg` (see resolveCountryConfig); `prepared` reuses prepareTraining's work. */
+export async function trainCountry(frame: CountryFrame, cfg: Config, opts: TrainCountryOptions = {}, prepared?: PreparedTraining): Promise<TrainResult> {
+  const t0 = performance.now();
+  const { split, spec, features, trainIdx, valIdx } = prepared ?? prepareTraining(frame, cfg);
   const fit = await fitAutoencoder(features, trainIdx, valIdx, cfg, { ...opts, label: `train ${frame.id}` });
   return {
     model: fit.model,

@@ -12,7 +12,8 @@ import { loadTunedParams } from '../tune/best';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
 import { poolSize, runPool } from '../util/pool';
-import { trainCountry } from './country';
+import { prepareTraining, trainCountry } from './country';
+import { BASE_EPOCH_FACTOR, fitPooledBase, poolCap, poolKey, poolPart, type PoolPart } from './pool';
 import type { EpochEvent } from './trainer';
 
 /** One country's outcome. */
@@ -48,13 +49,11 @@ export interface FleetJob {
 }
 
 
-/** Epoch cap of the warm-start base (train.warmStart) as a multiple of train.epochs. */
-export const BASE_EPOCH_FACTOR = 2;
-
-/** Where a warm start comes from: the base series and the model folder holding its weights. */
+/** Where a warm start comes from: the base series and the model folder holding its weights, or (pooled) the weights. */
 export interface WarmStart {
   from: string;
-  dir: string;
+  dir?: string;
+  weights?: Float32Array[];
 }
 
 /** Weights of warm-start folders this thread has read (a run reads one base, for every country). */
@@ -62,6 +61,7 @@ const warmCache = new Map<string, Float32Array[]>();
 
 /** The base's weights, or undefined (logged) when its folder cannot be read: the country then trains from scratch. */
 async function warmWeights(warm: WarmStart, country: string): Promise<Float32Array[] | undefined> {
+  if (warm.weights || !warm.dir) return warm.weights;
   try {
     // keyed by the weights file's time too: a base retrained later in the same process is read again
     const key = `${warm.dir}@${fs.statSync(path.join(warm.dir, DETECTOR_FILES.weights)).mtimeMs}`;
@@ -147,7 +147,7 @@ function trainInPool(countries: string[], job: FleetJob, size: number, events: P
  */
 interface WarmStartPlan {
   base: string;
-  train: 'target' | 'weights' | 'no';
+  train: 'target' | 'weights' | 'no' | 'pooled';
   /** With `no`: the base's model folder. */
   ready?: WarmStart;
 }
@@ -155,6 +155,7 @@ interface WarmStartPlan {
 function warmStartPlan(countries: string[], cfg: Config, job: FleetJob): WarmStartPlan | undefined {
   const base = cfg.train.warmStart;
   if (base === 'none' || countries.length === 0 || (countries.length === 1 && countries[0] === base)) return undefined;
+  if (base === POOLED) return countries.length > 1 ? { base, train: 'pooled' } : undefined;
   if (countries.includes(base)) return { base, train: 'target' };
   const dir = modelDirOf(job, base);
   if (fs.existsSync(path.join(dir, DETECTOR_FILES.meta))) {
@@ -170,13 +171,62 @@ function warmStartPlan(countries: string[], cfg: Config, job: FleetJob): WarmSta
   return undefined;
 }
 
+/** train.warmStart value for a base pooled from every target of the run (src/train/pool.ts). */
+export const POOLED = 'pooled';
+
+/**
+ * Pooled warm-start bases of a run (train.warmStart: pooled), by country: each country's training rows (a seeded
+ * share when they pass POOL_MAX_ROWS in all, see poolCap) pooled with every other target whose network has the same shapes, one base
+ * per such group of two or more, fitted in this thread. A country whose table cannot be read, or that is alone in its
+ * group, has no base (it fails, or trains from scratch, as it would without one).
+ */
+async function pooledBases(countries: string[], job: FleetJob, onEpoch: (epoch: number) => void): Promise<Map<string, WarmStart>> {
+  await initBackend();
+  const prepare = async (country: string) => {
+    try {
+      const cfg = resolveCountryConfig(job.config, country, { tuned: job.useTuned === false ? undefined : loadTunedParams(country), cliPatch: job.cliPatch });
+      if (cfg.train.warmStart !== POOLED) return undefined;
+      return { cfg, p: prepareTraining(await readProcessed(job.processedDir ?? cfg.data.processedDir, country), cfg) };
+    } catch (e) {
+      log.debug(`train: ${country} lends no rows to the pooled base (${(e as Error).message})`);
+      return undefined;
+    }
+  };
+  // two passes, one table in memory at a time: count every target's training rows, then take each one's share
+  const counts: number[] = [];
+  for (const country of countries) counts.push((await prepare(country))?.p.trainIdx.length ?? 0);
+  const maxRows = poolCap(counts);
+  const groups = new Map<string, { cfg: Config; like: ReturnType<typeof prepareTraining>['features']; parts: PoolPart[]; countries: string[] }>();
+  for (const country of countries) {
+    const got = await prepare(country);
+    if (!got) continue;
+    const { cfg, p } = got;
+    const key = poolKey(p.features, cfg);
+    const g = groups.get(key) ?? { cfg, like: { ...p.features, cont: new Float32Array(0), cat: new Int32Array(0), timestamps: [], warmup: new Uint8Array(0), rows: 0 }, parts: [], countries: [] };
+    g.parts.push(poolPart(p, { maxRows, seed: cfg.train.seed }));
+    g.countries.push(country);
+    groups.set(key, g);
+  }
+  const out = new Map<string, WarmStart>();
+  for (const g of groups.values()) {
+    if (g.countries.length < 2) continue;
+    const base = await fitPooledBase(g.parts, g.like, g.cfg, { progress: false, maxEpochs: job.maxEpochs && job.maxEpochs * BASE_EPOCH_FACTOR, onEpoch: (e) => void onEpoch(e.epoch) });
+    if (!base) continue;
+    log.info(`train: pooled base of ${base.series} series (${base.trainRows} training rows) in ${base.seconds.toFixed(1)} s, ${base.epochs} epochs; each of them starts from it`);
+    const warm: WarmStart = { from: POOLED, weights: base.weights };
+    for (const c of g.countries) out.set(c, warm);
+  }
+  return out;
+}
+
 /**
  * Trains and saves `countries` in parallel worker threads (see runPool), with one overall progress bar (in epochs).
  * With train.warmStart = B (not none), B's model trains first, from scratch, and every other country starts from its
  * weights — about half the epochs, and a lower validation loss than from scratch (README, "Many countries"). B is
  * trained first when it is one of `countries`; otherwise its model under the model root is used, or, when there is
  * none but its table is there, B is trained for its weights only (not saved): every shard of a sharded fleet then
- * starts from the same weights. A failing country (missing data, divergence, even a crashed worker) is reported in its
+ * starts from the same weights. With train.warmStart = pooled, a base fitted on every target's training rows starts
+ * each of them (see pooledBases). A failing country (missing data, divergence, even a crashed worker) is reported in its
  * summary and the others continue. Summaries come back in the order of `countries`.
  */
 export async function trainCountries(countries: string[], cfg: Config, opts: Omit<FleetJob, 'config'> & { workers?: number; progress?: boolean } = {}): Promise<CountrySummary[]> {
@@ -185,7 +235,7 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
   const plan = warmStartPlan(countries, cfg, job);
   const epochsEach = Math.min(cfg.train.epochs, opts.maxEpochs ?? Infinity);
   // the base may run twice the epochs (BASE_EPOCH_FACTOR): one more country's worth in the total
-  const jobs = countries.length + (plan?.train === 'weights' ? 2 : plan?.train === 'target' ? 1 : 0);
+  const jobs = countries.length + (plan?.train === 'weights' || plan?.train === 'pooled' ? 2 : plan?.train === 'target' ? 1 : 0);
   const bar = progress ? startProgress('train', jobs * epochsEach, '{bar} {value}/{total} epochs | {done}/{n} countries | {current} ETA {eta_formatted}', { done: 0, n: countries.length, current: '' }) : undefined;
   const results = new Map<string, CountrySummary>();
   const epochsSeen = new Map<string, number>();
@@ -221,6 +271,17 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
       }));
       if (baseRun?.ok) warm = { from: plan.base, dir: baseRun.modelDir! };
       else log.warn(`train: ${plan.base} (train.warmStart) failed to train (${baseRun?.error}); every model trains from scratch`);
+    } else if (plan?.train === 'pooled') {
+      const bases = await pooledBases(countries, job, (epoch) => advance('pooled base', epoch, { current: `pooled base epoch ${epoch}` }));
+      const left = countries.filter((c) => !results.has(c));
+      // one pool per group of countries whose networks have the same shapes; a country in a group of one trains from scratch
+      for (const group of new Set(bases.values())) {
+        const members = left.filter((c) => bases.get(c) === group);
+        await trainInPool(members, job, size(members.length), events(), group);
+      }
+      const rest = left.filter((c) => !bases.has(c));
+      if (rest.length) await trainInPool(rest, job, size(rest.length), events());
+      return countries.map((c) => results.get(c) ?? { country: c, ok: false, error: 'not trained' });
     } else if (plan) {
       warm = plan.ready;
     }

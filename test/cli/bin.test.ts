@@ -211,6 +211,17 @@ describe('bin/radarwatch.js', function () {
       assert.ok(fs.existsSync(path.join(dir, 'datasets', 'processed', 'smoke_csv.csv')), r.stdout);
     });
 
+    it('train two imported series from one pooled base (--warm-start pooled)', async () => {
+      for (const id of ['pool_a', 'pool_b']) ok(await rw(['import', 'traffic.csv', '--id', id]), `import ${id}`);
+      const r = await rw(['train', 'pool_a,pool_b', '--epochs', '2', '--warm-start', 'pooled']);
+      ok(r, 'train --warm-start pooled');
+      assert.match(r.stderr, /pooled base of 2 series/);
+      for (const id of ['pool_a', 'pool_b']) {
+        const meta = JSON.parse(fs.readFileSync(path.join(dir, 'results', 'models', id, 'meta.json'), 'utf8')) as { warmStart?: string };
+        assert.equal(meta.warmStart, 'pooled', id);
+      }
+    });
+
     it('train → validate', async () => {
       let r = await rw(['train', 'AT', '--epochs', '2']);
       ok(r, 'train');
@@ -293,6 +304,7 @@ describe('bin/radarwatch.js', function () {
         [['preprocess', '--source', 'nope'], /Unknown --source "nope"/],
         [['import', 'missing.csv', '--id', 'x1'], /missing\.csv/],
         [['train', 'ZZZ'], /ZZZ/],
+        [['train', 'AT', '--warm-start', 'a b'], /--warm-start must be a series id such as US, pooled, or none; got "a b"/],
         [['validate', 'DE'], /DE/],
         [['tune', 'AT', '--pruner', 'nope'], /Unknown --pruner "nope"/],
         [['calibrate', 'AT', '--method', 'nope'], /Unknown --method "nope"/],

@@ -64,6 +64,16 @@ describe('train/fleet', () => {
       assert.equal(cold.ok, true);
       assert.equal(cold.warmStart, undefined, 'weights of another shape: trained from scratch');
     });
+
+    it('pooled: one base fitted on every target\'s training rows, which each of them starts from; a lone target trains from scratch', async () => {
+      const models = path.join(root, 'pooled-models');
+      const summaries = await trainCountries(['AT', 'XX', 'DE'], warmCfg('pooled'), { workers: 2, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: models });
+      assert.deepEqual(summaries.map((s) => [s.country, s.ok, s.warmStart]), [['AT', true, 'pooled'], ['XX', false, undefined], ['DE', true, 'pooled']]);
+      assert.equal(meta(path.join(models, 'DE')).warmStart, 'pooled');
+      const [alone] = await trainCountries(['AT'], warmCfg('pooled'), { workers: 1, progress: false, useTuned: false, processedDir: path.join(root, 'processed'), modelRoot: path.join(root, 'pooled-alone') });
+      assert.equal(alone.ok, true);
+      assert.equal(alone.warmStart, undefined, 'one series is no pool');
+    });
   });
 
   it('uses one worker per core unless told otherwise, never more than countries', () => {

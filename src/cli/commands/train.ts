@@ -1,5 +1,6 @@
 /** `radarwatch train`: fit and save one detector per country, in parallel worker threads, and print a summary table. */
 import type { Command } from 'commander';
+import { WARM_START_RULE } from '../../config/schema';
 import { InputError, RadarwatchError } from '../../errors';
 // type-only: the fleet (TensorFlow.js) loads when the command runs, so `radarwatch --help` stays fast
 import type * as Fleet from '../../train/fleet';
@@ -55,14 +56,18 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--processed-dir <dir>', 'folder of processed tables (default: models.yml data.processedDir)')
     .option('--split <split>', 'chronological split: three shares train,validation,test (e.g. 0.6,0.2,0.2) or two UTC dates validation-start,test-start (default: models.yml train.split)')
     .option('--train-fraction <f>', 'NAB-style: learn from the first fraction of rows only (70 % train, 30 % calibrate) and test on every later row, e.g. 0.15')
+    .option('--warm-start <base>', 'series whose weights start every other model, pooled (a base fitted on every target\'s training rows starts each of them), or none (default: models.yml train.warmStart)')
     .option('--no-tuned', 'ignore results/tuning/<CC>/best.json')
-    .action(async (arg: string, o: { epochs?: string; workers?: string; processedDir?: string; tuned: boolean; split?: string; trainFraction?: string }) => {
-      const cfg = ctx.config();
+    .action(async (arg: string, o: { epochs?: string; workers?: string; processedDir?: string; tuned: boolean; split?: string; trainFraction?: string; warmStart?: string }) => {
+      const warmStart = o.warmStart;
+      if (warmStart !== undefined && !WARM_START_RULE.test(warmStart)) throw new InputError(`--warm-start must be a series id such as US, pooled, or none; got "${warmStart}"`);
+      const loaded = ctx.config();
+      const cfg = warmStart ? { ...loaded, train: { ...loaded.train, warmStart } } : loaded;
       const split = parseSplitFlags(o);
       const countries = ctx.targets(arg, undefined, o.processedDir);
       const epochs = positiveInt('--epochs', o.epochs);
       const workers = positiveInt('--workers', o.workers, 0);
-      const patch = { ...(epochs ? { epochs } : {}), ...split };
+      const patch = { ...(epochs ? { epochs } : {}), ...(warmStart ? { warmStart } : {}), ...split };
       const summaries = await (require('../../train/fleet') as typeof Fleet).trainCountries(countries, cfg, {
         workers,
         cliPatch: Object.keys(patch).length ? { train: patch } : undefined,

@@ -138,6 +138,7 @@ const PROTOCOL = [
   'Recall at an FPR budget b: per series, the threshold is the score above which at most floor(b·N) of its N evaluated normal rows lie; a labelled window is detected when one of its evaluated rows scores above it; recall is pooled over series.',
   'At the own threshold: flagged rows merge into events when at most detect.eventGapHours apart; precision = events touching a label / events; recall = labelled windows with a flagged row / windows; F1 of the two; time to detect from the first evaluated row of a window to its first flag.',
   'NAB: the published scoring (scaled sigmoid per window, A_FN per miss, A_FP per false row, probation), one threshold per profile optimised over the corpus; normalised so never firing scores 0 and a perfect detector 100. Scores are mapped back to each file\'s own rows. NAB scores alerts, not states: every detector\'s per-row score goes through the same alert transform (a row keeps its score only when it beats every score of the previous 12 h; see alertScores); `nabRawScores` holds the score without it.',
+  'Detectors that train a network train each data set as a fleet (train.warmStart: pooled, src/train/pool.ts): every series whose network trains on at least a week starts from a base fitted on the training rows of every series of the data set with the same network inputs, before that series\' first scored row only; train.warmStart: none trains every series from scratch.',
   'A detector that fails on a series (e.g. cannot train) counts as never firing there.',
 ];
 
@@ -332,7 +333,7 @@ export async function runQuality(cfg: Config, opts: QualityOptions = {}): Promis
         let run: DetectorRun;
         let error: string | undefined;
         try {
-          run = await det.run(s, runCfg);
+          run = await det.run(s, runCfg, series);
         } catch (e) {
           error = (e as Error).message.split('\n')[0].slice(0, 300);
           const n = s.frame.timestamps.length;

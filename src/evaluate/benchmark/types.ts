@@ -35,7 +35,8 @@ export interface BenchDetector {
   description: string;
   /** Trains a network, seeded by cfg.train.seed: runs once per training seed of QualityOptions.seeds. */
   learned?: boolean;
-  run(s: BenchSeries, cfg: Config): Promise<DetectorRun>;
+  /** `peers`: every series of the data set (s among them), which a learned detector may pool (a fleet's warm start). */
+  run(s: BenchSeries, cfg: Config, peers?: readonly BenchSeries[]): Promise<DetectorRun>;
 }
 
 /** One benchmark data set: a name, a one-line description, and a loader that may return no series (missing files). */

@@ -68,6 +68,10 @@ describe('evaluate/benchmark/run', () => {
       if (r.results.nab) {
         const nab = r.results.nab.baseline.pooled.nab!;
         for (const p of Object.values(nab)) assert.ok(p.score <= 100 && p.score >= -1000, `${p.profile} ${p.score}`);
+        // a network trained on a week or more starts from the data set's pooled base (rows before its scored part)
+        const info = Object.fromEntries(r.results.nab.hybrid.series.map((x) => [x.series, x.info]));
+        assert.match(String(info['realKnownCause/nyc_taxi']?.warmStart), /^pooled base \([23] series, \d+ rows/);
+        assert.equal(info['artificialWithAnomaly/art_daily_jumpsup']?.warmStart, undefined, 'under a week: from scratch');
       }
       const files = writeQuality(r);
       assert.ok(JSON.parse(fs.readFileSync(files.json, 'utf8')).results['gen-s1']);
