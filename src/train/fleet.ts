@@ -12,8 +12,8 @@ import { loadTunedParams } from '../tune/best';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
 import { poolSize, runPool } from '../util/pool';
-import { prepareTraining, trainCountry } from './country';
-import { BASE_EPOCH_FACTOR, fitPooledBase, poolCap, poolKey, poolPart, type PoolPart } from './pool';
+import { prepareTraining, trainCountry, type PreparedTraining } from './country';
+import { BASE_EPOCH_FACTOR, fitPooledBase, poolCap, poolKey, poolPart, POOL_MAX_ROWS, type PoolLayout, type PoolPart } from './pool';
 import type { EpochEvent } from './trainer';
 
 /** One country's outcome. */
@@ -192,29 +192,40 @@ async function pooledBases(countries: string[], job: FleetJob, onEpoch: (epoch: 
       return undefined;
     }
   };
-  // two passes, one table in memory at a time: count every target's training rows, then take each one's share
+  // One table in memory at a time (a part keeps its rows and the names, never the features). While the pool fits
+  // under POOL_MAX_ROWS every target lends every row (one pass); past it, a second pass takes each one's share.
+  const lent: { country: string; cfg: Config; layout: PoolLayout; key: string; part: PoolPart }[] = [];
+  const lend = (country: string, { cfg, p }: { cfg: Config; p: PreparedTraining }, maxRows?: number) => {
+    const { contNames, contSignal, catNames, catCardinalities } = p.features;
+    lent.push({ country, cfg, layout: { contNames, contSignal, catNames, catCardinalities }, key: poolKey(p.features, cfg), part: poolPart(p, { maxRows, seed: cfg.train.seed }) });
+  };
   const counts: number[] = [];
-  for (const country of countries) counts.push((await prepare(country))?.p.trainIdx.length ?? 0);
-  const maxRows = poolCap(counts);
-  const groups = new Map<string, { cfg: Config; like: ReturnType<typeof prepareTraining>['features']; parts: PoolPart[]; countries: string[] }>();
+  let total = 0;
   for (const country of countries) {
     const got = await prepare(country);
-    if (!got) continue;
-    const { cfg, p } = got;
-    const key = poolKey(p.features, cfg);
-    const g = groups.get(key) ?? { cfg, like: { ...p.features, cont: new Float32Array(0), cat: new Int32Array(0), timestamps: [], warmup: new Uint8Array(0), rows: 0 }, parts: [], countries: [] };
-    g.parts.push(poolPart(p, { maxRows, seed: cfg.train.seed }));
-    g.countries.push(country);
-    groups.set(key, g);
+    counts.push(got?.p.trainIdx.length ?? 0);
+    total += counts[counts.length - 1];
+    if (got && total <= POOL_MAX_ROWS) lend(country, got);
   }
+  if (total > POOL_MAX_ROWS) {
+    lent.length = 0;
+    const maxRows = poolCap(counts);
+    for (const country of countries) {
+      const got = await prepare(country);
+      if (got) lend(country, got, maxRows);
+    }
+  }
+  const groups = new Map<string, typeof lent>();
+  for (const l of lent) groups.set(l.key, [...(groups.get(l.key) ?? []), l]);
   const out = new Map<string, WarmStart>();
   for (const g of groups.values()) {
-    if (g.countries.length < 2) continue;
-    const base = await fitPooledBase(g.parts, g.like, g.cfg, { progress: false, maxEpochs: job.maxEpochs && job.maxEpochs * BASE_EPOCH_FACTOR, onEpoch: (e) => void onEpoch(e.epoch) });
+    if (g.length < 2) continue;
+    const { cfg, layout } = g[0];
+    const base = await fitPooledBase(g.map((l) => l.part), layout, cfg, { progress: false, maxEpochs: job.maxEpochs && job.maxEpochs * BASE_EPOCH_FACTOR, onEpoch: (e) => void onEpoch(e.epoch) });
     if (!base) continue;
     log.info(`train: pooled base of ${base.series} series (${base.trainRows} training rows) in ${base.seconds.toFixed(1)} s, ${base.epochs} epochs; each of them starts from it`);
     const warm: WarmStart = { from: POOLED, weights: base.weights };
-    for (const c of g.countries) out.set(c, warm);
+    for (const l of g) out.set(l.country, warm);
   }
   return out;
 }
@@ -258,6 +269,7 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
   let scratch: string | undefined;
   try {
     let warm: WarmStart | undefined;
+    let pooled: Map<string, WarmStart> | undefined;
     if (plan?.train === 'target') {
       log.info(`train: ${plan.base} first (train.warmStart); the others start from its weights`);
       await trainInPool([plan.base], job, 1, events());
@@ -272,21 +284,17 @@ export async function trainCountries(countries: string[], cfg: Config, opts: Omi
       if (baseRun?.ok) warm = { from: plan.base, dir: baseRun.modelDir! };
       else log.warn(`train: ${plan.base} (train.warmStart) failed to train (${baseRun?.error}); every model trains from scratch`);
     } else if (plan?.train === 'pooled') {
-      const bases = await pooledBases(countries, job, (epoch) => advance('pooled base', epoch, { current: `pooled base epoch ${epoch}` }));
-      const left = countries.filter((c) => !results.has(c));
-      // one pool per group of countries whose networks have the same shapes; a country in a group of one trains from scratch
-      for (const group of new Set(bases.values())) {
-        const members = left.filter((c) => bases.get(c) === group);
-        await trainInPool(members, job, size(members.length), events(), group);
-      }
-      const rest = left.filter((c) => !bases.has(c));
-      if (rest.length) await trainInPool(rest, job, size(rest.length), events());
-      return countries.map((c) => results.get(c) ?? { country: c, ok: false, error: 'not trained' });
+      pooled = await pooledBases(countries, job, (epoch) => advance('pooled base', epoch, { current: `pooled base epoch ${epoch}` }));
     } else if (plan) {
       warm = plan.ready;
     }
-    const left = countries.filter((c) => !results.has(c));
-    await trainInPool(left, job, size(left.length), events(), warm);
+    // one pool run per warm start: `warm` for all, or (pooled) each group's base and, for the rest, none
+    const byWarm = new Map<WarmStart | undefined, string[]>();
+    for (const c of countries.filter((c) => !results.has(c))) {
+      const w = pooled ? pooled.get(c) : warm;
+      byWarm.set(w, [...(byWarm.get(w) ?? []), c]);
+    }
+    for (const [w, members] of byWarm) await trainInPool(members, job, size(members.length), events(), w);
   } finally {
     bar?.stop();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });

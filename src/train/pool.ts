@@ -22,6 +22,9 @@ export interface PoolPart {
   validation: number;
 }
 
+/** The names and sizes a pool's series share (their poolKey): what a pooled FeatureSet takes from them. */
+export type PoolLayout = Pick<FeatureSet, 'contNames' | 'contSignal' | 'catNames' | 'catCardinalities'>;
+
 /** A fitted base: its weights in model.getWeights() order, and what it was fitted on. */
 export interface PooledBase {
   weights: Float32Array[];
@@ -75,8 +78,7 @@ function sample(idx: Int32Array, k: number, seed: number): Int32Array {
  */
 export function poolPart(p: Pick<PreparedTraining, 'features' | 'trainIdx' | 'valIdx'>, opts: { before?: number; maxRows?: number; seed: number }): PoolPart {
   const { features: fs } = p;
-  const before = opts.before ?? Infinity;
-  const keep = (idx: Int32Array) => idx.filter((r) => fs.timestamps[r] < before);
+  const keep = (idx: Int32Array) => rowsBefore(idx, fs.timestamps, opts.before);
   const max = opts.maxRows ?? Infinity;
   const tr = sample(keep(p.trainIdx), max, hashSeed(opts.seed, 'pool', 'train'));
   const va = sample(keep(p.valIdx), max, hashSeed(opts.seed, 'pool', 'validation'));
@@ -92,12 +94,23 @@ export function poolPart(p: Pick<PreparedTraining, 'features' | 'trainIdx' | 'va
   return { cont, cat, train: tr.length, validation: va.length };
 }
 
+/** The rows of `idx` whose timestamps are before `before` (epoch ms; every row when undefined). */
+function rowsBefore(idx: Int32Array, timestamps: number[], before = Infinity): Int32Array {
+  return before === Infinity ? idx : idx.filter((r) => timestamps[r] < before);
+}
+
+/** What each of `prepared` lends one pool before `before`, capped together by poolCap. */
+export function poolParts(prepared: Pick<PreparedTraining, 'features' | 'trainIdx' | 'valIdx'>[], opts: { before?: number; seed: number }): PoolPart[] {
+  const maxRows = poolCap(prepared.map((p) => rowsBefore(p.trainIdx, p.features.timestamps, opts.before).length));
+  return prepared.map((p) => poolPart(p, { ...opts, maxRows }));
+}
+
 /**
  * Fits a base on `parts` (series with the same poolKey; `like` gives their feature names and category counts) for
  * at most BASE_EPOCH_FACTOR × train.epochs. Undefined when fewer than two series lend training rows or none lends a
  * validation row: one series is no pool.
  */
-export async function fitPooledBase(parts: PoolPart[], like: FeatureSet, cfg: Config, opts: FitOptions = {}): Promise<PooledBase | undefined> {
+export async function fitPooledBase(parts: PoolPart[], like: PoolLayout, cfg: Config, opts: FitOptions = {}): Promise<PooledBase | undefined> {
   const lenders = parts.filter((p) => p.train > 0);
   if (lenders.length < 2 || lenders.every((p) => p.validation === 0)) return undefined;
   const nC = like.contNames.length;
@@ -114,7 +127,8 @@ export async function fitPooledBase(parts: PoolPart[], like: FeatureSet, cfg: Co
     for (let i = 0; i < p.train + p.validation; i++) (i < p.train ? trainIdx : valIdx).push(at + i);
     at += p.train + p.validation;
   }
-  const pooled: FeatureSet = { ...like, rows, timestamps: new Array<number>(rows).fill(0), cont, cat, warmup: new Uint8Array(rows) };
+  const { contNames, contSignal, catNames, catCardinalities } = like;
+  const pooled: FeatureSet = { contNames, contSignal, catNames, catCardinalities, rows, timestamps: new Array<number>(rows).fill(0), cont, cat, warmup: new Uint8Array(rows) };
   const baseCfg: Config = { ...cfg, train: { ...cfg.train, epochs: cfg.train.epochs * BASE_EPOCH_FACTOR } };
   const fit = await fitAutoencoder(pooled, Int32Array.from(trainIdx), Int32Array.from(valIdx), baseCfg, { label: 'pooled base', ...opts });
   try {

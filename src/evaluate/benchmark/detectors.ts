@@ -10,7 +10,7 @@ import { scoreHybrid, type HybridScores } from '../../detect/hybrid';
 import { ConfigError } from '../../errors';
 import { log } from '../../util/log';
 import { prepareTraining, trainCountry, type PreparedTraining } from '../../train/country';
-import { fitPooledBase, poolCap, poolKey, poolPart, type PooledBase } from '../../train/pool';
+import { fitPooledBase, poolKey, poolParts, type PooledBase } from '../../train/pool';
 import { runBaseline } from '../baseline';
 import { IFOREST_DEFAULTS, runIsolationForest } from '../iforest';
 import type { BenchDetector, BenchSeries, DetectorRun } from './types';
@@ -97,10 +97,7 @@ function pooledBaseFor(s: BenchSeries, run: Config, source: 'hybrid' | 'autoenco
         return [];
       }
     }).filter((p) => poolKey(p.features, run) === layout);
-    const rowsBefore = (p: PreparedTraining) => p.trainIdx.filter((r) => p.features.timestamps[r] < before).length;
-    const maxRows = poolCap(lenders.map(rowsBefore));
-    const parts = lenders.map((p) => poolPart(p, { before, maxRows, seed: run.train.seed }));
-    base = fitPooledBase(parts, own.features, run, { progress: false }).catch((e: Error) => {
+    base = fitPooledBase(poolParts(lenders, { before, seed: run.train.seed }), own.features, run, { progress: false }).catch((e: Error) => {
       log.warn(`${s.dataset}: the pooled base failed (${e.message}); its series train from scratch`);
       return undefined;
     });
