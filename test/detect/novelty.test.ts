@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { NOVELTY_MIN_VALUES, noveltyEvidence } from '../../src/detect/novelty';
+import { NOVELTY_MIN_VALUES, noveltyEvidence, noveltyExcessUnit } from '../../src/detect/novelty';
+import { normalQuantile } from '../../src/util/stats';
 import { createRng } from '../../src/util/random';
 
 /** Gaussian noise from a seeded generator. */
@@ -22,7 +23,7 @@ describe('detect/novelty', () => {
     }
   });
 
-  it('scores a level outside everything of the window by its rank and its excess in interquartile ranges', () => {
+  it('scores a level outside everything of the window by its rank and its excess beyond the range', () => {
     const x = noise(600, 3);
     x[500] = 12; // far above anything before
     const e = noveltyEvidence(x, 400, false);
@@ -51,11 +52,37 @@ describe('detect/novelty', () => {
     const bare = noveltyEvidence(x, 400, false)[500];
     const floored = noveltyEvidence(x, 400, false, 0, x, 0.005)[500];
     assert.ok(bare > 1000, `without a floor ${bare}`);
-    // rank part: 2 / 401, excess: 0.002 / 0.005
-    assert.ok(Math.abs(floored - (-Math.log10(2 / 401) + 0.4)) < 1e-9, `with the floor ${floored}`);
+    // rank part: 2 / 401, excess: 0.002 in units of a 0.005 spread
+    assert.ok(Math.abs(floored - (-Math.log10(2 / 401) + 0.002 / noveltyExcessUnit(0.005, 400, false))) < 1e-9, `with the floor ${floored}`);
+    assert.ok(floored < -Math.log10(2 / 401) + 1, `a step of 0.4 floors is less than a decade: ${floored}`);
     // a window with more spread than the floor is unaffected by it
     const y = noise(600, 11);
     assert.deepEqual(Array.from(noveltyEvidence(y, 400, false, 0, y, 1e-3)), Array.from(noveltyEvidence(y, 400, false)));
+  });
+
+  it('counts the excess beyond the range at a normal tail\'s slope, and a decade per IQR for a rise-only signal', () => {
+    // at N values a normal tail beyond its own maximum falls by z_N / ln 10 decades per σ, σ = IQR / 1.349
+    for (const N of [188, 672, 8064]) {
+      const zN = normalQuantile(1 - 1 / (N + 1));
+      assert.ok(Math.abs(1 / noveltyExcessUnit(1.349, N, false) - zN / Math.LN10) < 1e-12);
+      assert.equal(noveltyExcessUnit(2, N, true), 2);
+    }
+    // 1.5 decades per IQR at 188 values, 2.1 at four weeks of 5-minute rows: sharper than a decade per IQR
+    assert.ok(Math.abs(1 / noveltyExcessUnit(1, 188, false) - 1.50) < 0.01);
+    assert.ok(Math.abs(1 / noveltyExcessUnit(1, 8064, false) - 2.15) < 0.01);
+    // on Gaussian noise, a value 1 σ beyond the window's maximum adds about z_N / ln 10 decades to its rank's
+    const x = noise(700, 13);
+    const n = 600;
+    const max = Math.max(...x.subarray(100, 700));
+    const y = Float64Array.from([...x, max + 1]);
+    const e = noveltyEvidence(y, n, false)[700];
+    const rank = -Math.log10(2 / (n + 1));
+    const added = e - rank;
+    const expected = normalQuantile(1 - 1 / (n + 1)) / Math.LN10;
+    assert.ok(Math.abs(added - expected) < 0.25 * expected, `added ${added}, a normal tail ${expected}`);
+    // the rise-only count adds a decade per IQR (about 1.35 σ): about 0.74 decades for 1 σ
+    const r = noveltyEvidence(y, n, true)[700] - -Math.log10(1 / (n + 1));
+    assert.ok(r > 0.5 && r < 1, `rise-only excess ${r}`);
   });
 
   it('scores rows from `from` on exactly as a pass over every row does', () => {
