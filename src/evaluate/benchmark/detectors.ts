@@ -39,12 +39,28 @@ export const iforestDetector: BenchDetector = {
   },
 };
 
-/** Rows of a scoring pass as the benchmark wants them: probability per row (NaN = not scorable) and flags. */
-function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record<string, unknown>): DetectorRun {
+/**
+ * log10 of the odds of probabilityOf(10^−evidence, budget) = log10(budget) + evidence: the same order as the
+ * probability, on the same scale in every series, but not saturated. In floating point the probability is exactly 1
+ * once p < budget · 1e-16 (1,459 rows of 22 NAB files with the rules alone), and rows tied at 1 cannot be ranked: R@b
+ * counted an event whose peak tied its series' budget threshold as missed, and NAB's alert transform saw no new
+ * alert in a stronger row that followed a saturated one.
+ */
+export function probabilityLogOdds(evidence: number, budget: number): number {
+  return Math.log10(budget) + evidence;
+}
+
+/** Rows of a scoring pass as the benchmark wants them: log-odds of the probability per row (NaN = not scorable) and the product's flags. */
+function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record<string, unknown>, budget: number): DetectorRun {
+  const prob = new Float64Array(n).fill(NaN);
   const score = new Float64Array(n).fill(NaN);
-  for (let r = 0; r < h.rows; r++) if (h.scorable[r]) score[r] = h.probability[r];
+  for (let r = 0; r < h.rows; r++) {
+    if (!h.scorable[r]) continue;
+    prob[r] = h.probability[r];
+    score[r] = probabilityLogOdds(h.evidence[r], budget);
+  }
   // The rows the product reports: rows of confirmed events (detect.confirmProbability), as `detect` and `watch` do.
-  return { score, flagged: confirmedFlags(score, h.timestamps, cfg.detect), seconds: seconds(t0), info };
+  return { score, flagged: confirmedFlags(prob, h.timestamps, cfg.detect), seconds: seconds(t0), info };
 }
 
 /** Share of the fit rows that trains; the rest are held out for calibration (75 / 25, like the product's 60 / 20 split). */
@@ -132,7 +148,7 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
         const cal = fitCalibration(frame, det, ts[r.split.validation.start], ts[r.split.validation.end - 1] + 1);
         const scored = scoreRange(frame, det, cal, ts[0], ts[n - 1] + 1);
         const warm = r.warmStarted && base ? { warmStart: `pooled base (${base.series} series, ${base.trainRows} rows, ${base.epochs} epochs)` } : {};
-        return runOf(scored.hybrid, n, t0, run, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share, ...warm });
+        return runOf(scored.hybrid, n, t0, run, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share, ...warm }, cal.budget.share);
       } finally {
         r.model.dispose();
       }
@@ -156,7 +172,7 @@ export const seasonalDetector: BenchDetector = {
     const n = s.frame.timestamps.length;
     const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
-    return runOf(h, n, t0, cfg, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share });
+    return runOf(h, n, t0, cfg, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share }, ev.budget.share);
   },
 };
 

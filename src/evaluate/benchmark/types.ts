@@ -21,7 +21,7 @@ export interface BenchSeries {
 }
 
 export interface DetectorRun {
-  /** Anomaly score per row, higher = more anomalous; in [0,1] when it is a probability; NaN = not scorable (warm-up). */
+  /** Anomaly score per row, higher = more anomalous (the calibrated detectors: the log-odds of their probability); NaN = not scorable (warm-up). */
   score: Float64Array;
   /** Rows flagged at the detector's own calibrated threshold. */
   flagged: Uint8Array;
