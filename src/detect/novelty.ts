@@ -40,6 +40,16 @@ export function noveltyExcessUnit(spread: number, N: number, riseOnly: boolean):
 }
 
 /**
+ * The unit of excess of a sorted window of N values: noveltyExcessUnit of its IQR, or the IQR's floor itself where
+ * that binds (a window that held still has no tail to extrapolate: a decade per floor).
+ */
+function excessUnit(win: Float64Array, N: number, riseOnly: boolean, minSpread: number): number {
+  const measured = win[Math.floor(0.75 * (N - 1))] - win[Math.floor(0.25 * (N - 1))];
+  const iqr = Math.max(measured, minSpread, 1e-9 * Math.max(1, Math.abs(win[N >> 1])));
+  return iqr > measured ? iqr : noveltyExcessUnit(iqr, N, riseOnly);
+}
+
+/**
  * Novelty evidence per row of `level` (NaN rows are neither scored nor history) among the finite levels of the
  * previous `windowRows` rows: −log10((k + 1) / (N + 1)) with k the values at least as extreme on the row's side
  * (above only when `riseOnly`; twice that p on two sides, at most 1), plus (level − max) / u above the range or
@@ -55,16 +65,12 @@ export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, ri
     if (N < NOVELTY_MIN_VALUES || !Number.isFinite(v)) return NaN;
     const above = N - lowerBound(win, N, v);
     const below = upperBound(win, N, v);
-    const measured = win[Math.floor(0.75 * (N - 1))] - win[Math.floor(0.25 * (N - 1))];
-    const iqr = Math.max(measured, minSpread, 1e-9 * Math.max(1, Math.abs(win[N >> 1])));
-    // a window that held still (its spread at the floor) has no tail to extrapolate: a decade per floor
-    const unit = iqr > measured ? iqr : noveltyExcessUnit(iqr, N, riseOnly);
-    if (riseOnly) return -Math.log10((above + 1) / (N + 1)) + (above === 0 ? (v - win[N - 1]) / unit : 0);
+    // the excess beyond the range (0 inside it), counted only where there is one
+    const beyond = above === 0 ? v - win[N - 1] : !riseOnly && below === 0 ? win[0] - v : 0;
+    const excess = beyond > 0 ? beyond / excessUnit(win, N, riseOnly, minSpread) : 0;
+    if (riseOnly) return -Math.log10((above + 1) / (N + 1)) + excess;
     // two-sided: a level this far out on either side has twice the one-sided chance
-    let e = -Math.log10(Math.min(1, (2 * (Math.min(above, below) + 1)) / (N + 1)));
-    if (above === 0) e += (v - win[N - 1]) / unit;
-    else if (below === 0) e += (win[0] - v) / unit;
-    return e;
+    return -Math.log10(Math.min(1, (2 * (Math.min(above, below) + 1)) / (N + 1))) + excess;
   }, from);
 }
 

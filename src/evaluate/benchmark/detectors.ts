@@ -50,7 +50,7 @@ export function probabilityLogOdds(evidence: number, budget: number): number {
   return Math.log10(budget) + evidence;
 }
 
-/** Rows of a scoring pass as the benchmark wants them: log-odds of the probability per row (NaN = not scorable) and the product's flags. */
+/** Rows of a scoring pass as the benchmark wants them: log-odds of the probability per row (NaN = not scorable) and the product's flags; info gets the budget. */
 function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record<string, unknown>, budget: number): DetectorRun {
   const prob = new Float64Array(n).fill(NaN);
   const score = new Float64Array(n).fill(NaN);
@@ -60,7 +60,7 @@ function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record
     score[r] = probabilityLogOdds(h.evidence[r], budget);
   }
   // The rows the product reports: rows of confirmed events (detect.confirmProbability), as `detect` and `watch` do.
-  return { score, flagged: confirmedFlags(prob, h.timestamps, cfg.detect), seconds: seconds(t0), info };
+  return { score, flagged: confirmedFlags(prob, h.timestamps, cfg.detect), seconds: seconds(t0), info: { ...info, budget } };
 }
 
 /** Share of the fit rows that trains; the rest are held out for calibration (75 / 25, like the product's 60 / 20 split). */
@@ -148,7 +148,7 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
         const cal = fitCalibration(frame, det, ts[r.split.validation.start], ts[r.split.validation.end - 1] + 1);
         const scored = scoreRange(frame, det, cal, ts[0], ts[n - 1] + 1);
         const warm = r.warmStarted && base ? { warmStart: `pooled base (${base.series} series, ${base.trainRows} rows, ${base.epochs} epochs)` } : {};
-        return runOf(scored.hybrid, n, t0, run, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, budget: cal.budget.share, ...warm }, cal.budget.share);
+        return runOf(scored.hybrid, n, t0, run, { detector: source, epochs: r.history.length, bestEpoch: r.bestEpoch, ...warm }, cal.budget.share);
       } finally {
         r.model.dispose();
       }
@@ -172,7 +172,7 @@ export const seasonalDetector: BenchDetector = {
     const n = s.frame.timestamps.length;
     const ev = fitEvidence(s.frame, null, 'seasonal', undefined, trainEnd, fitEnd, cfg.calibrate.falseAlarmsPerWeek);
     const h = scoreHybrid(s.frame, null, ev.seasonal, ev.evidence.windows, 0, n, ev.evidence, ev.budget.share);
-    return runOf(h, n, t0, cfg, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' '), budget: ev.budget.share }, ev.budget.share);
+    return runOf(h, n, t0, cfg, { references: ev.seasonal?.signals.map((x) => `${x.name}:${x.reference}`).join(' ') }, ev.budget.share);
   },
 };
 
