@@ -12,12 +12,11 @@ import { computeFeatures } from '../features/build';
 import type { FeatureSpec } from '../features/spec';
 import { reconstruct } from '../model/autoencoder';
 import { driftCorrectedTailProbs } from '../calibrate/tail';
-import { combineStreams, computeStreams, sameStream, signalErrors, streamName, type CombinedEvidence, type EvidenceModel, type Streams } from './evidence';
+import { combineStreams, computeStreams, jointEvidence, sameStream, signalErrors, streamName, type CombinedEvidence, type EvidenceModel, type Streams } from './evidence';
 import { applySeasonalRule, scaleWindowRows, type SeasonalRule } from './seasonal';
 import { seasonalNovelty } from './novelty';
 import { censoredRuns } from '../features/rolling';
 import { scoreRows, type RowScores } from './score';
-import { brownEvidence } from '../util/stats';
 
 /** Evidence sources a detector combines: `hybrid` = both, the others one alone (for ablations and references). */
 export const DETECTOR_SOURCES = ['hybrid', 'autoencoder', 'seasonal'] as const;
@@ -139,7 +138,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   }
   // labelled rows the calibration saw, once for the rule's scale and the online history
   const known = knownLabelRows(win, labelsKnownTo);
-  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [] };
+  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [], holiday: new Uint8Array(win.timestamps.length) };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,
@@ -173,27 +172,10 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
  * (−log10 p): the streams' combination (combineStreams) takes its tail probability on held-out rows, corrected for
  * drift over the `onlineRows` rows before (driftCorrectedTailProbs; rows the seasonal rule finds far off, `censored`,
  * are no history); the most novel signal's novelty (already a p-value, with a Bonferroni factor for the signals) joins
- * it by Brown's method (brownEvidence at JOINT_RHO). Per signal (for the likely cause), its streams' evidence only: a near-constant count such as announced
- * address space has a tiny interquartile range, and its novelty led the attribution of outages that withdrew routes
- * (the demo's cause accuracy fell from 91 % to 86.7 % with it).
+ * it (jointEvidence). Per signal (for the likely cause), its streams' evidence only: a near-constant count such as
+ * announced address space has a tiny interquartile range, and its novelty led the attribution of outages that withdrew
+ * routes (the demo's cause accuracy fell from 91 % to 86.7 % with it).
  */
-/**
- * How strongly the two sources a row's evidence joins — the streams' drift-corrected tail probability and the novelty
- * rule's p — are taken to depend on each other: the correlation of their −ln p on normal rows that Brown's method
- * (brownEvidence) corrects Fisher's combination for. Both look at the same levels, so they agree more often than
- * chance: a routine one-hour attack burst is both far above its expected level and among the month's highest.
- * Joining them (rather than taking the stronger, as before) lets two sources that each see a moderate anomaly outrank
- * one that alone sees a slightly stronger one. Measured with the rules alone on every benchmark data set against the
- * stronger of the two: cloud-monitoring R@0.25/0.5/1 % 76.6/78.1/84.4 → 85.9/90.6/92.2 % (F1 0.600 → 0.636), the
- * generator's worlds' event F1 at the calibrated threshold 0.919/0.958/0.850 → 0.919/0.979/0.895 (gen-s2, s3,
- * shifted) and gen-short-shallow 0.806 → 0.873, NAB 58.2 → 57.8 (F1 0.540 → 0.558). Fisher's method itself (ρ = 0)
- * ranks the same way but called the attack bursts anomalies (generator F1 0.810/0.852/0.739); ρ = 0.3 kept part of
- * that (0.895/0.939/0.829). Estimated per series (their Pearson correlation on the normal calibration rows: 0.23–0.37
- * on the generator, anywhere from 0 to 1 on NAB's and cloud-monitoring's few hundred held-out rows, median about 0.45)
- * it cost NAB 2.8 points against one value for every series.
- */
-export const JOINT_RHO = 0.5;
-
 function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, rows: number, novelty: Record<string, Float64Array>, censored: Uint8Array): CombinedEvidence {
   const from = Math.max(0, off - model.onlineRows);
   const skipped = new Set(model.skipped ?? []);
@@ -221,8 +203,7 @@ function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, row
       if (e > best) best = e;
     }
     // NaN where the streams have no value; the novelty alone never makes a row scorable
-    const novel = count ? best - Math.log10(count) : 0;
-    evidence[r] = brownEvidence(-Math.log10(p[lead + r]), novel, JOINT_RHO);
+    evidence[r] = jointEvidence(-Math.log10(p[lead + r]), count ? best - Math.log10(count) : 0);
   }
   return { evidence, bySignal };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { AE_CAP_DECADES, checkEvidenceModel, combineStreams, computeStreams, fitEvidenceModel, streamName, type StreamKey, type Streams } from '../../src/detect/evidence';
+import { AE_CAP_DECADES, checkEvidenceModel, combineStreams, computeStreams, fitEvidenceModel, jointEvidence, streamName, type StreamKey, type Streams } from '../../src/detect/evidence';
 import { fitTail, tailEvidence } from '../../src/calibrate/tail';
 import type { SeasonalZ } from '../../src/detect/seasonal';
 
@@ -11,6 +11,7 @@ describe('detect/evidence (streams)', () => {
     kinds: ['volume', 'count'],
     z: [new Float64Array(n).fill(0.5), new Float64Array(n).fill(0.5)],
     levels: [new Float64Array(n), new Float64Array(n)],
+    holiday: new Uint8Array(n),
   };
   const errors = { http: new Float64Array(n).fill(0.01), bgp_ips: new Float64Array(n).fill(0.01) };
 
@@ -23,7 +24,7 @@ describe('detect/evidence (streams)', () => {
   });
 
   it('keeps the autoencoder streams of every signal when the network is the only source', () => {
-    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [], levels: [] };
+    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [], levels: [], holiday: new Uint8Array(n) };
     const names = computeStreams(alone, errors, [1, 3, 12], 0).keys.map(streamName);
     assert.deepEqual(names.sort(), ['autoencoder/bgp_ips/1', 'autoencoder/bgp_ips/3', 'autoencoder/http/1', 'autoencoder/http/3']);
   });
@@ -93,5 +94,19 @@ describe('detect/evidence (combination)', () => {
     // labelsKnownTo is optional (no labels known), but a damaged one is refused
     assert.doesNotThrow(() => checkEvidenceModel({ ...m, labelsKnownTo: Date.UTC(2025, 0, 1) }, 'evidence'));
     assert.throws(() => checkEvidenceModel({ ...m, labelsKnownTo: 'soon' as unknown as number }, 'evidence'), /labelsKnownTo.*Re-run radarwatch calibrate/);
+  });
+
+  it('jointEvidence: two sources that agree outrank one a little stronger alone; a source alone keeps all but log10 3', () => {
+    // the seasonal streams at 1 in 1,000 and the novelty at 1 in 1,000 beat either at 1 in 10,000 alone
+    assert.ok(jointEvidence(3, 3) > jointEvidence(4, 0) && jointEvidence(3, 3) > jointEvidence(0, 4));
+    // symmetric, and never more than the two together
+    assert.equal(jointEvidence(2, 5), jointEvidence(5, 2));
+    assert.ok(jointEvidence(3, 3) < 6);
+    // a strong source the other does not see (an outage to a level that is ordinary at night) is not diluted by the join
+    assert.ok(Math.abs(jointEvidence(8, 0) - (8 - Math.log10(3))) < 1e-12);
+    // nothing anywhere is no evidence; no value from the streams is no value at all
+    assert.ok(Math.abs(jointEvidence(0, 0)) < 1e-12);
+    assert.ok(Number.isNaN(jointEvidence(NaN, 2)));
+    assert.equal(jointEvidence(Infinity, 0), Infinity);
   });
 });

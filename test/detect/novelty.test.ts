@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { NOVELTY_MIN_VALUES, noveltyEvidence, noveltyExcessUnit } from '../../src/detect/novelty';
+import { NOVELTY_MIN_VALUES, noveltyEvidence, noveltyExcessUnit, seasonalNovelty } from '../../src/detect/novelty';
+import type { SeasonalRule, SeasonalZ } from '../../src/detect/seasonal';
 import { normalQuantile } from '../../src/util/stats';
 import { createRng } from '../../src/util/random';
 
@@ -94,5 +95,24 @@ describe('detect/novelty', () => {
       assert.ok(Number.isNaN(part[from - 1]));
       for (let t = from; t < 3000; t++) assert.equal(part[t], whole[t], `from ${from}, row ${t}`);
     }
+  });
+
+  it('leaves public holidays unscored (their low is expected), while they stay history and an ordinary day at that low still counts', () => {
+    const n = 900;
+    const level = noise(n, 5);
+    const holiday = new Uint8Array(n);
+    for (let i = 600; i < 624; i++) {
+      holiday[i] = 1;
+      level[i] -= 8;
+    }
+    level[800] = -8;
+    const rule = { scaleRows: 672, signals: [{ name: 'http', scaleFloor: 0.005 }] } as unknown as SeasonalRule;
+    const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], holiday };
+    const e = seasonalNovelty(rule, z).http;
+    for (let i = 600; i < 624; i++) assert.ok(Number.isNaN(e[i]), `holiday row ${i}: ${e[i]}`);
+    const ordinary = seasonalNovelty(rule, { ...z, holiday: new Uint8Array(n) }).http;
+    assert.ok(ordinary[600] > 5, `the same low on an ordinary day: ${ordinary[600]}`);
+    // the holiday's levels are history: a later ordinary row at that low is no longer beyond the range
+    assert.ok(e[800] > 1 && e[800] < ordinary[600], `row 800: ${e[800]}`);
   });
 });
