@@ -203,7 +203,7 @@ function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, row
       if (e > best) best = e;
     }
     // NaN where the streams have no value; the novelty alone never makes a row scorable
-    evidence[r] = jointEvidence(-Math.log10(p[lead + r]), count ? best - Math.log10(count) : 0);
+    evidence[r] = jointEvidence(-Math.log10(p[lead + r]), count ? best - Math.log10(count) : NaN);
   }
   return { evidence, bySignal };
 }

@@ -108,5 +108,7 @@ describe('detect/evidence (combination)', () => {
     assert.ok(Math.abs(jointEvidence(0, 0)) < 1e-12);
     assert.ok(Number.isNaN(jointEvidence(NaN, 2)));
     assert.equal(jointEvidence(Infinity, 0), Infinity);
+    // no novelty test on the row (the autoencoder alone, or too little history): the streams' evidence stands
+    assert.equal(jointEvidence(2.7, NaN), 2.7);
   });
 });

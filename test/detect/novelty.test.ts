@@ -97,7 +97,7 @@ describe('detect/novelty', () => {
     }
   });
 
-  it('leaves public holidays unscored (their low is expected), while they stay history and an ordinary day at that low still counts', () => {
+  it('abstains on public holidays (their low is expected: evidence 0), while they stay history and an ordinary day at that low still counts', () => {
     const n = 900;
     const level = noise(n, 5);
     const holiday = new Uint8Array(n);
@@ -109,7 +109,7 @@ describe('detect/novelty', () => {
     const rule = { scaleRows: 672, signals: [{ name: 'http', scaleFloor: 0.005 }] } as unknown as SeasonalRule;
     const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], holiday };
     const e = seasonalNovelty(rule, z).http;
-    for (let i = 600; i < 624; i++) assert.ok(Number.isNaN(e[i]), `holiday row ${i}: ${e[i]}`);
+    for (let i = 600; i < 624; i++) assert.equal(e[i], 0, `holiday row ${i}`);
     const ordinary = seasonalNovelty(rule, { ...z, holiday: new Uint8Array(n) }).http;
     assert.ok(ordinary[600] > 5, `the same low on an ordinary day: ${ordinary[600]}`);
     // the holiday's levels are history: a later ordinary row at that low is no longer beyond the range

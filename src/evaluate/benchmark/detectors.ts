@@ -157,14 +157,14 @@ function productDetector(source: 'hybrid' | 'autoencoder', description: string):
 }
 
 /** The hybrid detector: autoencoder, seasonal-rule and novelty evidence combined into one calibrated probability. */
-export const hybridDetector = productDetector('hybrid', 'Hybrid: per-series autoencoder errors (the network started from the data set\'s pooled base) and the robust seasonal residual rule, per signal and trailing window, as tail probabilities on held-out normal rows corrected for drift over the last four weeks, and the novelty rule (conformal rank among the last four weeks); probability 0.5 = false-alarm budget.');
+export const hybridDetector = productDetector('hybrid', 'Hybrid: per-series autoencoder errors (the network started from the data set\'s pooled base) and the robust seasonal residual rule, per signal and trailing window, as tail probabilities on held-out normal rows corrected for drift over the last four weeks, joined with the novelty rule (conformal rank among the last four weeks) by Brown\'s method; probability 0.5 = false-alarm budget.');
 /** The autoencoder's evidence alone through the same calibration (an ablation of the hybrid). */
 export const autoencoderDetector = productDetector('autoencoder', 'Autoencoder evidence alone (per-signal reconstruction errors, trailing windows), calibrated like the hybrid.');
 
 /** The non-learned rules alone (no training): the seasonal residual rule and the novelty rule, fitted on the first 75 % of fit rows, calibrated on the rest. */
 export const seasonalDetector: BenchDetector = {
   name: 'seasonal',
-  description: 'Non-learned rules alone (the hybrid without its network): the robust seasonal residual rule (level vs the median of the most similar recent days at the same time of day, recent steps for short series; robust z against a rolling q90 of |residuals|) and the novelty rule (rank of the level among the last four weeks); calibrated like the hybrid.',
+  description: 'Non-learned rules alone (the hybrid without its network): the robust seasonal residual rule (level vs the median of the most similar recent days at the same time of day, recent steps for short series; robust z against a rolling q90 of |residuals|) and the novelty rule (rank of the level among the last four weeks), joined by Brown\'s method; calibrated like the hybrid.',
   async run(s: BenchSeries, cfg: Config): Promise<DetectorRun> {
     const t0 = performance.now();
     const fitEnd = s.fitEnd;
