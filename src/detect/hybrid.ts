@@ -138,7 +138,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   }
   // labelled rows the calibration saw, once for the rule's scale and the online history
   const known = knownLabelRows(win, labelsKnownTo);
-  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [], holiday: new Uint8Array(win.timestamps.length) };
+  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [], dayType: new Uint8Array(win.timestamps.length) };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,

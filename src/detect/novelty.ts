@@ -13,6 +13,7 @@
 import { lowerBound, rollingPrev, upperBound } from '../features/rolling';
 import { RISE_ONLY_SIGNALS } from './evidence';
 import { normalQuantile } from '../util/stats';
+import { HOLIDAY_DAY_TYPE } from '../util/calendar';
 import type { SeasonalRule, SeasonalZ } from './seasonal';
 
 /** Fewest earlier values a row's novelty is ranked among. */
@@ -90,7 +91,8 @@ export function seasonalNovelty(rule: SeasonalRule, seasonal: SeasonalZ, from = 
     const level = seasonal.levels[k];
     const history = censored ? level.map((v, i) => (censored[i] ? NaN : v)) : level;
     const e = noveltyEvidence(history, rule.scaleRows, RISE_ONLY_SIGNALS.includes(name), from, level, rule.signals[k].scaleFloor);
-    out[name] = e.map((v, i) => (seasonal.holiday[i] && Number.isFinite(v) ? 0 : v));
+    for (let i = 0; i < e.length; i++) if (seasonal.dayType[i] === HOLIDAY_DAY_TYPE && Number.isFinite(e[i])) e[i] = 0;
+    out[name] = e;
   });
   return out;
 }

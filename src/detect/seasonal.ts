@@ -123,8 +123,8 @@ export interface SeasonalZ {
   z: Float64Array[];
   /** Level per signal on the rule's scale (log for volumes), NaN on filled and unreliable rows, each [rows]. */
   levels: Float64Array[];
-  /** 1 on rows that fall on a public holiday of the rule's calendar, [rows]. */
-  holiday: Uint8Array;
+  /** Day type per row under the rule's calendar (index into DAY_TYPES; HOLIDAY_DAY_TYPE on public holidays), [rows]. */
+  dayType: Uint8Array;
 }
 
 /**
@@ -284,6 +284,5 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame, known
     const out = censored ? pass(censored).map((v, i) => (Number.isNaN(v) ? first[i] : v)) : first;
     return out;
   });
-  const holiday = dayType.map((d) => (d === HOLIDAY_DAY_TYPE ? 1 : 0));
-  return { signals: rule.signals.map((s) => s.name), references: rule.signals.map((s) => s.reference), kinds: rule.signals.map((s) => s.kind), z, levels, holiday };
+  return { signals: rule.signals.map((s) => s.name), references: rule.signals.map((s) => s.reference), kinds: rule.signals.map((s) => s.kind), z, levels, dayType };
 }

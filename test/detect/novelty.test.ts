@@ -3,6 +3,7 @@ import { NOVELTY_MIN_VALUES, noveltyEvidence, noveltyExcessUnit, seasonalNovelty
 import type { SeasonalRule, SeasonalZ } from '../../src/detect/seasonal';
 import { normalQuantile } from '../../src/util/stats';
 import { createRng } from '../../src/util/random';
+import { HOLIDAY_DAY_TYPE } from '../../src/util/calendar';
 
 /** Gaussian noise from a seeded generator. */
 function noise(n: number, seed: number): Float64Array {
@@ -100,17 +101,17 @@ describe('detect/novelty', () => {
   it('abstains on public holidays (their low is expected: evidence 0), while they stay history and an ordinary day at that low still counts', () => {
     const n = 900;
     const level = noise(n, 5);
-    const holiday = new Uint8Array(n);
+    const dayType = new Uint8Array(n);
     for (let i = 600; i < 624; i++) {
-      holiday[i] = 1;
+      dayType[i] = HOLIDAY_DAY_TYPE;
       level[i] -= 8;
     }
     level[800] = -8;
     const rule = { scaleRows: 672, signals: [{ name: 'http', scaleFloor: 0.005 }] } as unknown as SeasonalRule;
-    const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], holiday };
+    const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], dayType };
     const e = seasonalNovelty(rule, z).http;
     for (let i = 600; i < 624; i++) assert.equal(e[i], 0, `holiday row ${i}`);
-    const ordinary = seasonalNovelty(rule, { ...z, holiday: new Uint8Array(n) }).http;
+    const ordinary = seasonalNovelty(rule, { ...z, dayType: new Uint8Array(n) }).http;
     assert.ok(ordinary[600] > 5, `the same low on an ordinary day: ${ordinary[600]}`);
     // the holiday's levels are history: a later ordinary row at that low is no longer beyond the range
     assert.ok(e[800] > 1 && e[800] < ordinary[600], `row 800: ${e[800]}`);
