@@ -8,6 +8,8 @@ import { DAY_MS, HOUR_MS } from '../../src/base/time';
 import { DataError, NotFoundError } from '../../src/errors';
 import { summarizeScoredHours } from '../../src/detect/summary';
 import { groupEvents } from '../../src/detect/events';
+import { toDetectHours } from '../../src/detect/hours';
+import { budgetShare, evidenceOf } from '../../src/detect/probability';
 import type { DetectResult, ScoredHour } from '../../src/detect/types';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { countryName, knownCountryCodes } from '../../src/util/countries';
@@ -68,6 +70,7 @@ export function createMemoryService(o: MemoryServiceOptions = {}): DetectionServ
         hours.push({
           timestamp: t,
           score: p,
+          evidence: evidenceOf(p, budgetShare(0.5, HOUR_MS)),
           threshold: 0.5,
           anomaly: p > 0.5,
           signals: Object.fromEntries(SIGNALS.map((s, i) => [s, w[i] / sum])),
@@ -77,7 +80,7 @@ export function createMemoryService(o: MemoryServiceOptions = {}): DetectionServ
       } else {
         const c = calm[Math.floor(rng() * calm.length)];
         const p = 0.05 + 0.3 * rng();
-        hours.push({ timestamp: t, score: p, threshold: 0.5, anomaly: false, signals: c.signals, direction: c.direction });
+        hours.push({ timestamp: t, score: p, evidence: evidenceOf(p, budgetShare(0.5, HOUR_MS)), threshold: 0.5, anomaly: false, signals: c.signals, direction: c.direction });
       }
     }
     const name = countryName(code);
@@ -106,7 +109,7 @@ export function createMemoryService(o: MemoryServiceOptions = {}): DetectionServ
         from: new Date(f).toISOString(),
         to: new Date(e).toISOString(),
         model: { dir: `(in memory) ${t.served.code}`, createdAt: t.served.trainedTo, detector: 'hybrid', falseAlarmsPerWeek: 0.5, thresholdMethod: 'probability', threshold: 0.5, temperature: 1, trainedFrom: t.served.trainedFrom, trainedTo: t.served.trainedTo },
-        hours: hours.map((h) => ({ timestamp: new Date(h.timestamp).toISOString(), scorable: true, probability: h.score, score: h.score, threshold: 0.5, anomaly: h.anomaly, signals: h.signals })),
+        hours: toDetectHours(hours),
         events: groupEvents(hours, DETECT),
       };
       // made-up signal levels for the charts: a daily cycle, moved the way each anomalous hour's direction says

@@ -43,8 +43,9 @@ export function checkCalibration(cal: Calibration): string | undefined {
     if (!finitePositive(t?.value)) return `thresholds.${m}.value is ${JSON.stringify(t?.value)}; expected a finite number > 0`;
   }
   if (!finitePositive(cal.budget?.share) || cal.budget.share >= 1) return `budget.share is ${JSON.stringify(cal.budget?.share)}; expected a number in (0, 1)`;
-  if (cal.seasonal && (cal.seasonal.version !== 3 || !cal.seasonal.signals?.every((x) => x.hourScale?.length === 24 && finitePositive(x.scaleFloor) && x.holidayScale >= 1 && Number.isFinite(x.holidayScale)))) {
-    return `seasonal rule is version ${JSON.stringify(cal.seasonal.version)} or damaged; expected version 3 with 24 hour factors, a holiday factor ≥ 1 and a positive scale floor per signal`;
+  const dayFactor = (x: number) => x >= 1 && Number.isFinite(x);
+  if (cal.seasonal && (cal.seasonal.version !== 4 || !cal.seasonal.signals?.every((x) => x.hourScale?.length === 24 && finitePositive(x.scaleFloor) && dayFactor(x.holidayScale) && dayFactor(x.shiftScale) && x.fastingOffset?.length === 24 && x.fastingOffset.every(Number.isFinite)))) {
+    return `seasonal rule is version ${JSON.stringify(cal.seasonal.version)} or damaged; expected version 4 with 24 hour factors, holiday and shift-day factors ≥ 1, 24 fasting offsets and a positive scale floor per signal`;
   }
   try {
     checkEvidenceModel(cal.evidence, 'evidence');

@@ -52,6 +52,12 @@ export const generatorSchema = z
     noise: z.number().min(0).max(1).default(0.03).describe('Relative noise level of volume signals.'),
     attackBurstiness: z.number().min(0).max(20).default(1).describe('Unlabelled bursts of the attack backgrounds (L3, L7): 1 = 0.7 % of hours run 1.3–2× higher; b scales both the share of burst hours and their excess (b = 3: 2.1 % of hours, 1.9–4×). Benchmarks use it to shift the data away from the default.'),
     anomalyDuration: z.number().min(0.1).max(10).default(1).describe('Multiplier of every injected anomaly\'s duration (1 = the per-kind ranges of KIND_DURATION_HOURS).'),
+    ramadan: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0)
+      .describe('Strength of the fasting month\'s daily rhythm in countries that observe Ramadan (0 = none; 1 = a dip at iftar, late nights and suhoor up by a quarter to a third, quieter mornings). Benchmarks use it for the Ramadan world.'),
     anomalyDepth: z.number().min(0.1).max(3).default(1).describe('Multiplier of every injected anomaly\'s effect size: the traffic an outage removes, an attack\'s excess, a surge\'s share points or rise (1 = the default ranges; < 1 = shallower, harder).'),
   })
   .strict();

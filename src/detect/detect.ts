@@ -7,7 +7,7 @@ import { hybridHistoryRows, scoreHybrid, type HybridScores } from './hybrid';
 import { groupEvents } from './events';
 import { assertFiniteScores } from './finite';
 import type { RowScores } from './score';
-import type { AnomalyEvent, DetectHour, ScoredHour } from './types';
+import type { AnomalyEvent, ScoredHour } from './types';
 import { rowsOfRange } from './window';
 
 export interface ScoredRange {
@@ -67,18 +67,7 @@ export function scoredHourAt(h: HybridScores, r: number): ScoredHour {
   }
   for (const k of Object.keys(signals)) signals[k] = total > 0 ? signals[k] / total : 0;
   const p = h.probability[r];
-  return { timestamp, scorable: true, score: p, threshold: PROBABILITY_THRESHOLD, anomaly: p > PROBABILITY_THRESHOLD, signals, direction };
-}
-
-/** Scored hours → the JSON form (ISO timestamps, shares rounded to 4 decimals). */
-export function toDetectHours(hours: ScoredHour[]): DetectHour[] {
-  return hours.map((h) => {
-    const signals: Record<string, number> = {};
-    for (const [k, v] of Object.entries(h.signals)) signals[k] = Math.round(v * 1e4) / 1e4;
-    const scorable = h.scorable !== false;
-    const score = scorable ? Math.round(h.score * 1e6) / 1e6 : null;
-    return { timestamp: new Date(h.timestamp).toISOString(), scorable, probability: score, score, threshold: h.threshold, anomaly: h.anomaly, signals };
-  });
+  return { timestamp, scorable: true, score: p, evidence: h.evidence[r], threshold: PROBABILITY_THRESHOLD, anomaly: p > PROBABILITY_THRESHOLD, signals, direction };
 }
 
 /** Groups the anomalous hours of a scored range into events with the detector's settings. */

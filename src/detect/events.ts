@@ -94,9 +94,16 @@ export function groupEvents(
   return events;
 }
 
+/** Whether hour `a` is more anomalous than `b`: by evidence where both carry it (it keeps the order of rows whose probability rounds to 1), else by probability. */
+function above(a: ScoredHour, b: ScoredHour): boolean {
+  const ea = a.evidence ?? NaN;
+  const eb = b.evidence ?? NaN;
+  return Number.isFinite(ea) && Number.isFinite(eb) ? ea > eb : a.score > b.score;
+}
+
 function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyEvent {
   let peak = hours[0];
-  for (const h of hours) if (h.score > peak.score) peak = h;
+  for (const h of hours) if (above(h, peak)) peak = h;
   const agg = aggregateSignals(hours);
   const start = hours[0].timestamp;
   const end = hours[hours.length - 1].timestamp + stepMs;
@@ -105,6 +112,7 @@ function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyE
     end: new Date(end).toISOString(),
     hours: hours.length,
     peakScore: peak.score,
+    ...(peak.evidence !== undefined && Number.isFinite(peak.evidence) ? { peakEvidence: Math.round(peak.evidence * 1e3) / 1e3 } : {}),
     peakAt: new Date(peak.timestamp).toISOString(),
     severity: severityOf(peak.score, peak.threshold),
     cause: attributeCause(agg),

@@ -17,6 +17,7 @@ import { applySeasonalRule, scaleWindowRows, type SeasonalRule } from './seasona
 import { seasonalNovelty } from './novelty';
 import { censoredRuns } from '../features/rolling';
 import { scoreRows, type RowScores } from './score';
+import { probabilityOf } from './probability';
 
 /** Evidence sources a detector combines: `hybrid` = both, the others one alone (for ablations and references). */
 export const DETECTOR_SOURCES = ['hybrid', 'autoencoder', 'seasonal'] as const;
@@ -138,7 +139,7 @@ export function scoreHybrid(frame: CountryFrame, net: NetworkPart | null, rule: 
   }
   // labelled rows the calibration saw, once for the rule's scale and the online history
   const known = knownLabelRows(win, labelsKnownTo);
-  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [], dayType: new Uint8Array(win.timestamps.length) };
+  const seasonal = rule ? applySeasonalRule(rule, win, known) : { signals: [], references: [], kinds: [], z: [], levels: [], dayType: new Uint8Array(win.timestamps.length), shift: new Uint8Array(win.timestamps.length) };
   const all = computeStreams(seasonal, errors, windows, aeLevelRows);
   const streams: Streams = {
     keys: all.keys,
@@ -206,21 +207,6 @@ function calibratedEvidence(all: Streams, model: EvidenceModel, off: number, row
     evidence[r] = jointEvidence(-Math.log10(p[lead + r]), count ? best - Math.log10(count) : NaN);
   }
   return { evidence, bySignal };
-}
-
-/**
- * Anomaly probability from the tail probability `p` of a row's combined evidence among normal held-out rows and the
- * false-alarm budget `budget` (share of normal rows allowed to alarm): 1 / (1 + p / budget). It is 0.5 exactly at the
- * budget, so one threshold (0.5) means the same false-alarm rate in every country and at every step; 0.9 means ten
- * times rarer than the budget allows, 0.99 a hundred times.
- */
-export function probabilityOf(p: number, budget: number): number {
-  return 1 / (1 + p / budget);
-}
-
-/** Share of rows a budget of `falseAlarmsPerWeek` allows at a step of `stepMs`. */
-export function budgetShare(falseAlarmsPerWeek: number, stepMs: number): number {
-  return Math.min(0.5, (falseAlarmsPerWeek * stepMs) / (7 * DAY_MS));
 }
 
 /** Rows [a, b) of RowScores. */

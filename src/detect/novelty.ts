@@ -83,7 +83,9 @@ export function noveltyEvidence(level: ArrayLike<number>, windowRows: number, ri
  * holiday's traffic is expected below anything in a month of ordinary days (the seasonal rule, which knows the
  * holiday, speaks for it). Joined with the rule's residual (jointEvidence), a holiday's ordinary low otherwise added
  * up to an alarm (test/detect/hybrid); measured with the rules alone, the shifted generator's F1 0.872 → 0.895 and no
- * other data set changed. An abstention is no missing test: the row's evidence still counts the novelty rule's.
+ * other data set changed. It abstains on shift days too (the fasting month's first week and the week after it, when
+ * the suhoor hours sit above anything in a month; the seasonal rule's shift-day scale speaks for them). An abstention
+ * is no missing test: the row's evidence still counts the novelty rule's.
  */
 export function seasonalNovelty(rule: SeasonalRule, seasonal: SeasonalZ, from = 0, censored?: Uint8Array): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
@@ -91,7 +93,7 @@ export function seasonalNovelty(rule: SeasonalRule, seasonal: SeasonalZ, from = 
     const level = seasonal.levels[k];
     const history = censored ? level.map((v, i) => (censored[i] ? NaN : v)) : level;
     const e = noveltyEvidence(history, rule.scaleRows, RISE_ONLY_SIGNALS.includes(name), from, level, rule.signals[k].scaleFloor);
-    for (let i = 0; i < e.length; i++) if (seasonal.dayType[i] === HOLIDAY_DAY_TYPE && Number.isFinite(e[i])) e[i] = 0;
+    for (let i = 0; i < e.length; i++) if ((seasonal.dayType[i] === HOLIDAY_DAY_TYPE || seasonal.shift[i] === 1) && Number.isFinite(e[i])) e[i] = 0;
     out[name] = e;
   });
   return out;

@@ -12,6 +12,11 @@ export interface ScoredHour {
   scorable?: boolean;
   /** Calibrated anomaly probability in [0, 1] (NaN when not scorable); 0.5 sits at the false-alarm budget. */
   score: number;
+  /**
+   * Evidence in decades: −log10 of the row's tail probability among normal held-out rows (score = 1 / (1 + 10^−evidence
+   * / budget)). It keeps ranking rows where the probability rounds to 1; absent where not kept (the watcher's stored hours).
+   */
+  evidence?: number;
   /** Probability threshold (0.5). */
   threshold: number;
   anomaly: boolean;
@@ -36,6 +41,8 @@ export interface AnomalyEvent {
   end: string;
   hours: number;
   peakScore: number;
+  /** The peak row's evidence in decades (see DetectHour.evidence); absent where its hours carry none. */
+  peakEvidence?: number;
   peakAt: string;
   severity: 'low' | 'medium' | 'high' | 'critical';
   cause: Cause;
@@ -51,6 +58,11 @@ export interface DetectHour {
   probability: number | null;
   /** The same as `probability` (kept for clients of the first API version). */
   score: number | null;
+  /**
+   * −log10 of the hour's tail probability among normal held-out hours, in decades (3 decimals; null when not
+   * scorable): probability = 1 / (1 + 10^−evidence / budget). It keeps ordering hours the probability rounds to 1.
+   */
+  evidence: number | null;
   /** Probability threshold: anomalous when probability > threshold (0.5, the false-alarm budget). */
   threshold: number;
   anomaly: boolean;

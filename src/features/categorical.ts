@@ -12,7 +12,7 @@ export interface FeatureCalendar {
   timezone: string;
   /** Weekend days as ISO weekdays (1 = Monday … 7 = Sunday). */
   weekend: number[];
-  /** ISO alpha-2 code whose date-holidays public holidays mark day type 2; null = no holidays. */
+  /** ISO alpha-2 code whose date-holidays public holidays mark day type 2 (and whose fasting month marks shift days); null = none. */
   holidayCountry: string | null;
 }
 
@@ -42,13 +42,14 @@ export function resolveFeatureCalendar(id: string, opts: FeatureCalendarOptions 
 /** Local time columns for UTC hour starts under a FeatureCalendar (holidays looked up for the years the data spans). */
 export function featureLocalTime(cal: FeatureCalendar, timestamps: ArrayLike<number>): LocalTimeColumns {
   let holidays = new Map<string, string>();
+  let fasting = new Set<string>();
   if (cal.holidayCountry !== null && timestamps.length > 0) {
     // One year either side covers local dates that straddle New Year in UTC.
     const y0 = new Date(timestamps[0]).getUTCFullYear() - 1;
     const y1 = new Date(timestamps[timestamps.length - 1]).getUTCFullYear() + 1;
-    holidays = countryCalendar(cal.holidayCountry, y0, y1).holidays;
+    ({ holidays, fasting } = countryCalendar(cal.holidayCountry, y0, y1));
   }
-  const cc: CountryCalendar = { country: cal.holidayCountry ?? 'UTC', timezone: cal.timezone, weekend: cal.weekend, holidays, hasHolidayData: holidays.size > 0 };
+  const cc: CountryCalendar = { country: cal.holidayCountry ?? 'UTC', timezone: cal.timezone, weekend: cal.weekend, holidays, hasHolidayData: holidays.size > 0, fasting };
   return localTimeColumns(cc, timestamps);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Country calendars from maintained data, never hand-kept tables: IANA time zones (via Intl and
- * countries-and-timezones), weekend days from CLDR week data (Intl.Locale weekInfo) and public
- * holidays from date-holidays. Used by the generator and by the features.
+ * countries-and-timezones), weekend days from CLDR week data (Intl.Locale weekInfo), public
+ * holidays and the fasting month of Ramadan from date-holidays (its Hijri calendar). Used by the generator and by the
+ * features.
  */
 import Holidays from 'date-holidays';
 import { countryTimezone } from './countries';
@@ -22,6 +23,41 @@ export interface CountryCalendar {
   holidays: Map<string, string>;
   /** False when date-holidays has no data for the country (then no day is a holiday). */
   hasHolidayData: boolean;
+  /** Local dates `YYYY-MM-DD` of the fasting month where the country observes Ramadan (ramadanDates); empty elsewhere. */
+  fasting: Set<string>;
+}
+
+/**
+ * Days a shift of the daily rhythm lasts as a "shift day" (LocalTimeColumns.shift): the first SHIFT_DAYS days of the
+ * fasting month and the SHIFT_DAYS days after it. A week: the similar-days reference (the most similar of the last 28
+ * days) needs a few days of the new rhythm before its median follows it.
+ */
+export const SHIFT_DAYS = 7;
+
+/**
+ * Local dates `YYYY-MM-DD` of the fasting month of Ramadan (1 Ramadan up to the day before 1 Shawwal, from
+ * date-holidays' Hijri calendar) in the years `fromYear − 1 … toYear`, for a country whose public holidays include
+ * Eid al-Fitr (a holiday ruled by Shawwal or Ramadan: EG, ID, TR, PK, SA, …); empty elsewhere and for unknown codes.
+ */
+export function ramadanDates(country: string, fromYear: number, toYear: number): Set<string> {
+  const out = new Set<string>();
+  const hd = new Holidays();
+  if (!(hd.init(country) as unknown)) return out;
+  const eid = (y: number) => hd.getHolidays(y).some((h) => h.type === 'public' && /\b(Shawwal|Ramadan)\b/.test(String((h as { rule?: string }).rule ?? '')));
+  if (![fromYear, toYear].some(eid)) return out;
+  const hijri = new Holidays();
+  hijri.setHoliday('1 Ramadan', { name: 'ramadan', type: 'observance' });
+  hijri.setHoliday('1 Shawwal', { name: 'shawwal', type: 'observance' });
+  const day = (h: { date: string }) => Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`);
+  for (let y = fromYear - 1; y <= toYear; y++) {
+    const start = hijri.getHolidays(y).find((h) => h.name === 'ramadan');
+    if (!start) continue;
+    const from = day(start);
+    const end = [...hijri.getHolidays(y), ...hijri.getHolidays(y + 1)].filter((h) => h.name === 'shawwal').map(day).filter((t) => t > from).sort((a, b) => a - b)[0];
+    if (end === undefined) continue;
+    for (let t = from; t < end; t += 86_400_000) out.add(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
 }
 
 /** Weekend days of a country per CLDR (e.g. SA → Friday–Saturday, IR → Friday). Falls back to Sat–Sun. */
@@ -56,7 +92,8 @@ export function countryCalendar(country: string, fromYear: number, toYear: numbe
       }
     }
   }
-  const cal: CountryCalendar = { country, timezone: countryTimezone(country), weekend: weekendDays(country), holidays, hasHolidayData };
+  const fasting = hasHolidayData ? ramadanDates(country, fromYear, toYear) : new Set<string>();
+  const cal: CountryCalendar = { country, timezone: countryTimezone(country), weekend: weekendDays(country), holidays, hasHolidayData, fasting };
   calendarCache.set(key, cal);
   return cal;
 }
@@ -75,6 +112,22 @@ export interface LocalTimeColumns {
   dayType: Uint8Array;
   /** Offset from UTC in minutes (DST aware). */
   offsetMinutes: Int16Array;
+  /**
+   * 1 on days whose daily rhythm the recent days do not show: the first SHIFT_DAYS days of the fasting month and the
+   * SHIFT_DAYS days after it (CountryCalendar.fasting); 0 elsewhere.
+   */
+  shift: Uint8Array;
+  /** 1 on the days of the fasting month (CountryCalendar.fasting); 0 elsewhere. */
+  fasting: Uint8Array;
+}
+
+/** Whether local date `key` is a shift day: its fasting status differs from one of the SHIFT_DAYS days before it. */
+function isShiftDay(fasting: Set<string>, key: string): boolean {
+  if (fasting.size === 0) return false;
+  const t = Date.parse(`${key}T00:00:00Z`);
+  const f = fasting.has(key);
+  for (let k = 1; k <= SHIFT_DAYS; k++) if (fasting.has(new Date(t - k * 86_400_000).toISOString().slice(0, 10)) !== f) return true;
+  return false;
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -104,7 +157,11 @@ export function localTimeColumns(cal: CountryCalendar, timestamps: ArrayLike<num
     dayOfYear: new Uint16Array(n),
     dayType: new Uint8Array(n),
     offsetMinutes: new Int16Array(n),
+    shift: new Uint8Array(n),
+    fasting: new Uint8Array(n),
   };
+  let shiftKey = '';
+  let shiftDay = 0;
   const weekend = new Set(cal.weekend);
   let cachedDay = NaN;
   let dayOffsetStart = 0;
@@ -128,6 +185,12 @@ export function localTimeColumns(cal: CountryCalendar, timestamps: ArrayLike<num
     out.dayOfYear[i] = Math.floor((Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - Date.UTC(local.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
     out.dayType[i] = cal.holidays.has(key) ? 2 : weekend.has(iso) ? 1 : 0;
     out.offsetMinutes[i] = off;
+    if (key !== shiftKey) {
+      shiftKey = key;
+      shiftDay = isShiftDay(cal.fasting, key) ? 1 : 0;
+    }
+    out.shift[i] = shiftDay;
+    out.fasting[i] = cal.fasting.has(key) ? 1 : 0;
   }
   return out;
 }

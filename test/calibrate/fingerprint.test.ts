@@ -90,14 +90,18 @@ describe('calibrate/store checkCalibration', () => {
     ['temperature 0', 2, 0, /temperature\.T is 0; expected a finite number > 0/],
     ['temperature null (NaN in JSON)', 2, null, /temperature\.T is null/],
   ];
-  it('a seasonal rule written before the holiday factor (version 2) → rejected, naming what is expected', () => {
+  it('a seasonal rule written before the holiday factor (version 2) or the shift-day factor (version 3) → rejected, naming what is expected', () => {
     const base = { ...cal(2.5, 1.3), budget: { falseAlarmsPerWeek: 0.5, share: 0.003 } };
     const rule = { version: 2, signals: [{ hourScale: new Array(24).fill(1), scaleFloor: 0.01 }] };
     const got = checkCalibration({ ...base, seasonal: rule } as unknown as Calibration);
-    assert.match(got ?? '', /seasonal rule is version 2 or damaged; expected version 3 with 24 hour factors, a holiday factor ≥ 1/);
-    const current = { version: 3, signals: [{ hourScale: new Array(24).fill(1), scaleFloor: 0.01, holidayScale: 1.4 }] };
+    assert.match(got ?? '', /seasonal rule is version 2 or damaged; expected version 4 with 24 hour factors, holiday and shift-day factors ≥ 1/);
+    const v3 = { version: 3, signals: [{ hourScale: new Array(24).fill(1), scaleFloor: 0.01, holidayScale: 1.4 }] };
+    assert.match(checkCalibration({ ...base, seasonal: v3 } as unknown as Calibration) ?? '', /seasonal rule is version 3 or damaged/);
+    const current = { version: 4, signals: [{ hourScale: new Array(24).fill(1), scaleFloor: 0.01, holidayScale: 1.4, shiftScale: 1, fastingOffset: new Array(24).fill(0) }] };
     assert.doesNotMatch(checkCalibration({ ...base, seasonal: current } as unknown as Calibration) ?? '', /seasonal/);
     assert.match(checkCalibration({ ...base, seasonal: { ...current, signals: [{ ...current.signals[0], holidayScale: 0.5 }] } } as unknown as Calibration) ?? '', /seasonal rule/);
+    assert.match(checkCalibration({ ...base, seasonal: { ...current, signals: [{ ...current.signals[0], shiftScale: undefined }] } } as unknown as Calibration) ?? '', /seasonal rule/);
+    assert.match(checkCalibration({ ...base, seasonal: { ...current, signals: [{ ...current.signals[0], fastingOffset: [0.1] }] } } as unknown as Calibration) ?? '', /seasonal rule/);
   });
   for (const [name, threshold, T, want] of cases) {
     it(`${name} → ${want ? 'rejected' : 'accepted'}`, () => {

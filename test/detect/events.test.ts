@@ -26,6 +26,18 @@ describe('detect/events', () => {
     assert.equal(ev[1].severity, 'low');
   });
 
+  it('takes the peak by evidence where hours carry it: rows whose probability reads 1 keep their order', () => {
+    const hours = [0, 1, 1, 1, 0].map((s, i) => ({ ...hour(i, s), evidence: [0, 17.2, 23.91234, 19, 0][i] }));
+    const [ev] = groupEvents(hours, cfg);
+    assert.equal(ev.peakAt, new Date(T0 + 2 * H).toISOString());
+    assert.equal(ev.peakEvidence, 23.912);
+    assert.equal(ev.peakScore, 1);
+    // without evidence: the first of the tied rows, and no peakEvidence
+    const [plain] = groupEvents(hours.map(({ evidence: _e, ...h }) => h), cfg);
+    assert.equal(plain.peakAt, new Date(T0 + 1 * H).toISOString());
+    assert.equal(plain.peakEvidence, undefined);
+  });
+
   it('reports a one-row event only when its probability reaches confirmProbability', () => {
     const hours = [0, 0.7, 0, 0, 0, 0, 0.995, 0, 0, 0, 0, 0.97, 0.6].map((s, i) => hour(i, s));
     const ev = groupEvents(hours, { ...cfg, eventGapHours: 0 });

@@ -12,6 +12,7 @@ describe('detect/evidence (streams)', () => {
     z: [new Float64Array(n).fill(0.5), new Float64Array(n).fill(0.5)],
     levels: [new Float64Array(n), new Float64Array(n)],
     dayType: new Uint8Array(n),
+    shift: new Uint8Array(n),
   };
   const errors = { http: new Float64Array(n).fill(0.01), bgp_ips: new Float64Array(n).fill(0.01) };
 
@@ -24,7 +25,7 @@ describe('detect/evidence (streams)', () => {
   });
 
   it('keeps the autoencoder streams of every signal when the network is the only source', () => {
-    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [], levels: [], dayType: new Uint8Array(n) };
+    const alone: SeasonalZ = { signals: [], references: [], kinds: [], z: [], levels: [], dayType: new Uint8Array(n), shift: new Uint8Array(n) };
     const names = computeStreams(alone, errors, [1, 3, 12], 0).keys.map(streamName);
     assert.deepEqual(names.sort(), ['autoencoder/bgp_ips/1', 'autoencoder/bgp_ips/3', 'autoencoder/http/1', 'autoencoder/http/3']);
   });

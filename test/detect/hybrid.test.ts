@@ -4,11 +4,13 @@ import { tailProb, fitTail } from '../../src/calibrate/tail';
 import type { CountryFrame } from '../../src/data/types';
 import { HOUR_MS } from '../../src/base/time';
 import { sliceFrame } from '../../src/data/frame';
-import { budgetShare, hybridHistoryRows, probabilityOf, scoreHybrid } from '../../src/detect/hybrid';
+import { hybridHistoryRows, scoreHybrid } from '../../src/detect/hybrid';
+import { budgetShare, evidenceOf, probabilityOf } from '../../src/detect/probability';
 import { applySeasonalRule, fitSeasonalRule, holidayScaleOf } from '../../src/detect/seasonal';
 import { seasonalNovelty } from '../../src/detect/novelty';
 import { featureLocalTime } from '../../src/features/categorical';
 import { createRng, poisson } from '../../src/util/random';
+import { countryCalendar } from '../../src/util/calendar';
 import { relativeLogOffset } from '../../src/features/transform';
 
 const WEEK = 168;
@@ -66,6 +68,9 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     assert.ok(Math.abs(b - 0.5 / 168) < 1e-12);
     assert.equal(probabilityOf(b, b), 0.5);
     assert.ok(probabilityOf(b / 10, b) > 0.9);
+    // evidenceOf inverts it: 2 decades rarer than the budget → probability 100/101
+    for (const e of [-1, 0.3, -Math.log10(b), 2 - Math.log10(b), 9]) assert.ok(Math.abs(evidenceOf(probabilityOf(Math.pow(10, -e), b), b) - e) < 1e-9, `evidence ${e}`);
+    assert.ok(Math.abs(probabilityOf(Math.pow(10, Math.log10(b) - 2), b) - 100 / 101) < 1e-12);
   });
 
   it('when a single signal bursts for 2 h in an otherwise normal week, then the burst crosses the threshold', () => {
@@ -280,6 +285,52 @@ describe('detect/hybrid (seasonal evidence → calibrated probability)', () => {
     assert.ok(worst(h.probability) < 0.5, `with it no holiday row alarms (${worst(h.probability).toFixed(3)})`);
     // an outage on a holiday (half the traffic gone for 6 h) still crosses
     const at = fitEnd + holidayRows[holidayRows.length - 1] - 12;
+    for (let i = at; i < at + 6; i++) http[i] *= 0.5;
+    assert.ok(Math.max(...run(cal).h.probability.subarray(at - fitEnd, at - fitEnd + 6)) > 0.5);
+  });
+
+  it('when the fasting month moves traffic into the night, then its first week raises no alarm, while an outage in it still does', () => {
+    // Egypt's calendar (Ramadan 2024: 11 March – 9 April; 2025: 1 – 29 March) on UTC hours: during the fasting month the
+    // nights are 40 % busier and the evening 30 % quieter. The rule fits on 2024 (one Ramadan), the year after is scored.
+    const weeks = 66;
+    const n = weeks * WEEK;
+    const rng = createRng(29);
+    const cal = { timezone: 'UTC', weekend: [6, 7], holidayCountry: 'EG' };
+    const ts = Array.from({ length: n }, (_, i) => T0 + i * HOUR_MS);
+    const { shift } = featureLocalTime(cal, ts);
+    const fasting = countryCalendar('EG', 2023, 2025).fasting;
+    const http = new Float64Array(n);
+    const l3 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = i % 24;
+      const dow = Math.floor(i / 24) % 7;
+      const fast = fasting.has(new Date(ts[i]).toISOString().slice(0, 10));
+      const ramadan = !fast ? 1 : h >= 21 || h < 4 ? 1.4 : h >= 16 && h < 19 ? 0.7 : 1;
+      http[i] = 100 * (1 + 0.5 * Math.sin((2 * Math.PI * (h - 6)) / 24)) * (dow >= 5 ? 0.85 : 1) * ramadan * Math.exp(0.03 * rng.normal());
+      l3[i] = 5 * Math.exp(0.3 * rng.normal());
+    }
+    const frame: CountryFrame = { ...series(weeks, 29), id: 'T3', signals: { http, l3 } };
+    const fitEnd = 52 * WEEK;
+    const run = (c: typeof cal | (Omit<typeof cal, 'holidayCountry'> & { holidayCountry: null })) => {
+      const ev = fitEvidence(frame, null, 'seasonal', c, 48 * WEEK, fitEnd, 0.5);
+      return { ev, h: scoreHybrid(frame, null, ev.seasonal, ev.evidence.windows, fitEnd, n, ev.evidence, ev.budget.share) };
+    };
+    const shiftRows = Array.from({ length: n - fitEnd }, (_, r) => r).filter((r) => shift[fitEnd + r] === 1);
+    assert.equal(shiftRows.length, 2 * 7 * 24, 'the first week of Ramadan 2025 and the week after it are scored');
+    // http's own evidence (decades) against the budget's: l3's noise alarms at the budget's rate on any day
+    const worst = (x: { h: { bySignal: Record<string, Float64Array> } }) => Math.max(...shiftRows.map((r) => x.h.bySignal.http[r]));
+    const budget = -Math.log10(budgetShare(0.5, HOUR_MS));
+    const blind = run({ ...cal, holidayCountry: null });
+    assert.ok(worst(blind) > budget + 1, `without the calendar the fasting month's first days alarm (http evidence ${worst(blind).toFixed(2)} vs ${budget.toFixed(2)})`);
+    const { ev, h } = run(cal);
+    const [httpRule, l3Rule] = ev.seasonal!.signals;
+    // the fasting offsets learned from Ramadan 2024: nights +ln 1.4, the evening ln 0.7, the day unchanged; none for l3
+    const off = httpRule.fastingOffset;
+    assert.ok(Math.abs(off[23] - Math.log(1.4)) < 0.05 && Math.abs(off[17] - Math.log(0.7)) < 0.05 && Math.abs(off[10]) < 0.05, `http offsets ${off.map((v) => v.toFixed(2)).join(' ')}`);
+    assert.ok(l3Rule.fastingOffset.every((v) => Math.abs(v) < 0.15), `l3 offsets ${l3Rule.fastingOffset.map((v) => v.toFixed(2)).join(' ')}`);
+    assert.ok(worst({ h }) < budget, `with it no shift-day row alarms (http evidence ${worst({ h }).toFixed(2)} vs ${budget.toFixed(2)})`);
+    // an outage on the third day of Ramadan (half the traffic gone for 6 h, from noon) still crosses
+    const at = fitEnd + shiftRows[0] + 2 * 24 + 12;
     for (let i = at; i < at + 6; i++) http[i] *= 0.5;
     assert.ok(Math.max(...run(cal).h.probability.subarray(at - fitEnd, at - fitEnd + 6)) > 0.5);
   });

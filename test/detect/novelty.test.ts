@@ -108,12 +108,16 @@ describe('detect/novelty', () => {
     }
     level[800] = -8;
     const rule = { scaleRows: 672, signals: [{ name: 'http', scaleFloor: 0.005 }] } as unknown as SeasonalRule;
-    const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], dayType };
+    const z: SeasonalZ = { signals: ['http'], references: ['similar'], kinds: ['volume'], z: [new Float64Array(n)], levels: [level], dayType, shift: new Uint8Array(n) };
     const e = seasonalNovelty(rule, z).http;
     for (let i = 600; i < 624; i++) assert.equal(e[i], 0, `holiday row ${i}`);
     const ordinary = seasonalNovelty(rule, { ...z, dayType: new Uint8Array(n) }).http;
     assert.ok(ordinary[600] > 5, `the same low on an ordinary day: ${ordinary[600]}`);
     // the holiday's levels are history: a later ordinary row at that low is no longer beyond the range
     assert.ok(e[800] > 1 && e[800] < ordinary[600], `row 800: ${e[800]}`);
+    // shift days (the fasting month's first week) abstain the same way
+    const shifted = seasonalNovelty(rule, { ...z, dayType: new Uint8Array(n), shift: Uint8Array.from({ length: n }, (_, i) => (i >= 600 && i < 624 ? 1 : 0)) }).http;
+    for (let i = 600; i < 624; i++) assert.equal(shifted[i], 0, `shift-day row ${i}`);
+    assert.equal(shifted[800], e[800]);
   });
 });

@@ -2,7 +2,9 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DAY_MS, HOUR_MS } from '../../src/base/time';
-import { scoreRange, toDetectHours } from '../../src/detect/detect';
+import { scoreRange } from '../../src/detect/detect';
+import { toDetectHours } from '../../src/detect/hours';
+import { budgetShare, probabilityOf } from '../../src/detect/probability';
 import type { Config } from '../../src/config/schema';
 import { processedPaths, resultDirs } from '../../src/data/paths';
 import { loadCountryDetector, loadCountryRun } from '../../src/detect/load';
@@ -25,18 +27,23 @@ function assertShape(r: DetectResult, withSeries: boolean): void {
   assert.equal(r.model.threshold, 0.5);
   assert.ok(r.model.falseAlarmsPerWeek > 0, `falseAlarmsPerWeek ${r.model.falseAlarmsPerWeek}`);
   for (const h of r.hours) {
-    assert.deepEqual(Object.keys(h), ['timestamp', 'scorable', 'probability', 'score', 'threshold', 'anomaly', 'signals']);
+    assert.deepEqual(Object.keys(h), ['timestamp', 'scorable', 'probability', 'score', 'evidence', 'threshold', 'anomaly', 'signals']);
     assert.equal(h.threshold, 0.5);
     assert.equal(h.score, h.probability);
     if (!h.scorable) {
       // warm-up rows: no probability, never anomalous, no signal shares
       assert.equal(h.probability, null);
+      assert.equal(h.evidence, null);
       assert.equal(h.anomaly, false);
       assert.deepEqual(h.signals, {});
       continue;
     }
     assert.ok(h.probability !== null && h.probability >= 0 && h.probability <= 1, `probability in [0, 1], got ${h.probability}`);
     assert.equal(h.anomaly, h.probability > h.threshold);
+    // the evidence (decades, 3 decimals) is the probability's own: probability = 1 / (1 + 10^−evidence / budget)
+    assert.ok(h.evidence !== null && Number.isFinite(h.evidence), `evidence of ${h.timestamp}`);
+    const back = probabilityOf(Math.pow(10, -h.evidence), budgetShare(r.model.falseAlarmsPerWeek, HOUR_MS));
+    assert.ok(Math.abs(back - h.probability) < 5e-4, `${h.timestamp}: probability ${h.probability} from evidence ${h.evidence} is ${back}`);
     const sum = Object.values(h.signals).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 1) < 1e-3, `signal shares sum to 1, got ${sum}`);
   }
@@ -44,6 +51,9 @@ function assertShape(r: DetectResult, withSeries: boolean): void {
     assert.ok((CAUSES as readonly string[]).includes(e.cause));
     assert.ok(['low', 'medium', 'high', 'critical'].includes(e.severity));
     assert.ok(e.topSignals.length > 0 && e.topSignals.every((s) => typeof s.signal === 'string' && (s.direction === 'up' || s.direction === 'down')));
+    // the peak is the event's most anomalous hour by evidence (its order holds where probabilities read 1)
+    const inside = r.hours.filter((h) => h.anomaly && h.timestamp >= e.start && h.timestamp < e.end).map((h) => h.evidence!);
+    assert.ok(e.peakEvidence !== undefined && inside.includes(e.peakEvidence) && inside.every((x) => x <= e.peakEvidence!), `peak evidence ${e.peakEvidence} of ${inside.join(', ')}`);
   }
 }
 

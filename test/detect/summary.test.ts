@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { HOUR_MS } from '../../src/base/time';
 import { summarizeDetectResult, summarizeScoredHours } from '../../src/detect/summary';
-import { toDetectHours } from '../../src/detect/detect';
+import { toDetectHours } from '../../src/detect/hours';
 import { groupEvents } from '../../src/detect/events';
 import type { DetectResult, ScoredHour } from '../../src/detect/types';
 

@@ -3,6 +3,8 @@ import { DataError, NotFoundError } from '../../src/errors';
 import { RADAR_SIGNALS } from '../../src/data/types';
 import { HOUR_MS } from '../../src/base/time';
 import { groupEvents } from '../../src/detect/events';
+import { toDetectHours } from '../../src/detect/hours';
+import { budgetShare, evidenceOf } from '../../src/detect/probability';
 import type { DetectResult, ScoredHour } from '../../src/detect/types';
 import type { DetectionService, ServedCountry } from '../../src/server/deps';
 import { countryName } from '../../src/util/countries';
@@ -21,6 +23,8 @@ export const FAKE_DATA_FROM = '2025-01-01T00:00:00.000Z';
 export const FAKE_DATA_TO = '2025-07-01T00:00:00.000Z';
 /** The probability threshold of the real detector (anomalous when probability > 0.5). */
 export const FAKE_THRESHOLD = 0.5;
+/** The fake models' false-alarm budget: 0.5 alarms a week of hourly rows. */
+const FAKE_BUDGET = budgetShare(0.5, HOUR_MS);
 
 /**
  * Anomalies per country; AT has an outage and an L7 attack in its last week of data (the page's default range).
@@ -107,7 +111,7 @@ export function fakeResult(country: string, from: Date, to: Date, withSeries: bo
     weights.calendar = 0.1;
     const total = Object.values(weights).reduce((x, y) => x + y, 0);
     const signals = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, +(v / total).toFixed(4)]));
-    scored.push({ timestamp: t, score: +score.toFixed(4), threshold: FAKE_THRESHOLD, anomaly: score > FAKE_THRESHOLD, signals, direction });
+    scored.push({ timestamp: t, score: +score.toFixed(4), evidence: evidenceOf(score, FAKE_BUDGET), threshold: FAKE_THRESHOLD, anomaly: score > FAKE_THRESHOLD, signals, direction });
   }
   const inRange = (s: number, e: number) => s < to.getTime() && e > from.getTime();
   const result: DetectResult = {
@@ -125,7 +129,7 @@ export function fakeResult(country: string, from: Date, to: Date, withSeries: bo
       trainedFrom: '2023-01-01T00:00:00.000Z',
       trainedTo: '2024-10-01T00:00:00.000Z',
     },
-    hours: scored.map((h) => ({ timestamp: new Date(h.timestamp).toISOString(), scorable: true, probability: h.score, score: h.score, threshold: h.threshold, anomaly: h.anomaly, signals: h.signals })),
+    hours: toDetectHours(scored),
     events: groupEvents(scored, { eventGapHours: 2, minEventHours: 1, topSignals: 3 }),
   };
   if (withSeries) {

@@ -45,7 +45,11 @@ describe('server/public country view (real browser)', function () {
     const p = (await page.evaluate(() => (document.getElementById('chart') as unknown as { data: { name: string; y: number[] }[] }).data.find((t) => t.name === 'probability')!.y)) as number[];
     assert.equal(p.length, 168);
     assert.ok(p.every((v) => v >= 0 && v <= 1));
-    assert.match((await page.textContent('[data-testid="summary-peak-probability"]'))!, /^0\.9\d\d at 2025-06-26 0\d:00$/);
+    assert.match((await page.textContent('[data-testid="summary-peak-probability"]'))!, /^0\.9\d\d \(evidence \d+\.\d\) at 2025-06-26 0\d:00$/);
+    // the hover names each hour's evidence (decades) beside its probability
+    const ev = (await page.evaluate(() => (document.getElementById('chart') as unknown as { data: { name: string; customdata: string[] }[] }).data.find((t) => t.name === 'probability')!.customdata)) as string[];
+    assert.equal(ev.length, 168);
+    assert.ok(ev.every((v) => /^ \(evidence -?\d+\.\d\)$/.test(v)), ev.slice(0, 3).join('|'));
     assert.match((await page.textContent('[data-testid="summary-newest-hour"]'))!, /^2025-06-30 23:00, probability 0\.\d{3}$/);
   });
 
@@ -90,6 +94,7 @@ describe('server/public country view (real browser)', function () {
     assert.equal(await rows.count(), 2);
     const first = await rows.nth(0).locator('td').allTextContents();
     assert.deepEqual(first.slice(0, 5), ['2025-06-26 03:00', '2025-06-26 08:00', '5', 'high', 'outage']);
+    assert.match(first[5], /^0\.9\d\d \(evidence \d+\.\d\)$/);
     assert.match(first[6], /^(netflows|http) ↓ \d+%, (netflows|http) ↓ \d+%, bgp_ips ↓ \d+%$/);
     assert.equal((await rows.nth(1).locator('td.cause').textContent())!.trim(), 'L7 attack');
     assert.match((await page.textContent('#summary'))!, /Hours: 192 · Anomalous hours: 8 · Events: 2/);

@@ -120,6 +120,18 @@ export function diurnalLevel(p: CountryProfile, localHour: number, dayType: numb
   return Math.max(0.05, shape) * level;
 }
 
+/**
+ * Relative change of human traffic per local hour during Ramadan at strength 1 (GeneratorConfig.ramadan): the night
+ * after iftar and the suhoor hours before dawn busier, the iftar meal itself (around sunset) and the mornings quieter —
+ * the shape Radar's Ramadan reports show for Muslim-majority countries, in round numbers.
+ */
+const RAMADAN_SHAPE = [0.3, 0.3, 0.25, 0.25, 0.1, 0, -0.05, -0.12, -0.15, -0.15, -0.12, -0.1, -0.05, -0.05, -0.05, -0.05, -0.1, -0.2, -0.35, -0.2, 0.1, 0.25, 0.3, 0.3];
+
+/** Multiplier of human traffic at local `hour` of a fasting day at `strength` (0 = none); at least 0.2. */
+export function ramadanFactor(hour: number, strength: number): number {
+  return Math.max(0.2, 1 + strength * RAMADAN_SHAPE[hour]);
+}
+
 /** Yearly cycle × multi-year growth at instant `ms` (local day of year `doy`). */
 export function seasonTrend(p: CountryProfile, ms: number, doy: number): number {
   const season = 1 + p.seasonAmp * Math.cos((2 * Math.PI * (doy - p.seasonPeakDay)) / 365.25);

@@ -1,7 +1,7 @@
 /**
- * The quality benchmark's data sets, in one frozen registry keyed by name: the embedded generator under three seeds
- * and one shifted configuration, the Microsoft cloud-monitoring series with expert labels, and NAB at its native
- * resolution. Public data sets live under `RADARWATCH_DATASETS` (default `../shared/datasets` from the project root);
+ * The quality benchmark's data sets, in one frozen registry keyed by name: the embedded generator under three seeds,
+ * three shifted configurations and a Ramadan world, the Microsoft cloud-monitoring series with expert labels, and NAB
+ * at its native resolution. Public data sets live under `RADARWATCH_DATASETS` (default `../shared/datasets` from the project root);
  * a missing one loads as no series, with a warning.
  */
 import * as fs from 'fs';
@@ -30,16 +30,16 @@ const GEN_DAYS = 730;
 const QUICK_DAYS = 180;
 
 /** A generator data set: `countries` for `days` days each under `gen`; the quick slice keeps the first country for 270 days. */
-function generatorDataset(name: string, description: string, gen: Partial<GeneratorConfig>, countries: string[], inQuick = true): BenchDataset {
+function generatorDataset(name: string, description: string, gen: Partial<GeneratorConfig>, countries: string[], inQuick = true, from = GEN_FROM): BenchDataset {
   return {
     name,
-    description: `${description} Generator settings ${JSON.stringify(gen)}; ${countries.join(', ')}; ${GEN_DAYS} days from 2023-01-01 (quick: ${inQuick ? `${countries[0]}, ${QUICK_DAYS} days` : 'skipped'}).`,
+    description: `${description} Generator settings ${JSON.stringify(gen)}; ${countries.join(', ')}; ${GEN_DAYS} days from ${new Date(from).toISOString().slice(0, 10)} (quick: ${inQuick ? `${countries[0]}, ${QUICK_DAYS} days` : 'skipped'}).`,
     scoring: 'events',
     async load({ quick }) {
       if (quick && !inQuick) return [];
       const ccs = quick ? countries.slice(0, 1) : countries;
       return ccs.map((cc) => {
-        const frame = generatedFrame(gen, cc, GEN_FROM, quick ? QUICK_DAYS : GEN_DAYS);
+        const frame = generatedFrame(gen, cc, from, quick ? QUICK_DAYS : GEN_DAYS);
         const cut = Math.round(frame.timestamps.length * FIT_SHARE);
         return { dataset: name, name: cc, frame, fitEnd: cut, evalStart: cut };
       });
@@ -149,6 +149,15 @@ export const BENCH_DATASETS: Readonly<Record<string, BenchDataset>> = Object.fre
     { seed: 12, anomalyDuration: 0.6, anomalyDepth: 0.7 },
     ['SE', 'KE', 'PK', 'CL'],
     false,
+  ),
+  // Added with the fasting-month calendar (the seasonal rule's fasting offsets and shift days were designed on it).
+  'gen-ramadan': generatorDataset(
+    'gen-ramadan',
+    'Embedded generator with the fasting month\'s daily rhythm (iftar dip, busier nights and suhoor, quieter mornings) in four countries that observe Ramadan; the fitted part holds Ramadan 2024, the scored part Ramadan 2025 and Eid al-Fitr.',
+    { seed: 21, ramadan: 1 },
+    ['EG', 'ID', 'TR', 'PK'],
+    false,
+    Date.UTC(2023, 5, 1),
   ),
   'cloud-monitoring': cloudDataset,
   nab: nabDataset,

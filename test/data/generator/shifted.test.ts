@@ -30,6 +30,28 @@ describe('data/generator shifted knobs', () => {
     });
   });
 
+  it('ramadan moves human traffic on fasting days only, in countries that observe it, into the night', () => {
+    // Ramadan 2024: 11 March – 9 April (Cairo)
+    const from = Date.UTC(2024, 2, 1);
+    const to = Date.UTC(2024, 3, 20);
+    const plain = createGenerator({ seed: 5, anomaliesPerMonth: 0 });
+    const fasting = createGenerator({ seed: 5, anomaliesPerMonth: 0, ramadan: 1 });
+    const a = plain.simulate('EG', from, to);
+    const b = fasting.simulate('EG', from, to);
+    const ratio = (hourUtc: number, d0: number, d1: number) => {
+      const i = (Date.UTC(2024, 2, d0, hourUtc) - from) / 3_600_000;
+      return b.humanRequests[i] / a.humanRequests[i];
+    };
+    for (let i = 0; i < a.timestamps.length; i++) {
+      const local = new Date(a.timestamps[i] + 2 * 3_600_000).toISOString().slice(0, 10); // Cairo: UTC+2 in March and April 2024
+      if (local < '2024-03-11' || local > '2024-04-09') assert.equal(b.humanRequests[i], a.humanRequests[i], local);
+    }
+    assert.ok(Math.abs(ratio(21, 20, 20) - 1.3) < 1e-9, `23:00 Cairo: ${ratio(21, 20, 20)}`);
+    assert.ok(Math.abs(ratio(16, 20, 20) - 0.65) < 1e-9, `18:00 Cairo, iftar: ${ratio(16, 20, 20)}`);
+    // Austria observes no Ramadan: identical
+    assert.deepEqual(Array.from(fasting.simulate('AT', from, to).humanRequests), Array.from(plain.simulate('AT', from, to).humanRequests));
+  });
+
   it('attackBurstiness makes unlabelled attack-background bursts more frequent and larger', () => {
     const ratioOver = (b: number) => {
       const s = createGenerator({ seed: 6, anomaliesPerMonth: 0, attackBurstiness: b }).simulate('JP', FROM, TO);
