@@ -73,6 +73,9 @@ const hhmm = (isoText: string) => isoText.replace(/:00\.000Z$/, 'Z').replace('T'
 const arrow = (d: 'up' | 'down') => (d === 'up' ? '↑' : '↓');
 
 /** Top `n` signal shares of an hour as `http 45% netflows 30%`. */
+/** Evidence in decades with one decimal ('–' where the result carries none). */
+const decades = (e: number | null | undefined) => (typeof e === 'number' ? e.toFixed(1) : '–');
+
 function topShares(signals: Record<string, number>, n = 3): string {
   return Object.entries(signals)
     .sort((a, b) => b[1] - a[1])
@@ -95,15 +98,15 @@ export function formatDetectResult(r: DetectResult, opts: { series?: boolean; so
   if (flagged.length === 0) out.push('No anomalous hours.');
   else {
     out.push('Flagged hours:');
-    out.push(formatTable(['time (UTC)', 'probability', 'top signals'], flagged.map((h) => [hhmm(h.timestamp), (h.probability ?? NaN).toFixed(4), topShares(h.signals)])));
+    out.push(formatTable(['time (UTC)', 'probability', 'evidence', 'top signals'], flagged.map((h) => [hhmm(h.timestamp), (h.probability ?? NaN).toFixed(4), decades(h.evidence), topShares(h.signals)])));
   }
   if (r.events.length) {
     out.push('');
     out.push('Events:');
     out.push(
       formatTable(
-        ['start (UTC)', 'end (UTC)', 'hours', 'peak', 'severity', 'cause', 'top signals'],
-        r.events.map((e) => [hhmm(e.start), hhmm(e.end), e.hours, e.peakScore.toPrecision(4), e.severity, e.cause, e.topSignals.map((s) => `${s.signal}${arrow(s.direction)} ${pct(s.share, 0)}`).join(', ')]),
+        ['start (UTC)', 'end (UTC)', 'hours', 'peak', 'evidence', 'severity', 'cause', 'top signals'],
+        r.events.map((e) => [hhmm(e.start), hhmm(e.end), e.hours, e.peakScore.toPrecision(4), decades(e.peakEvidence), e.severity, e.cause, e.topSignals.map((s) => `${s.signal}${arrow(s.direction)} ${pct(s.share, 0)}`).join(', ')]),
       ),
     );
   }

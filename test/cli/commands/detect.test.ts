@@ -54,9 +54,11 @@ describe('cli/commands detect', function () {
       const r = await cli(run, ['detect', 'AT', '--from', '2023-02-08T12:00:00Z', '--to', '2023-02-08T20:00:00Z', '--series']);
       assert.equal(r.error, undefined);
       assert.match(r.out, /^AT 2023-02-08 12:00Z \.\. 2023-02-08 20:00Z \(local table\): 8 rows, \d+ flagged, \d+ events?/);
-      assert.match(r.out, /Flagged hours:\n.*time \(UTC\)\s+probability\s+top signals/);
+      assert.match(r.out, /Flagged hours:\n.*time \(UTC\)\s+probability\s+evidence\s+top signals/);
+      // probabilities read 1.0000 here; the evidence (decades) still tells the outage's hours from the hours after it
+      assert.match(r.out, /2023-02-08 1\d:00Z\s+[01]\.\d{4}\s+\d+\.\d\s/, 'a flagged hour with its evidence in decades');
       assert.match(r.out, /2023-02-08 14:00Z/);
-      assert.match(r.out, /Events:\n.*start \(UTC\).*cause\s+top signals/);
+      assert.match(r.out, /Events:\n.*start \(UTC\).*peak\s+evidence\s+severity.*cause\s+top signals/);
       assert.match(r.out, /(http|netflows|bgp_ips)↓ \d+%/);
       assert.match(r.out, /Hours:\n/);
       assert.match(r.out, /Labelled windows: outage 2023-02-08 14:00Z\.\.2023-02-08 18:00Z/);
