@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { loadConfig } from '../../../src/config/load';
 import { BENCH_DATASETS, benchDataset, datasetsRoot } from '../../../src/evaluate/benchmark/datasets';
+import { featureLocalTime, resolveFeatureCalendar } from '../../../src/features/categorical';
 import { BENCH_DETECTORS, benchDetector } from '../../../src/evaluate/benchmark/detectors';
 import type { BenchSeries } from '../../../src/evaluate/benchmark/types';
 
@@ -37,6 +38,22 @@ describe('evaluate/benchmark/datasets', () => {
     }
     assert.equal((await BENCH_DATASETS['gen-noisy-long'].load({ quick: true, cfg })).length, 0); // not in the quick slice
     assert.ok(meanHours(long) > 1.5 * meanHours(short), `${meanHours(long)} h vs ${meanHours(short)} h`);
+  });
+
+  it('gen-ramadan: four countries that observe Ramadan, one fasting month in the fitted part and one in the scored part, not in the quick slice', async function () {
+    this.timeout(120_000);
+    const cfg = loadConfig();
+    const world = await BENCH_DATASETS['gen-ramadan'].load({ quick: false, cfg });
+    assert.deepEqual(world.map((s) => s.name), ['EG', 'ID', 'TR', 'PK']);
+    for (const s of world) {
+      const { fasting } = featureLocalTime(resolveFeatureCalendar(s.name), s.frame.timestamps);
+      const fitted = fasting.subarray(0, s.fitEnd).reduce((a, v) => a + v, 0);
+      const scored = fasting.subarray(s.evalStart).reduce((a, v) => a + v, 0);
+      assert.ok(fitted >= 28 * 24 && fitted <= 31 * 24, `${s.name}: ${fitted} fasting rows fitted`);
+      assert.ok(scored >= 28 * 24 && scored <= 31 * 24, `${s.name}: ${scored} fasting rows scored`);
+      assert.ok(!cfg.countries.includes(s.name));
+    }
+    assert.equal((await BENCH_DATASETS['gen-ramadan'].load({ quick: true, cfg })).length, 0);
   });
 
   it('NAB: native 5-minute step, fit on the probation, windows on the file rows', async function () {
