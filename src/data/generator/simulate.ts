@@ -184,9 +184,7 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
   const year = new Date(start).getUTCFullYear();
   const s = emptySeries(p.country, n);
   for (let i = 0; i < n; i++) s.timestamps[i] = start + i * HOUR_MS;
-  const cal = countryCalendar(p.country, year - 1, year + 1);
-  const lt = localTimeColumns(cal, s.timestamps);
-  const fasting = cfg.ramadan > 0 ? cal.fasting : new Set<string>();
+  const lt = localTimeColumns(countryCalendar(p.country, year - 1, year + 1), s.timestamps);
 
   const key = (name: string) => streamKey(cfg.seed, p.country, name);
   const sigma = cfg.noise;
@@ -210,8 +208,7 @@ function computeBlock(cfg: GeneratorConfig, p: CountryProfile, mi: number, anoma
     const hour = lt.hour[i];
     const st = seasonTrend(p, t, lt.dayOfYear[i]);
     const attackTrend = Math.sqrt(st);
-    const fast = fasting.size > 0 && fasting.has(new Date(t + lt.offsetMinutes[i] * 60_000).toISOString().slice(0, 10));
-    const humanExp = p.humanPeak * diurnalLevel(p, hour, lt.dayType[i]) * st * (fast ? ramadanFactor(hour, cfg.ramadan) : 1);
+    const humanExp = p.humanPeak * diurnalLevel(p, hour, lt.dayType[i]) * st * (lt.fasting[i] ? ramadanFactor(hour, cfg.ramadan) : 1);
     const botExp = botLevel(p, hour) * st;
     // exp(σx − σ²/2) keeps the noise mean-one, so levels stay what the profile says.
     let human = humanExp * Math.exp(sigma * nHuman[i] - (sigma * sigma) / 2) * ch.humanMult[i];
