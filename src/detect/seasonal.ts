@@ -195,11 +195,12 @@ export function holidayScaleOf(resid: Float64Array, clean: Uint8Array, dayType: 
 /**
  * How much wider a signal's residuals are on shift days (LocalTimeColumns.shift: the first week of the fasting month
  * and the week after it) that are no public holiday than overall, from the clean fitting rows (after the fasting
- * offsets), as holidayScaleOf: at least 1, shrunk towards 1. Eid al-Fitr, a holiday in the week after the month, keeps
- * the holiday factor alone: counted here too, its low made Saudi Arabia's http factor 1.55 on a world without a fasting
- * rhythm, and multiplied by the holiday factor it would have widened Eid's scale about threefold. Until a few days of the new rhythm are among the last 28, the similar days are the old
- * rhythm moved by a month's average offset, which the first days need not follow. 1 where the fitting rows hold fewer
- * than 8 clean shift-day rows (no Ramadan yet). Measured with fastingOffsetOf.
+ * offsets), as holidayScaleOf: at least 1, shrunk towards 1. Until a few days of the new rhythm are among the last 28,
+ * the similar days are the old rhythm moved by a month's average offset, which the first days need not follow. Eid
+ * al-Fitr, a holiday in the week after the month, keeps the holiday factor alone: counted here too, its low made Saudi
+ * Arabia's http factor 1.55 on a world without a fasting rhythm, and multiplied by the holiday factor it would have
+ * widened Eid's scale about threefold. 1 where the fitting rows hold fewer than 8 clean shift-day rows (no Ramadan
+ * yet). Measured with fastingOffsetOf.
  */
 export function shiftScaleOf(resid: Float64Array, clean: Uint8Array, shift: Uint8Array, dayType: Uint8Array, overall: number): number {
   return daysScaleOf(resid, clean, (i) => shift[i] === 1 && dayType[i] !== HOLIDAY_DAY_TYPE, overall);
