@@ -91,7 +91,7 @@ const BENCHES: Bench[] = [
   cliBench,
   {
     name: 'quality',
-    description: 'Detection quality of every registered detector on the generator (3 seeds + shifted), cloud-monitoring and NAB (flags after `--`: --quick, --datasets a,b, --detectors x,y, --seeds 7,8,9 to run the learned detectors once per training seed); also writes results/benchmarks/quality.md.',
+    description: 'Detection quality of every registered detector on the generator (3 seeds, 3 shifted worlds, a Ramadan world), cloud-monitoring and NAB (flags after `--`: --quick, --datasets a,b, --detectors x,y, --seeds 7,8,9 to run the learned detectors once per training seed); also writes results/benchmarks/quality.md.',
     async run() {
       // The whole report (written as results/benchmarks/quality.json); the runner adds backend and hardware.
       const r = await runQualityBench(process.argv.slice(2));
