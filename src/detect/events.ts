@@ -3,6 +3,7 @@ import type { DetectConfig } from '../config/schema';
 import { HOUR_MS } from '../base/time';
 import { aggregateSignals, attributeCause, topSignals } from './cause';
 import type { AnomalyEvent, ScoredHour } from './types';
+import { evidenceOut } from './hours';
 
 /**
  * Severity from the peak anomaly probability p: p / (1 − p) is how many times rarer than the false-alarm budget the
@@ -105,6 +106,7 @@ function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyE
   let peak = hours[0];
   for (const h of hours) if (above(h, peak)) peak = h;
   const agg = aggregateSignals(hours);
+  const peakEvidence = evidenceOut(peak.evidence);
   const start = hours[0].timestamp;
   const end = hours[hours.length - 1].timestamp + stepMs;
   return {
@@ -112,7 +114,7 @@ function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyE
     end: new Date(end).toISOString(),
     hours: hours.length,
     peakScore: peak.score,
-    ...(peak.evidence !== undefined && Number.isFinite(peak.evidence) ? { peakEvidence: Math.round(peak.evidence * 1e3) / 1e3 } : {}),
+    ...(peakEvidence !== null ? { peakEvidence } : {}),
     peakAt: new Date(peak.timestamp).toISOString(),
     severity: severityOf(peak.score, peak.threshold),
     cause: attributeCause(agg),

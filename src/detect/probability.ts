@@ -11,9 +11,20 @@ export function probabilityOf(p: number, budget: number): number {
   return 1 / (1 + p / budget);
 }
 
-/** The evidence (−log10 of the tail probability) whose probability under `budget` is `probability`: probabilityOf's inverse. */
+/**
+ * log10 of the odds of probabilityOf(10^−evidence, budget) = log10(budget) + evidence: the same order as the
+ * probability, on the same scale in every series, but not saturated. In floating point the probability is exactly 1
+ * once p < budget · 1e-16 (1,459 rows of 22 NAB files with the rules alone), and rows tied at 1 cannot be ranked: R@b
+ * counted an event whose peak tied its series' budget threshold as missed, and NAB's alert transform saw no new
+ * alert in a stronger row that followed a saturated one.
+ */
+export function probabilityLogOdds(evidence: number, budget: number): number {
+  return Math.log10(budget) + evidence;
+}
+
+/** The evidence (−log10 of the tail probability) whose probability under `budget` is `probability`: probabilityOf's inverse (its log-odds less log10(budget)). */
 export function evidenceOf(probability: number, budget: number): number {
-  return -Math.log10((budget * (1 - probability)) / probability);
+  return Math.log10(probability / (1 - probability)) - Math.log10(budget);
 }
 
 /** Share of rows a budget of `falseAlarmsPerWeek` allows at a step of `stepMs`. */

@@ -154,7 +154,8 @@ function expectedLevels(level: Float64Array, valid: Uint8Array, refs: readonly R
   const forecast = (y: Float64Array) => similarDayForecast(y, SIMILAR.lookbackDays, SIMILAR.similarDays, periodRows);
   let similar: Float64Array;
   if (periodRows < 2) similar = new Float64Array(level.length).fill(NaN);
-  else if (!regime) similar = forecast(masked);
+  // without a fasting row in the window both moved histories are the plain one: one pass (a detect range outside Ramadan)
+  else if (!regime || !regime.fasting.includes(1)) similar = forecast(masked);
   else {
     const { hour, fasting, offset } = regime;
     const asFasting = forecast(masked.map((v, i) => (fasting[i] ? v : v + offset[hour[i]])));

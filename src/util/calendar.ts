@@ -34,30 +34,40 @@ export interface CountryCalendar {
  */
 export const SHIFT_DAYS = 7;
 
+/** Whether a date-holidays holiday is a public one ruled by the fasting month's calendar (Eid al-Fitr: 1 Shawwal, or 30 Ramadan in SA). */
+function isFastingHoliday(h: { type: string; rule?: string }): boolean {
+  return h.type === 'public' && /\b(Shawwal|Ramadan)\b/.test(String(h.rule ?? ''));
+}
+
+/** Local dates `YYYY-MM-DD` of the fasting month (1 Ramadan up to the day before 1 Shawwal) in `fromYear − 1 … toYear`, from date-holidays' Hijri calendar. */
+function fastingMonthDates(fromYear: number, toYear: number): Set<string> {
+  const out = new Set<string>();
+  const hijri = new Holidays();
+  hijri.setHoliday('1 Ramadan', { name: 'ramadan', type: 'observance' });
+  hijri.setHoliday('1 Shawwal', { name: 'shawwal', type: 'observance' });
+  const day = (h: { date: string }) => Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`);
+  const byYear = new Map<number, { name: string; date: string }[]>();
+  const year = (y: number) => byYear.get(y) ?? byYear.set(y, hijri.getHolidays(y)).get(y)!;
+  for (let y = fromYear - 1; y <= toYear; y++) {
+    const start = year(y).find((h) => h.name === 'ramadan');
+    if (!start) continue;
+    const from = day(start);
+    const end = [...year(y), ...year(y + 1)].filter((h) => h.name === 'shawwal').map(day).filter((t) => t > from).sort((a, b) => a - b)[0];
+    if (end === undefined) continue;
+    for (let t = from; t < end; t += 86_400_000) out.add(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
 /**
  * Local dates `YYYY-MM-DD` of the fasting month of Ramadan (1 Ramadan up to the day before 1 Shawwal, from
  * date-holidays' Hijri calendar) in the years `fromYear − 1 … toYear`, for a country whose public holidays include
  * Eid al-Fitr (a holiday ruled by Shawwal or Ramadan: EG, ID, TR, PK, SA, …); empty elsewhere and for unknown codes.
  */
 export function ramadanDates(country: string, fromYear: number, toYear: number): Set<string> {
-  const out = new Set<string>();
   const hd = new Holidays();
-  if (!(hd.init(country) as unknown)) return out;
-  const eid = (y: number) => hd.getHolidays(y).some((h) => h.type === 'public' && /\b(Shawwal|Ramadan)\b/.test(String((h as { rule?: string }).rule ?? '')));
-  if (![fromYear, toYear].some(eid)) return out;
-  const hijri = new Holidays();
-  hijri.setHoliday('1 Ramadan', { name: 'ramadan', type: 'observance' });
-  hijri.setHoliday('1 Shawwal', { name: 'shawwal', type: 'observance' });
-  const day = (h: { date: string }) => Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`);
-  for (let y = fromYear - 1; y <= toYear; y++) {
-    const start = hijri.getHolidays(y).find((h) => h.name === 'ramadan');
-    if (!start) continue;
-    const from = day(start);
-    const end = [...hijri.getHolidays(y), ...hijri.getHolidays(y + 1)].filter((h) => h.name === 'shawwal').map(day).filter((t) => t > from).sort((a, b) => a - b)[0];
-    if (end === undefined) continue;
-    for (let t = from; t < end; t += 86_400_000) out.add(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
+  if (!(hd.init(country) as unknown)) return new Set();
+  return [fromYear, toYear].some((y) => hd.getHolidays(y).some(isFastingHoliday)) ? fastingMonthDates(fromYear, toYear) : new Set();
 }
 
 /** Weekend days of a country per CLDR (e.g. SA → Friday–Saturday, IR → Friday). Falls back to Sat–Sun. */
@@ -82,17 +92,20 @@ export function countryCalendar(country: string, fromYear: number, toYear: numbe
   const hd = new Holidays();
   const hasHolidayData = Boolean(hd.init(country));
   const holidays = new Map<string, string>();
+  let observesRamadan = false;
   if (hasHolidayData) {
     for (let y = fromYear; y <= toYear; y++) {
       for (const h of hd.getHolidays(y)) {
         if (h.type !== 'public') continue;
+        observesRamadan ||= isFastingHoliday(h);
         const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
         const first = new Date(`${h.date.slice(0, 10)}T00:00:00Z`);
         for (let d = 0; d < days; d++) holidays.set(new Date(first.getTime() + d * 86_400_000).toISOString().slice(0, 10), h.name);
       }
     }
   }
-  const fasting = hasHolidayData ? ramadanDates(country, fromYear, toYear) : new Set<string>();
+  // the holidays just read tell whether the country observes Ramadan (ramadanDates' test, without reading them again)
+  const fasting = observesRamadan ? fastingMonthDates(fromYear, toYear) : new Set<string>();
   const cal: CountryCalendar = { country, timezone: countryTimezone(country), weekend: weekendDays(country), holidays, hasHolidayData, fasting };
   calendarCache.set(key, cal);
   return cal;

@@ -7,6 +7,7 @@ import { fitCalibration, fitEvidence, MIN_NETWORK_SPAN_MS } from '../../calibrat
 import { scoreRange } from '../../detect/detect';
 import { confirmedFlags } from '../../detect/events';
 import { scoreHybrid, type HybridScores } from '../../detect/hybrid';
+import { probabilityLogOdds } from '../../detect/probability';
 import { ConfigError } from '../../errors';
 import { log } from '../../util/log';
 import { prepareTraining, trainCountry, type PreparedTraining } from '../../train/country';
@@ -38,17 +39,6 @@ export const iforestDetector: BenchDetector = {
     return { score: r.score, flagged: r.flagged, seconds: seconds(t0), info: { threshold: r.threshold, fitRows: r.fitRows, calibrationRows: r.calibrationRows } };
   },
 };
-
-/**
- * log10 of the odds of probabilityOf(10^−evidence, budget) = log10(budget) + evidence: the same order as the
- * probability, on the same scale in every series, but not saturated. In floating point the probability is exactly 1
- * once p < budget · 1e-16 (1,459 rows of 22 NAB files with the rules alone), and rows tied at 1 cannot be ranked: R@b
- * counted an event whose peak tied its series' budget threshold as missed, and NAB's alert transform saw no new
- * alert in a stronger row that followed a saturated one.
- */
-export function probabilityLogOdds(evidence: number, budget: number): number {
-  return Math.log10(budget) + evidence;
-}
 
 /** Rows of a scoring pass as the benchmark wants them: log-odds of the probability per row (NaN = not scorable) and the product's flags; info gets the budget. */
 function runOf(h: HybridScores, n: number, t0: number, cfg: Config, info: Record<string, unknown>, budget: number): DetectorRun {

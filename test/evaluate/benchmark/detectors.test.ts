@@ -1,6 +1,5 @@
 import { strict as assert } from 'assert';
-import { probabilityLogOdds } from '../../../src/evaluate/benchmark/detectors';
-import { probabilityOf } from '../../../src/detect/probability';
+import { probabilityLogOdds, probabilityOf } from '../../../src/detect/probability';
 
 describe('evaluate/benchmark/detectors', () => {
   it('scores a calibrated detector by its probability\'s log-odds: the same order, the same scale in every series, never saturated', () => {
