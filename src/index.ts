@@ -78,6 +78,7 @@ export * from './evaluate/baseline';
 export * from './evaluate/evaluate';
 export * from './watch/types';
 export * from './watch/lifecycle';
+export * from './watch/peak';
 export * from './watch/store';
 export * from './watch/deliver';
 export * from './watch/source';

@@ -95,8 +95,12 @@ export function groupEvents(
   return events;
 }
 
-/** Whether hour `a` is more anomalous than `b`: by evidence where both carry it (it keeps the order of rows whose probability rounds to 1), else by probability. */
-function above(a: ScoredHour, b: ScoredHour): boolean {
+/**
+ * Whether hour `a` is more anomalous than `b`: by evidence where both carry it (it keeps the order of rows whose
+ * probability rounds to 1), else by probability (`score`). The one rule behind every peak: an event's, a window
+ * summary's, the watcher's and the overview's.
+ */
+export function moreAnomalous(a: Pick<ScoredHour, 'score' | 'evidence'>, b: Pick<ScoredHour, 'score' | 'evidence'>): boolean {
   const ea = a.evidence ?? NaN;
   const eb = b.evidence ?? NaN;
   return Number.isFinite(ea) && Number.isFinite(eb) ? ea > eb : a.score > b.score;
@@ -104,7 +108,7 @@ function above(a: ScoredHour, b: ScoredHour): boolean {
 
 function buildEvent(hours: ScoredHour[], nTop: number, stepMs: number): AnomalyEvent {
   let peak = hours[0];
-  for (const h of hours) if (above(h, peak)) peak = h;
+  for (const h of hours) if (moreAnomalous(h, peak)) peak = h;
   const agg = aggregateSignals(hours);
   const peakEvidence = evidenceOut(peak.evidence);
   const start = hours[0].timestamp;

@@ -1,6 +1,7 @@
 /** Condenses a country's detection over a window into what an overview shows: peak probability, anomalous rows, newest row, events. */
 import type { DetectConfig } from '../config/schema';
-import { groupEvents } from './events';
+import { groupEvents, moreAnomalous } from './events';
+import { evidenceOut } from './hours';
 import type { AnomalyEvent, DetectResult, ScoredHour } from './types';
 
 /** One country's detection over [from, to), without the per-hour rows. Times are ISO-8601 UTC. */
@@ -14,8 +15,12 @@ export interface WindowSummary {
   scorableRows: number;
   /** Rows whose calibrated probability is above the threshold. */
   anomalousRows: number;
-  /** Highest calibrated probability in range and the start of its row; null when no row is scorable. */
+  /**
+   * The range's most anomalous row (moreAnomalous: by evidence where the rows carry it, else by probability): its
+   * calibrated probability, evidence (decades; null where the rows carry none) and start; null when no row is scorable.
+   */
   peakProbability: number | null;
+  peakEvidence: number | null;
   peakAt: string | null;
   /** The newest row of the range: its start, calibrated probability (null if not scorable) and flag. */
   last: { at: string; probability: number | null; anomaly: boolean } | null;
@@ -44,18 +49,14 @@ export function summarizeScoredHours(
   detect: Pick<DetectConfig, 'eventGapHours' | 'minEventHours' | 'topSignals'> & Partial<Pick<DetectConfig, 'confirmProbability'>>,
   stepMs?: number,
 ): WindowSummary {
-  let peak = -Infinity;
-  let peakAt = NaN;
+  let peak: ScoredHour | null = null;
   let scorable = 0;
   let anomalous = 0;
   for (const h of hours) {
     if (h.scorable === false) continue;
     scorable++;
     if (h.anomaly) anomalous++;
-    if (h.score > peak) {
-      peak = h.score;
-      peakAt = h.timestamp;
-    }
+    if (!peak || moreAnomalous(h, peak)) peak = h;
   }
   const l = hours[hours.length - 1];
   return {
@@ -65,8 +66,9 @@ export function summarizeScoredHours(
     rows: hours.length,
     scorableRows: scorable,
     anomalousRows: anomalous,
-    peakProbability: scorable ? round6(peak) : null,
-    peakAt: scorable ? iso(peakAt) : null,
+    peakProbability: peak ? round6(peak.score) : null,
+    peakEvidence: peak ? evidenceOut(peak.evidence) : null,
+    peakAt: peak ? iso(peak.timestamp) : null,
     last: l ? { at: iso(l.timestamp), probability: l.scorable === false ? null : round6(l.score), anomaly: l.anomaly } : null,
     threshold: l?.threshold ?? DEFAULT_THRESHOLD,
     events: groupEvents(hours, detect, stepMs),
@@ -75,14 +77,15 @@ export function summarizeScoredHours(
 
 /** The same summary from a DetectResult (for services that only answer `detect()`). */
 export function summarizeDetectResult(r: DetectResult): WindowSummary {
-  let peak: { p: number; at: string } | null = null;
+  let peak: (typeof r.hours)[number] | null = null;
   let scorable = 0;
   let anomalous = 0;
+  const asScored = (h: (typeof r.hours)[number]) => ({ score: h.probability as number, evidence: h.evidence ?? undefined });
   for (const h of r.hours) {
     if (!h.scorable || h.probability === null) continue;
     scorable++;
     if (h.anomaly) anomalous++;
-    if (!peak || h.probability > peak.p) peak = { p: h.probability, at: h.timestamp };
+    if (!peak || moreAnomalous(asScored(h), asScored(peak))) peak = h;
   }
   const l = r.hours[r.hours.length - 1];
   return {
@@ -92,8 +95,9 @@ export function summarizeDetectResult(r: DetectResult): WindowSummary {
     rows: r.hours.length,
     scorableRows: scorable,
     anomalousRows: anomalous,
-    peakProbability: peak ? peak.p : null,
-    peakAt: peak ? peak.at : null,
+    peakProbability: peak ? peak.probability : null,
+    peakEvidence: peak ? (peak.evidence ?? null) : null,
+    peakAt: peak ? peak.timestamp : null,
     last: l ? { at: l.timestamp, probability: l.scorable ? l.probability : null, anomaly: l.anomaly } : null,
     threshold: l?.threshold ?? r.model.threshold,
     events: r.events,

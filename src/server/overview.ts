@@ -1,7 +1,8 @@
 /**
  * The overview: every served country's state over a window (normal, anomalous now, event in window, data late, no
- * model), its peak probability, open or worst event and data freshness, and a feed of the newest events across all
- * countries. Computed from the detection service, merged with the live watcher's state when a watch database exists.
+ * model), its peak probability and evidence, open or worst event and data freshness, and a feed of the newest events
+ * across all countries. Computed from the detection service, merged with the live watcher's state when a watch
+ * database exists.
  */
 import { DAY_MS, HOUR_MS } from '../base/time';
 import { summarizeDetectResult, type WindowSummary } from '../detect/summary';
@@ -10,6 +11,7 @@ import { isRadarwatchError } from '../errors';
 import { countryName } from '../util/countries';
 import { alpha3 } from '../util/iso3';
 import { isCountryCode } from '../util/series-id';
+import { peakHour, type HourPeak } from '../watch/peak';
 import type { DataStatus, WatchEvent } from '../watch/types';
 import type { WatchedCountry, WatchWindow } from '../watch/view';
 import type { DetectionService, ServedCountry } from './deps';
@@ -51,8 +53,14 @@ export interface OverviewRow {
   /** ISO 3166-1 alpha-3 for the map; null for an imported series. */
   iso3: string | null;
   state: Exclude<CountryState, 'no_model'>;
-  /** Highest calibrated probability in the window, and its hour. */
+  /**
+   * The window's most anomalous hour, chosen as an event's peak is (by evidence where the hours compared carry it, else
+   * by probability): its calibrated probability, its evidence (decades, as `hours[].evidence` of /api/detect; null where
+   * unknown: hours without evidence, such as those the watcher scored before it kept it)
+   * and its start.
+   */
   peakProbability: number | null;
+  peakEvidence: number | null;
   peakAt: string | null;
   scoredHours: number;
   anomalousHours: number;
@@ -88,7 +96,7 @@ export interface Overview {
   /** The world map to draw: resolution 110 (small file) unless a country is only on the 50 m map. */
   map: { resolution: 110 | 50 };
   counts: Record<CountryState, number>;
-  /** Served countries and imported series, most urgent first (state, then severity, then peak probability). */
+  /** Served countries and imported series, most urgent first (state, then severity, then peak: rowOrder). */
   countries: OverviewRow[];
   /** Configured countries without a served model, and model folders that failed to load. */
   unmodelled: { code: string; name: string; iso3: string | null; reason: string }[];
@@ -142,8 +150,8 @@ export function eventView(country: string, e: Pick<AnomalyEvent, 'start' | 'end'
 /** The event as the overview shows it; its `view` is filled in only for the events that are sent (withView). */
 function toOverviewEvent(code: string, name: string, e: AnomalyEvent, status: 'open' | 'closed', source: 'detect' | 'watch'): OverviewEvent {
   // only the fields the page shows: watch events also carry id, openedAt, closedAt
-  const { start, end, hours, peakScore, peakAt, severity, cause, topSignals } = e;
-  return { country: code, name, start, end, hours, peakScore, peakAt, severity, cause, topSignals, status, source, view: '' };
+  const { start, end, hours, peakScore, peakEvidence, peakAt, severity, cause, topSignals } = e;
+  return { country: code, name, start, end, hours, peakScore, ...(peakEvidence !== undefined ? { peakEvidence } : {}), peakAt, severity, cause, topSignals, status, source, view: '' };
 }
 
 function withView(e: OverviewEvent): OverviewEvent {
@@ -161,10 +169,19 @@ function eventOrder(a: OverviewEvent, b: OverviewEvent): number {
   return Number(b.status === 'open') - Number(a.status === 'open') || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || byStartDesc(a, b);
 }
 
-/** Rows most urgent first: state, then event severity, then peak probability, then code. */
+/**
+ * Higher peak first: by evidence where both rows have it (two peaks at probability 1 still differ there), else by
+ * probability, as peakHour compares hours; then by probability, and a row without a peak last.
+ */
+function peakOrder(a: Pick<OverviewRow, 'peakProbability' | 'peakEvidence'>, b: Pick<OverviewRow, 'peakProbability' | 'peakEvidence'>): number {
+  const byEvidence = a.peakEvidence !== null && b.peakEvidence !== null ? b.peakEvidence - a.peakEvidence : 0;
+  return byEvidence || (b.peakProbability ?? -1) - (a.peakProbability ?? -1);
+}
+
+/** Rows most urgent first: state, then event severity, then peak (peakOrder), then code. */
 export function rowOrder(a: OverviewRow, b: OverviewRow): number {
   const sev = (r: OverviewRow) => (r.event ? SEVERITY_RANK[r.event.severity] : 0);
-  return COUNTRY_STATES.indexOf(a.state) - COUNTRY_STATES.indexOf(b.state) || sev(b) - sev(a) || (b.peakProbability ?? -1) - (a.peakProbability ?? -1) || a.code.localeCompare(b.code);
+  return COUNTRY_STATES.indexOf(a.state) - COUNTRY_STATES.indexOf(b.state) || sev(b) - sev(a) || peakOrder(a, b) || a.code.localeCompare(b.code);
 }
 
 /** The window of one served country's table: [max(from, dataFrom), min(to, dataTo)), or undefined when they do not meet. */
@@ -216,12 +233,8 @@ export async function buildOverview(input: OverviewInput): Promise<Overview> {
     const late = hoursBehind >= input.lateAfterHours || w?.status === 'late' || w?.status === 'missing';
 
     // peak and counts: the table's hours, then the watcher's (which the server reads from where the table ends)
-    let peak = s?.peakProbability ?? null;
-    let peakAt = s?.peakAt ?? null;
-    if (w?.peak && (peak === null || w.peak.probability > peak)) {
-      peak = w.peak.probability;
-      peakAt = iso(w.peak.hour);
-    }
+    const tablePeak: HourPeak | null = s && s.peakProbability !== null && s.peakAt !== null ? { probability: s.peakProbability, evidence: s.peakEvidence, hour: Date.parse(s.peakAt) } : null;
+    const peak = peakHour([tablePeak, w?.peak ?? null].filter((p): p is HourPeak => p !== null));
     const wLast = w?.last && w.last.hour >= tableEnd ? w.last : null;
     const lastProbability = wLast ? wLast.probability : (s?.last?.probability ?? null);
 
@@ -241,8 +254,9 @@ export async function buildOverview(input: OverviewInput): Promise<Overview> {
       name: c.name,
       iso3: iso3Of(c.code),
       state,
-      peakProbability: peak,
-      peakAt,
+      peakProbability: peak?.probability ?? null,
+      peakEvidence: peak?.evidence ?? null,
+      peakAt: peak ? iso(peak.hour) : null,
       scoredHours: (s?.scorableRows ?? 0) + (w?.scoredHours ?? 0),
       anomalousHours: (s?.anomalousRows ?? 0) + (w?.anomalousHours ?? 0),
       lastProbability,

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { resultDirs } from '../data/paths';
 import type { ScoredHour } from '../detect/types';
 import { DataError } from '../errors';
+import { log } from '../util/log';
 import type { LiveEvent } from './lifecycle';
 import { openDatabase, type Database } from './sqlite';
 import type { AlertType, DataStatus, WatchAlert, WatchEvent } from './types';
@@ -40,9 +41,12 @@ CREATE TABLE IF NOT EXISTS series (
   gap_signals TEXT,
   PRIMARY KEY (country, hour)
 ) WITHOUT ROWID;
--- One row per scored hour; the primary key makes scoring an hour twice fail loudly.
+-- One row per scored hour; the primary key makes scoring an hour twice fail loudly. evidence: decades (−log10 of the
+-- hour's tail probability, ScoredHour.evidence); it keeps ordering hours whose probability rounds to 1. NULL where
+-- unknown: no finite evidence, or scored before the column existed.
 CREATE TABLE IF NOT EXISTS scores (
   country TEXT NOT NULL, hour INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomaly INTEGER NOT NULL, neutral INTEGER NOT NULL,
+  evidence REAL,
   PRIMARY KEY (country, hour)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
@@ -50,8 +54,10 @@ CREATE TABLE IF NOT EXISTS events (
   quiet INTEGER NOT NULL, revision INTEGER NOT NULL, announced TEXT, opened_at INTEGER, closed_at INTEGER, updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_country ON events (country, start_hour);
+-- An event's anomalous hours, so a restarted watcher summarises the event as before (evidence as in scores).
 CREATE TABLE IF NOT EXISTS event_hours (
   event_id TEXT NOT NULL, hour INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, signals TEXT NOT NULL, direction TEXT NOT NULL,
+  evidence REAL,
   PRIMARY KEY (event_id, hour)
 ) WITHOUT ROWID;
 -- The outbox: written with the state change that caused the alert, delivered afterwards.
@@ -64,6 +70,35 @@ CREATE TABLE IF NOT EXISTS alerts (
 CREATE INDEX IF NOT EXISTS alerts_webhook ON alerts (webhook, seq);
 CREATE INDEX IF NOT EXISTS alerts_by_event ON alerts (event_id, seq);
 `;
+
+/**
+ * Columns added to the tables after files of this version were written, oldest first. Each is nullable, so opening an
+ * older file adds it in place (ALTER TABLE … ADD COLUMN; the rows already there keep NULL = unknown, nothing is
+ * rewritten) and the version stays: an older radarwatch names the columns it writes and reads, so it still works on a
+ * migrated file. A change older files cannot take this way bumps WATCH_DB_VERSION instead.
+ */
+export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'series', column: 'gap_signals', type: 'TEXT' },
+  { table: 'scores', column: 'evidence', type: 'REAL' },
+  { table: 'event_hours', column: 'evidence', type: 'REAL' },
+];
+
+/** Whether `table` of `db` has `column` (false for a missing table). */
+export function hasColumn(db: Database, table: string, column: string): boolean {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+}
+
+/** Adds the ADDED_COLUMNS an older file lacks, in one transaction; returns them as `table.column`. */
+export function migrateWatchDb(db: Database): string[] {
+  const missing = ADDED_COLUMNS.filter((c) => !hasColumn(db, c.table, c.column));
+  db.transaction(() => {
+    for (const c of missing) db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type}`);
+  })();
+  return missing.map((c) => `${c.table}.${c.column}`);
+}
+
+/** Evidence as stored: finite, else NULL (unknown). */
+const evidenceIn = (e: number | undefined): number | null => (e !== undefined && Number.isFinite(e) ? e : null);
 
 /** A country's progress. Hours are epoch ms of the hour start. */
 export interface CountryProgress {
@@ -89,6 +124,8 @@ export interface StoredHour {
 export interface StoredScore {
   hour: number;
   score: number;
+  /** Evidence in decades (ScoredHour.evidence); absent where unknown (not finite, or scored before it was kept). */
+  evidence?: number;
   threshold: number;
   anomaly: boolean;
   neutral: boolean;
@@ -159,24 +196,31 @@ export class WatchStore {
     public webhookEnabled = false,
   ) {}
 
-  /** Opens or creates the database at `file` and creates missing tables. */
+  /** Opens or creates the database at `file`: creates missing tables and adds missing columns (migrateWatchDb). */
   static open(file: string = defaultWatchDbPath()): WatchStore {
     let db: Database | undefined;
     let v: string | undefined;
     try {
       db = openDatabase(file);
-      db.exec(SCHEMA);
-      // Added within version 2: older files gain the column in place (their rows keep NULL = unknown).
-      if (!(db.prepare('PRAGMA table_info(series)').all() as { name: string }[]).some((c) => c.name === 'gap_signals')) db.exec('ALTER TABLE series ADD COLUMN gap_signals TEXT');
-      v = (db.prepare('SELECT value FROM meta WHERE key = ?').get('version') as { value: string } | undefined)?.value;
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+      v = hasMeta ? (db.prepare('SELECT value FROM meta WHERE key = ?').get('version') as { value: string } | undefined)?.value : undefined;
     } catch (e) {
       if (db?.open) db.close();
       throw unusableDb(file, e);
     }
-    if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('version', String(WATCH_DB_VERSION));
-    else if (Number(v) !== WATCH_DB_VERSION) {
+    // a file of another version is refused before anything in it changes
+    if (v !== undefined && Number(v) !== WATCH_DB_VERSION) {
       db.close();
       throw new DataError(`${file} has watch state version ${v}; this radarwatch expects ${WATCH_DB_VERSION}. Move the file away to start watching afresh.`);
+    }
+    try {
+      db.exec(SCHEMA);
+      if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('version', String(WATCH_DB_VERSION));
+      const added = migrateWatchDb(db);
+      if (added.length) log.info(`${file}: added ${added.join(', ')} in place (rows stored before keep them unknown)`);
+    } catch (e) {
+      db.close();
+      throw unusableDb(file, e);
     }
     return new WatchStore(db, file);
   }
@@ -232,14 +276,15 @@ export class WatchStore {
 
   /** Scored hours of `country` in [fromHour, toHour], ascending. */
   scores(country: string, fromHour = 0, toHour = Number.MAX_SAFE_INTEGER): StoredScore[] {
-    const rows = this.db.prepare('SELECT hour, score, threshold, anomaly, neutral FROM scores WHERE country = ? AND hour >= ? AND hour <= ? ORDER BY hour').all(country, fromHour, toHour) as {
+    const rows = this.db.prepare('SELECT hour, score, evidence, threshold, anomaly, neutral FROM scores WHERE country = ? AND hour >= ? AND hour <= ? ORDER BY hour').all(country, fromHour, toHour) as {
       hour: number;
       score: number;
+      evidence: number | null;
       threshold: number;
       anomaly: number;
       neutral: number;
     }[];
-    return rows.map((r) => ({ hour: r.hour, score: r.score, threshold: r.threshold, anomaly: r.anomaly === 1, neutral: r.neutral === 1 }));
+    return rows.map((r) => ({ hour: r.hour, score: r.score, ...(r.evidence === null ? {} : { evidence: r.evidence }), threshold: r.threshold, anomaly: r.anomaly === 1, neutral: r.neutral === 1 }));
   }
 
   /** The open or pending event of `country`, with its anomalous hours. */
@@ -248,14 +293,23 @@ export class WatchStore {
       | { id: string; state: LiveEvent['state']; quiet: number; revision: number; announced: string | null; opened_at: number | null; closed_at: number | null }
       | undefined;
     if (!r) return undefined;
-    const hours = (this.db.prepare('SELECT hour, score, threshold, signals, direction FROM event_hours WHERE event_id = ? ORDER BY hour').all(r.id) as {
+    const hours = (this.db.prepare('SELECT hour, score, evidence, threshold, signals, direction FROM event_hours WHERE event_id = ? ORDER BY hour').all(r.id) as {
       hour: number;
       score: number;
+      evidence: number | null;
       threshold: number;
       signals: string;
       direction: string;
     }[]).map(
-      (h): ScoredHour => ({ timestamp: h.hour, score: h.score, threshold: h.threshold, anomaly: true, signals: JSON.parse(h.signals) as Record<string, number>, direction: JSON.parse(h.direction) as Record<string, number> }),
+      (h): ScoredHour => ({
+        timestamp: h.hour,
+        score: h.score,
+        ...(h.evidence === null ? {} : { evidence: h.evidence }),
+        threshold: h.threshold,
+        anomaly: true,
+        signals: JSON.parse(h.signals) as Record<string, number>,
+        direction: JSON.parse(h.direction) as Record<string, number>,
+      }),
     );
     return {
       id: r.id,
@@ -278,8 +332,8 @@ export class WatchStore {
     this.db.transaction(() => {
       if (c.series?.length) this.insertSeries(c.country, c.series);
       if (c.scores?.length) {
-        const ins = this.db.prepare('INSERT INTO scores (country, hour, score, threshold, anomaly, neutral) VALUES (?, ?, ?, ?, ?, ?)');
-        for (const s of c.scores) ins.run(c.country, s.hour, s.score, s.threshold, s.anomaly ? 1 : 0, s.neutral ? 1 : 0);
+        const ins = this.db.prepare('INSERT INTO scores (country, hour, score, threshold, anomaly, neutral, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)');
+        for (const s of c.scores) ins.run(c.country, s.hour, s.score, s.threshold, s.anomaly ? 1 : 0, s.neutral ? 1 : 0, evidenceIn(s.evidence));
       }
       const set: [string, unknown][] = [['updated_at', c.at]];
       if (c.lastStoredHour !== undefined) set.push(['last_stored_hour', c.lastStoredHour]);
@@ -347,8 +401,8 @@ export class WatchStore {
            opened_at = excluded.opened_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at`,
       )
       .run(ev.id, ev.country, ev.state, ev.hours[0].timestamp, ev.quiet, ev.revision, ev.announced ? JSON.stringify(ev.announced) : null, ev.openedAt ?? null, ev.closedAt ?? null, at);
-    const ins = this.db.prepare('INSERT OR IGNORE INTO event_hours (event_id, hour, score, threshold, signals, direction) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const h of ev.hours) ins.run(ev.id, h.timestamp, h.score, h.threshold, JSON.stringify(h.signals), JSON.stringify(h.direction));
+    const ins = this.db.prepare('INSERT OR IGNORE INTO event_hours (event_id, hour, score, threshold, signals, direction, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const h of ev.hours) ins.run(ev.id, h.timestamp, h.score, h.threshold, JSON.stringify(h.signals), JSON.stringify(h.direction), evidenceIn(h.evidence));
   }
 
   private insertAlert(a: WatchAlert, at: number): void {

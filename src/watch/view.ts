@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import type { DataStatus, WatchAlert, WatchEvent } from './types';
+import { peakHour, type HourPeak } from './peak';
 import { openDatabase, type Database } from './sqlite';
-import { unusableDb } from './store';
+import { hasColumn, unusableDb } from './store';
 
 /** One outbox row as the stream sends it: its sequence number (the SSE id) and the alert. */
 export interface SequencedAlert {
@@ -25,8 +26,11 @@ export interface WatchedCountry {
   /** Scored hours in the window, and the anomalous ones among those not neutral (gap-filled or unreliable). */
   scoredHours: number;
   anomalousHours: number;
-  /** Highest probability of a non-neutral hour in the window. */
-  peak: { probability: number; hour: number } | null;
+  /**
+   * The most anomalous non-neutral hour in the window (peakHour: by evidence where the hours carry it, else by
+   * probability), with its evidence (null for hours scored before the watcher kept it).
+   */
+  peak: HourPeak | null;
   /** Newest scored hour in the window. */
   last: { hour: number; probability: number; anomaly: boolean } | null;
 }
@@ -94,16 +98,24 @@ export class WatchReader {
    */
   window(fromMs: number, toMs: number, startOf: (country: string) => number = () => fromMs): WatchWindow | undefined {
     return this.read((db) => {
+      // a file the watcher has not migrated yet (an older watcher is running on it) has no evidence column: unknown
+      const evidence = hasColumn(db, 'scores', 'evidence') ? 'evidence' : 'NULL';
       const agg = db.prepare(
-        // one max() aggregate: SQLite takes the bare column `hour` from the row holding the maximum
-        `SELECT COUNT(*) AS n, SUM(anomaly = 1 AND neutral = 0) AS a, MAX(CASE WHEN neutral = 0 THEN score END) AS peak, hour AS peakHour
+        `SELECT COUNT(*) AS n, SUM(anomaly = 1 AND neutral = 0) AS a, MAX(CASE WHEN neutral = 0 THEN score END) AS p, MAX(CASE WHEN neutral = 0 THEN ${evidence} END) AS e
          FROM scores WHERE country = ? AND hour >= ? AND hour < ?`,
+      );
+      // The hours that can be the peak: those at the highest probability or with the most evidence. Over them peakHour
+      // picks what it would over every hour of the window when all or none of them carry evidence; only where some do
+      // (hours scored before the watcher kept it) may it pick another hour of the same probability.
+      const candidates = db.prepare(
+        `SELECT hour, score AS probability, ${evidence} AS evidence FROM scores
+         WHERE country = ? AND hour >= ? AND hour < ? AND neutral = 0 AND (score = ? OR ${evidence} = ?) ORDER BY hour`,
       );
       const lastOf = db.prepare('SELECT hour, score, anomaly FROM scores WHERE country = ? AND hour >= ? AND hour < ? ORDER BY hour DESC LIMIT 1');
       const countries = (db.prepare('SELECT country, last_stored_hour, last_scored_hour, status, status_detail FROM countries ORDER BY country').all() as CountryRow[]).map(
         (r): WatchedCountry => {
           const start = Math.max(fromMs, startOf(r.country));
-          const s = agg.get(r.country, start, toMs) as { n: number; a: number | null; peak: number | null; peakHour: number | null };
+          const s = agg.get(r.country, start, toMs) as { n: number; a: number | null; p: number | null; e: number | null };
           const l = lastOf.get(r.country, start, toMs) as { hour: number; score: number; anomaly: number } | undefined;
           return {
             country: r.country,
@@ -113,7 +125,7 @@ export class WatchReader {
             lastScoredHour: r.last_scored_hour,
             scoredHours: s.n,
             anomalousHours: s.a ?? 0,
-            peak: s.peak === null || s.peakHour === null ? null : { probability: s.peak, hour: s.peakHour },
+            peak: s.p === null ? null : peakHour(candidates.all(r.country, start, toMs, s.p, s.e) as HourPeak[]),
             last: l ? { hour: l.hour, probability: l.score, anomaly: l.anomaly === 1 } : null,
           };
         },

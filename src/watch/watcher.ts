@@ -289,12 +289,14 @@ export class Watcher {
         const nSignals = Object.keys(m.kinds).length;
         const neutral = new Map(added.map((h) => [h.hour, h.unreliable === 1 || (h.gap === 1 && (h.gapSignals === undefined || h.gapSignals.length >= nSignals))]));
         // An hour without a score (no signal observed, or no history yet) is neutral: stored, never evidence.
-        const hours: WatchHour[] = scored.map((h) => (h.scorable === false || !Number.isFinite(h.score) ? { ...h, score: 0, anomaly: false, neutral: true } : { ...h, neutral: neutral.get(h.timestamp) ?? false }));
+        const hours: WatchHour[] = scored.map(({ evidence, ...h }) =>
+          h.scorable === false || !Number.isFinite(h.score) ? { ...h, score: 0, anomaly: false, neutral: true } : { ...h, evidence, neutral: neutral.get(h.timestamp) ?? false },
+        );
         const step = advanceLifecycle(cc, this.store.currentEvent(cc), hours, this.rules.get(cc) as LifecycleRules, nowMs);
         this.store.commit({
           country: cc,
           series: added,
-          scores: hours.map((h) => ({ hour: h.timestamp, score: h.score, threshold: h.threshold, anomaly: h.anomaly, neutral: h.neutral ?? false })),
+          scores: hours.map((h) => ({ hour: h.timestamp, score: h.score, evidence: h.evidence, threshold: h.threshold, anomaly: h.anomaly, neutral: h.neutral ?? false })),
           lastStoredHour: newest,
           lastScoredHour: Math.max(p.lastScoredHour, newest),
           events: step.touched,

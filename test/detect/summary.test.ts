@@ -21,6 +21,18 @@ function hours(ps: number[]): ScoredHour[] {
   }));
 }
 
+/** The same rows as detect() returns them. */
+function asResult(h: ScoredHour[]): DetectResult {
+  return {
+    country: 'AT',
+    from: new Date(T0).toISOString(),
+    to: new Date(T0 + h.length * HOUR_MS).toISOString(),
+    model: { dir: 'x', createdAt: '', detector: 'hybrid', falseAlarmsPerWeek: 1, thresholdMethod: 'probability', threshold: 0.5, temperature: 1, trainedFrom: '', trainedTo: '' },
+    hours: toDetectHours(h),
+    events: groupEvents(h, DETECT),
+  };
+}
+
 describe('detect/summary', () => {
   it('when rows are scored, then peak, counts, newest row and events are hand-computed ones', () => {
     const s = summarizeScoredHours('AT', T0, T0 + 6 * HOUR_MS, hours([NaN, 0.1, 0.95, 0.97, 0.2, 0.3]), DETECT);
@@ -34,6 +46,7 @@ describe('detect/summary', () => {
         scorableRows: 5,
         anomalousRows: 2,
         peakProbability: 0.97,
+        peakEvidence: null,
         peakAt: '2025-06-01T03:00:00.000Z',
         last: { at: '2025-06-01T05:00:00.000Z', probability: 0.3, anomaly: false },
         threshold: 0.5,
@@ -49,14 +62,15 @@ describe('detect/summary', () => {
 
   it('when the same rows come as a DetectResult, then the summary is the same', () => {
     const h = hours([NaN, 0.1, 0.95, 0.97, 0.2, 0.6, 0.999, 0.3]);
-    const r: DetectResult = {
-      country: 'AT',
-      from: new Date(T0).toISOString(),
-      to: new Date(T0 + h.length * HOUR_MS).toISOString(),
-      model: { dir: 'x', createdAt: '', detector: 'hybrid', falseAlarmsPerWeek: 1, thresholdMethod: 'probability', threshold: 0.5, temperature: 1, trainedFrom: '', trainedTo: '' },
-      hours: toDetectHours(h),
-      events: groupEvents(h, DETECT),
-    };
+    const r = asResult(h);
     assert.deepEqual(summarizeDetectResult(r), summarizeScoredHours('AT', T0, T0 + h.length * HOUR_MS, h, DETECT));
+  });
+
+  it('when rows tie at probability 1, then the peak is the one with the most evidence, from either form', () => {
+    const h = hours([0.2, 1, 1, 1, 0.4]).map((x, i) => ({ ...x, evidence: [0.1, 9.5, 14.25678, 12, 0.3][i] }));
+    const s = summarizeScoredHours('AT', T0, T0 + h.length * HOUR_MS, h, DETECT);
+    assert.deepEqual([s.peakProbability, s.peakEvidence, s.peakAt], [1, 14.257, '2025-06-01T02:00:00.000Z']);
+    const r = asResult(h);
+    assert.deepEqual(summarizeDetectResult(r), s);
   });
 });

@@ -8,7 +8,8 @@ import { createApp } from '../../src/server/app';
 import { listen, type RunningServer } from '../../src/server/listen';
 import { Watcher } from '../../src/watch/watcher';
 import { startRadarProxy, TABLE_END_MS, trainTinyProject, type RadarProxy, type TinyProject } from '../watch/fixtures';
-import { createFakeService, FAKE_ANOMALIES } from './fake-service';
+import { createFakeService, FAKE_ANOMALIES, FAKE_DATA_TO } from './fake-service';
+import { commitHours, probabilityHours } from './live-fixture';
 import { makeWatchDb } from './watch-fixture';
 
 const config = parseConfig({ countries: ['AT', 'DE', 'FR', 'JP', 'US'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
@@ -113,6 +114,36 @@ describe('server/public overview (real browser)', function () {
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `page is ${overflow} px wider than the screen`);
       await phone.close();
+    });
+  });
+
+  describe('peaks at probability 1', () => {
+    let srv: RunningServer | undefined;
+
+    before(async () => {
+      // the watcher's first hours after the tables: a saturated outage in AT and a stronger one in DE
+      const watchDb = path.join(profile!, 'saturated.db');
+      const saturated = (evidence: number[]) => probabilityHours('AAA', Date.parse(FAKE_DATA_TO)).map((h, i) => ({ ...h, score: 1, evidence: evidence[i] }));
+      commitHours(watchDb, 'AT', saturated([9.5, 11.5, 10]));
+      commitHours(watchDb, 'DE', saturated([12, 17.5, 16]));
+      srv = await listen(createApp({ service: createFakeService(['AT', 'DE']), config, watchDb }), { host: '127.0.0.1', port: 0 });
+    });
+    after(async () => {
+      await page?.goto('about:blank');
+      await srv?.close();
+    });
+
+    it('when two countries both peak at probability 1, then the table shows each peak\'s evidence and ranks and sorts them by it', async () => {
+      await page.goto(srv!.url + '/?window=24h');
+      await page.waitForSelector('[data-testid="country-row"]');
+      assert.deepEqual(await rowCodes(page), ['DE', 'AT']);
+      const peaks = await page.locator('[data-testid="country-row"] td:nth-child(3)').allTextContents();
+      assert.deepEqual(peaks, ['1.000 (evidence 17.5)', '1.000 (evidence 11.5)']);
+      await page.click('th button[data-sort="peak"]');
+      assert.deepEqual(await rowCodes(page), ['DE', 'AT']);
+      await page.click('th button[data-sort="peak"]');
+      assert.deepEqual(await rowCodes(page), ['AT', 'DE']);
+      assert.deepEqual(problems, []);
     });
   });
 

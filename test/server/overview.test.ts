@@ -5,6 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { HOUR_MS } from '../../src/base/time';
+import { evidenceOut } from '../../src/detect/hours';
+import { budgetShare, evidenceOf } from '../../src/detect/probability';
 import { summarizeDetectResult } from '../../src/detect/summary';
 import { DataError } from '../../src/errors';
 import { parseConfig } from '../../src/config/load';
@@ -13,7 +15,8 @@ import type { DetectionService } from '../../src/server/deps';
 import { listen, type RunningServer } from '../../src/server/listen';
 import { buildOverview, eventView, FEED_LIMIT, type Overview } from '../../src/server/overview';
 import { createFakeService, FAKE_ANOMALIES } from './fake-service';
-import { commitCycle } from './live-fixture';
+import { WatchReader } from '../../src/watch/view';
+import { commitCycle, commitHours, probabilityHours } from './live-fixture';
 import { makeWatchDb } from './watch-fixture';
 
 const config = parseConfig({ countries: ['AT', 'DE', 'FR', 'US'], dateRange: { from: '2025-01-01', to: '2025-06-30' } });
@@ -88,6 +91,26 @@ describe('server/overview', () => {
       }
     });
 
+    it('when two countries both peak at probability 1 in their tables, then the one with more evidence ranks first and each reports its evidence', async () => {
+      // ES's outage is rare, FR's a thousand times rarer; both read 1.0000
+      FAKE_ANOMALIES.ES = [{ start: '2025-06-27T05:00:00.000Z', hours: 3, kind: 'outage', signals: { http: -1, netflows: -1 }, peak: 1e8 }];
+      FAKE_ANOMALIES.FR = [{ start: '2025-06-27T05:00:00.000Z', hours: 3, kind: 'outage', signals: { http: -1, netflows: -1 }, peak: 1e11 }];
+      try {
+        const o = await overviewOf(createFakeService(['ES', 'FR']), '7d');
+        assert.deepEqual(o.countries.map((r) => [r.code, r.state, r.event?.severity, r.peakProbability]), [
+          ['FR', 'event', 'critical', 1],
+          ['ES', 'event', 'critical', 1],
+        ]);
+        const [fr, es] = o.countries;
+        assert.ok(fr.peakEvidence! > es.peakEvidence! && es.peakEvidence! > 10, `${fr.peakEvidence} > ${es.peakEvidence}`);
+        // the peak is the event's: its rarest hour
+        assert.deepEqual([fr.peakEvidence, fr.peakAt], [fr.event!.peakEvidence, fr.event!.peakAt]);
+      } finally {
+        delete FAKE_ANOMALIES.ES;
+        delete FAKE_ANOMALIES.FR;
+      }
+    });
+
     it('when a country\'s data ends lateAfterHours or more before the others, then it is late, with the hours it is behind', async () => {
       const base = createFakeService(['AT', 'DE']);
       const service: DetectionService = { ...base, countries: () => base.countries().map((c) => (c.code === 'DE' ? { ...c, dataTo: '2025-06-30T18:00:00.000Z' } : c)) };
@@ -142,6 +165,39 @@ describe('server/overview', () => {
 
     it('when an event crosses midnight, then its link spans the day before its start to the day after its end', () => {
       assert.equal(eventView('web-1', { start: '2025-06-26T22:00:00.000Z', end: '2025-06-27T01:00:00.000Z' }), 'country?country=web-1&from=2025-06-25&to=2025-06-28&event=2025-06-26T22%3A00%3A00.000Z');
+    });
+  });
+
+  describe('buildOverview (with the watcher\'s hours)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-overview-peak-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('when two countries both peak at probability 1 in the watcher\'s hours, then the one with more evidence ranks first and each reports its evidence', async () => {
+      const file = path.join(dir, 'watch.db');
+      // the watcher's first hours after the table: an outage in each, saturated; DE's is the stronger
+      const saturated = (evidence: number[]) => probabilityHours('AAA', DATA_END).map((h, i) => ({ ...h, score: 1, evidence: evidence[i] }));
+      commitHours(file, 'AT', saturated([9.5, 11.25, 10]));
+      commitHours(file, 'DE', saturated([12, 17.5, 16]));
+      const reader = new WatchReader(file);
+      try {
+        const service = createFakeService(['AT', 'DE']);
+        const tableEnd = (cc: string) => Date.parse(service.countries().find((c) => c.code === cc)!.dataTo);
+        const watch = reader.window(DATA_END + 3 * HOUR_MS - 24 * HOUR_MS, DATA_END + 3 * HOUR_MS, tableEnd);
+        const o = await overviewOf(service, '24h', { watch });
+        assert.deepEqual(
+          o.countries.map((r) => [r.code, r.state, r.event?.severity, r.peakProbability, r.peakEvidence, r.peakAt]),
+          [
+            ['DE', 'anomalous', 'critical', 1, 17.5, '2025-07-01T01:00:00.000Z'],
+            ['AT', 'anomalous', 'critical', 1, 11.25, '2025-07-01T01:00:00.000Z'],
+          ],
+        );
+        assert.deepEqual(o.countries.map((r) => r.event?.peakEvidence), [17.5, 11.25], 'the open events carry the same peak');
+      } finally {
+        reader.close();
+      }
     });
   });
 
@@ -228,6 +284,8 @@ describe('server/overview', () => {
       const c = await get(srv, '?window=24h');
       const de = c.body.countries.find((x) => x.code === 'DE')!;
       assert.deepEqual([de.state, de.event?.source, de.event?.status, de.lastDataHour, de.lastProbability], ['anomalous', 'watch', 'open', '2025-07-01T02:00:00.000Z', 0.999]);
+      // its peak is the watcher's first hour, with the evidence the watcher kept
+      assert.deepEqual([de.peakProbability, de.peakEvidence, de.peakAt], [0.999, evidenceOut(evidenceOf(0.999, budgetShare(0.5, HOUR_MS))), '2025-07-01T00:00:00.000Z']);
       assert.equal(c.body.to, '2025-07-01T03:00:00.000Z', 'the window now ends at the watcher\'s newest hour');
       assert.equal(c.body.feed[0].country, 'DE');
       // AT's table ends 3 h before the watcher's newest hour: late

@@ -5,8 +5,12 @@ import * as path from 'path';
 import { HOUR_MS } from '../../src/base/time';
 import { DataError } from '../../src/errors';
 import { deliverWebhook, printOutbox } from '../../src/watch/deliver';
-import { readWatchEvents, WatchStore } from '../../src/watch/store';
+import { advanceLifecycle } from '../../src/watch/lifecycle';
+import { openDatabase } from '../../src/watch/sqlite';
+import { ADDED_COLUMNS, hasColumn, readWatchEvents, WatchStore } from '../../src/watch/store';
 import type { WatchAlert } from '../../src/watch/types';
+import { probabilityHours } from '../server/live-fixture';
+import { FIRST_RELEASE_TABLES, writeFirstReleaseWatchDb } from './old-watch-db';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -59,6 +63,46 @@ describe('watch/store and outbox delivery', () => {
     const rows = store.series('AT', T0);
     assert.equal(rows[0].gapSignals, undefined, 'an hour stored before the column: unknown');
     assert.deepEqual(rows.slice(1).map((r) => r.gapSignals), [['l7'], []]);
+  });
+
+  it('when a file of the first release is opened, then it gains the later columns in place, keeps every row (evidence unknown) and the watch carries on', () => {
+    store.close();
+    const file = path.join(dir, 'first-release.db');
+    writeFirstReleaseWatchDb(file, T0);
+    const count = (s: WatchStore) => FIRST_RELEASE_TABLES.map((t) => (s.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n);
+    store = WatchStore.open(file);
+    for (const c of ADDED_COLUMNS) assert.ok(hasColumn(store.db, c.table, c.column), `${c.table}.${c.column} added`);
+    const before = count(store);
+    assert.deepEqual(before, [1, 1, 7, 4, 1, 2, 1], 'every row of the old file is still there');
+    assert.equal(store.getMeta('version'), '1', 'added columns keep the version');
+    assert.deepEqual(store.scores('AT').map((r) => [r.score, r.evidence]), [[0.1, undefined], [0.2, undefined], [1, undefined], [1, undefined]]);
+    assert.deepEqual(store.progress('AT'), { country: 'AT', lastStoredHour: T0 + 3 * HOUR_MS, lastScoredHour: T0 + 3 * HOUR_MS, scoreFrom: T0 - HOUR_MS, status: 'ok', statusDetail: undefined });
+    const open = store.currentEvent('AT')!;
+    assert.deepEqual([open.state, open.hours.length, open.hours.every((h) => h.evidence === undefined)], ['open', 2, true]);
+
+    // the next cycle: two more anomalous hours, now with their evidence, continue the open event
+    const next = probabilityHours('AA', T0 + 4 * HOUR_MS).map((h, i) => ({ ...h, score: 1, evidence: 12 + i }));
+    const step = advanceLifecycle('AT', open, next, { quietHours: 3, minEventHours: 1, topSignals: 2 }, T0 + 6 * HOUR_MS);
+    store.commit({ country: 'AT', scores: next.map((h) => ({ hour: h.timestamp, score: h.score, evidence: h.evidence, threshold: 0.5, anomaly: true, neutral: false })), lastStoredHour: T0 + 5 * HOUR_MS, lastScoredHour: T0 + 5 * HOUR_MS, events: step.touched, alerts: step.alerts, at: T0 + 6 * HOUR_MS });
+    assert.deepEqual(store.scores('AT', T0 + 2 * HOUR_MS).map((r) => r.evidence), [undefined, undefined, 12, 13]);
+    assert.deepEqual(store.currentEvent('AT')!.hours.map((h) => h.evidence), [undefined, undefined, 12, 13], 'event hours keep their evidence too');
+    store.close();
+
+    // opening it again changes nothing more
+    store = WatchStore.open(file);
+    assert.deepEqual(count(store), [before[0], before[1], before[2], before[3] + 2, before[4], before[5] + 2, before[6]]);
+  });
+
+  it('when a file of another version is opened, then it is refused before anything in it changes', () => {
+    const file = path.join(dir, 'other-version.db');
+    writeFirstReleaseWatchDb(file, T0, '99');
+    assert.throws(() => WatchStore.open(file), /version 99.*expects 1.*Move the file away/);
+    const raw = openDatabase(file, { readonly: true });
+    try {
+      assert.equal(hasColumn(raw, 'scores', 'evidence'), false);
+    } finally {
+      raw.close();
+    }
   });
 
   it('prints each alert once, in order, across restarts', () => {

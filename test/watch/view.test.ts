@@ -5,7 +5,8 @@ import * as path from 'path';
 import { HOUR_MS } from '../../src/base/time';
 import { DataError } from '../../src/errors';
 import { WatchReader } from '../../src/watch/view';
-import { commitCycle } from '../server/live-fixture';
+import { commitCycle, commitHours, probabilityHours } from '../server/live-fixture';
+import { writeFirstReleaseWatchDb } from './old-watch-db';
 
 const T = Date.UTC(2025, 6, 1);
 
@@ -58,6 +59,20 @@ describe('watch/view (WatchReader)', () => {
     // a window after the event's end leaves a closed event out
     commitCycle(file, 'AT', '...', T + 6 * HOUR_MS);
     assert.deepEqual(reader.window(T + 8 * HOUR_MS, T + 9 * HOUR_MS)!.events, []);
+  });
+
+  it('when hours tie at probability 1, then the peak is the one with the most evidence, and carries that evidence', () => {
+    const evidence = [9.5, 14.25, 12, 3];
+    commitHours(file, 'AT', probabilityHours('AAA.', T).map((h, i) => ({ ...h, score: i < 3 ? 1 : 0.2, evidence: evidence[i] })));
+    // a neutral hour (gap-filled, Radar-unreliable) is never the peak, whatever its evidence
+    commitHours(file, 'AT', probabilityHours('A', T + 4 * HOUR_MS).map((h) => ({ ...h, score: 1, evidence: 40, neutral: true })));
+    assert.deepEqual(reader.window(T, T + 5 * HOUR_MS)!.countries[0].peak, { probability: 1, evidence: 14.25, hour: T + HOUR_MS });
+  });
+
+  it('when the file is from before evidence was kept and no watcher has migrated it yet, then the window reads, its evidence unknown', () => {
+    writeFirstReleaseWatchDb(file, T);
+    const at = reader.window(T, T + 4 * HOUR_MS)!.countries[0];
+    assert.deepEqual([at.scoredHours, at.anomalousHours, at.peak], [4, 2, { probability: 1, evidence: null, hour: T + 2 * HOUR_MS }]);
   });
 
   it('when the database is moved away and a new one appears, then the reader follows the new file', () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { HOUR_MS } from '../../src/base/time';
+import { evidenceOut } from '../../src/detect/hours';
 import { WatchStore } from '../../src/watch/store';
 import { Watcher, type WatcherOptions, type WatchStep } from '../../src/watch/watcher';
 import { startRadarProxy, startWebhookReceiver, TABLE_END_MS, tinyWatchConfig, trainTinyProject, type RadarProxy, type TinyProject, type WebhookReceiver } from './fixtures';
@@ -115,6 +116,11 @@ describe('watch/watcher (mock Radar, tiny trained models)', function () {
     assert.equal(scores.length, (LAST - FIRST) / HOUR_MS);
     assert.deepEqual(scores.map((s) => s.hour), Array.from({ length: scores.length }, (_, i) => FIRST + i * HOUR_MS));
     assert.deepEqual(reference.store.events('AT').map((e) => [e.id, e.status]), [[ev.id, 'closed']]);
+    // each scored hour keeps its evidence, and the event, scored over several cycles, names the peak among all its hours
+    assert.ok(scores.every((s) => s.neutral || Number.isFinite(s.evidence)), JSON.stringify(scores.filter((s) => !Number.isFinite(s.evidence))));
+    const inEvent = scores.filter((s) => s.anomaly && s.hour >= Date.parse(ev.start) && s.hour < Date.parse(ev.end));
+    assert.ok(inEvent.length > 1);
+    assert.equal(ev.peakEvidence, evidenceOut(Math.max(...inEvent.map((s) => s.evidence!))));
   });
 
   it('when one signal is missing for a few hours, then those hours are scored on the others and the store names the filled signal', async () => {

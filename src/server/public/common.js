@@ -1,4 +1,5 @@
-// Helpers shared by the overview and the country view: JSON requests with readable errors, names of causes and signals, time formats.
+// Helpers shared by the overview and the country view: JSON requests with readable errors, names of causes and signals, time formats,
+// and how a peak's evidence is shown and compared.
 'use strict';
 
 window.radarwatch = (function () {
@@ -69,5 +70,15 @@ window.radarwatch = (function () {
     return s;
   }
 
-  return { getJson, cell, fmtTime, fmtHours, causeName, topSignals, severityBadge, SEVERITY_RANK };
+  /** ' (evidence 12.3)': −log10 of the hour's tail probability among normal hours, where the answer carries it. */
+  function evidenceText(e) {
+    return typeof e === 'number' ? ' (evidence ' + e.toFixed(1) + ')' : '';
+  }
+
+  /** Whether probability/evidence (p, e) is more anomalous than (q, f): by evidence where both have it, else by probability (as the server picks a peak). */
+  function moreAnomalous(p, e, q, f) {
+    return typeof e === 'number' && typeof f === 'number' ? e > f : p > q;
+  }
+
+  return { getJson, cell, fmtTime, fmtHours, causeName, topSignals, severityBadge, evidenceText, moreAnomalous, SEVERITY_RANK };
 })();

@@ -184,7 +184,7 @@
     // warm-up hours at the start of the data have no probability: gaps, never zeros
     const probability = result.hours.map((h) => (h.scorable === false ? null : h.probability !== undefined ? h.probability : h.score));
     // the evidence (decades) keeps telling hours apart where the probability reads 1.000
-    const evidence = result.hours.map((h) => evidenceText(h.evidence));
+    const evidence = result.hours.map((h) => rw.evidenceText(h.evidence));
     traces.push({ type: 'scatter', mode: 'lines', name: 'probability', x: x, y: probability, customdata: evidence, xaxis: 'x', yaxis: pAxis, line: { color: '#333', width: 1.2 }, hovertemplate: '%{y:.3f}%{customdata}' });
     traces.push({ type: 'scatter', mode: 'lines', name: 'threshold', x: x, y: result.hours.map((h) => h.threshold), xaxis: 'x', yaxis: pAxis, line: { color: '#d62728', dash: 'dash', width: 1.5 }, hoverinfo: 'skip' });
     const anomalous = result.hours.filter((h) => h.anomaly);
@@ -235,7 +235,7 @@
         tr.title = 'Click (or Enter) to zoom the charts to this event';
         const sevTd = rw.cell('');
         sevTd.appendChild(rw.severityBadge(e.severity));
-        tr.append(rw.cell(rw.fmtTime(e.start)), rw.cell(rw.fmtTime(e.end)), rw.cell(String(e.hours)), sevTd, rw.cell(rw.causeName(e.cause), 'cause'), rw.cell(e.peakScore.toFixed(3) + evidenceText(e.peakEvidence)), rw.cell(rw.topSignals(e.topSignals), 'signals'));
+        tr.append(rw.cell(rw.fmtTime(e.start)), rw.cell(rw.fmtTime(e.end)), rw.cell(String(e.hours)), sevTd, rw.cell(rw.causeName(e.cause), 'cause'), rw.cell(e.peakScore.toFixed(3) + rw.evidenceText(e.peakEvidence)), rw.cell(rw.topSignals(e.topSignals), 'signals'));
         const zoom = () => {
           focusEvent = e.start;
           saveUrl(false);
@@ -271,20 +271,10 @@
     );
   }
 
-  /** ' (evidence 12.3)': −log10 of the hour's tail probability among normal hours, where the result carries it. */
-  function evidenceText(e) {
-    return typeof e === 'number' ? ' (evidence ' + e.toFixed(1) + ')' : '';
-  }
-
-  /** Whether probability/evidence (p, e) is more anomalous than (q, f): by evidence where both have it, else by probability. */
-  function moreAnomalous(p, e, q, f) {
-    return typeof e === 'number' && typeof f === 'number' ? e > f : p > q;
-  }
-
   function renderSummary(result) {
     const scored = result.hours.filter((h) => h.scorable !== false);
     const anomalous = result.hours.filter((h) => h.anomaly).length;
-    const peak = scored.reduce((best, h) => (best === null || moreAnomalous(h.probability, h.evidence, best.probability, best.evidence) ? h : best), null);
+    const peak = scored.reduce((best, h) => (best === null || rw.moreAnomalous(h.probability, h.evidence, best.probability, best.evidence) ? h : best), null);
     const last = scored[scored.length - 1];
     const m = result.model;
     els.summary.hidden = false;
@@ -295,7 +285,7 @@
       ['Hours', String(result.hours.length)],
       ['Anomalous hours', String(anomalous)],
       ['Events', String(result.events.length)],
-      ['Peak probability', peak ? peak.probability.toFixed(3) + evidenceText(peak.evidence) + ' at ' + rw.fmtTime(peak.timestamp) : '–'],
+      ['Peak probability', peak ? peak.probability.toFixed(3) + rw.evidenceText(peak.evidence) + ' at ' + rw.fmtTime(peak.timestamp) : '–'],
       ['Newest hour', last ? rw.fmtTime(last.timestamp) + ', probability ' + last.probability.toFixed(3) : '–'],
       ['Model', 'trained ' + m.trainedFrom.slice(0, 10) + ' → ' + m.trainedTo.slice(0, 10) + ', ' + m.detector + ', threshold ' + m.threshold + ' (' + m.thresholdMethod + '), T = ' + m.temperature.toFixed(2)],
     ];

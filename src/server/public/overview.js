@@ -14,15 +14,27 @@
     no_model: { label: 'no model', rank: 4, color: '#c9ced6' },
   };
   const STATE_ORDER = Object.keys(STATES);
-  /** What each column sorts by, and whether its first click sorts descending (largest, newest, most severe first). */
+  /** An ascending comparison of rows by `value`. */
+  const byValue = (value) => (a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    return va < vb ? -1 : va > vb ? 1 : 0;
+  };
+  /** Rows by peak, ascending: by evidence where both have it, else by probability (as the server ranks them); no peak lowest. */
+  function peakAscending(a, b) {
+    const p = (r) => (r.peakProbability === null ? -1 : r.peakProbability);
+    const above = (x, y) => rw.moreAnomalous(p(x), x.peakEvidence, p(y), y.peakEvidence);
+    return Number(above(a, b)) - Number(above(b, a)) || p(a) - p(b);
+  }
+  /** How each column sorts (ascending), and whether its first click sorts descending (largest, newest, most severe first). */
   const SORTS = {
-    country: { value: (r) => r.code, desc: false },
-    state: { value: (r) => -STATES[r.state].rank, desc: true },
-    peak: { value: (r) => (r.peakProbability === null ? -1 : r.peakProbability), desc: true },
-    severity: { value: (r) => (r.event ? rw.SEVERITY_RANK[r.event.severity] : 0), desc: true },
-    cause: { value: (r) => (r.event ? rw.causeName(r.event.cause) : '~'), desc: false },
-    lastData: { value: (r) => r.lastDataHour, desc: true },
-    trainedTo: { value: (r) => r.trainedTo, desc: true },
+    country: { cmp: byValue((r) => r.code), desc: false },
+    state: { cmp: byValue((r) => -STATES[r.state].rank), desc: true },
+    peak: { cmp: peakAscending, desc: true },
+    severity: { cmp: byValue((r) => (r.event ? rw.SEVERITY_RANK[r.event.severity] : 0)), desc: true },
+    cause: { cmp: byValue((r) => (r.event ? rw.causeName(r.event.cause) : '~')), desc: false },
+    lastData: { cmp: byValue((r) => r.lastDataHour), desc: true },
+    trainedTo: { cmp: byValue((r) => r.trainedTo), desc: true },
   };
   const LIVE_ALERTS_SHOWN = 20;
 
@@ -47,12 +59,9 @@
   /** Compares two rows by the chosen column, then by urgency, so equal values keep a useful order. */
   function compare(a, b) {
     if (!sort) return 0;
-    const s = SORTS[sort.key];
-    const va = s.value(a);
-    const vb = s.value(b);
-    const c = va < vb ? -1 : va > vb ? 1 : 0;
+    const c = SORTS[sort.key].cmp(a, b);
     if (c) return sort.dir === 'descending' ? -c : c;
-    return STATES[a.state].rank - STATES[b.state].rank || (b.peakProbability || 0) - (a.peakProbability || 0) || a.code.localeCompare(b.code);
+    return STATES[a.state].rank - STATES[b.state].rank || peakAscending(b, a) || a.code.localeCompare(b.code);
   }
 
   async function load() {
@@ -139,7 +148,8 @@
       st.textContent = STATES[r.state].label;
       state.append(st);
       if (r.watch && r.watch.status !== 'ok') state.title = 'watcher: data ' + r.watch.status + (r.watch.detail ? ' — ' + r.watch.detail : '');
-      const peak = rw.cell(r.peakProbability === null ? '–' : r.peakProbability.toFixed(3), 'num');
+      // the evidence (decades) tells peaks apart where the probability reads 1.000
+      const peak = rw.cell(r.peakProbability === null ? '–' : r.peakProbability.toFixed(3) + rw.evidenceText(r.peakEvidence), 'num');
       if (r.peakAt) peak.title = 'at ' + rw.fmtTime(r.peakAt) + ' UTC (threshold ' + data.threshold + ')';
       const sev = rw.cell('');
       const cause = rw.cell('–', 'cause');
@@ -199,7 +209,7 @@
 
   function drawMap() {
     const places = [];
-    for (const r of data.countries) if (r.iso3) places.push({ iso3: r.iso3, code: r.code, state: r.state, text: r.name + ' (' + r.code + ')<br>' + STATES[r.state].label + (r.peakProbability !== null ? '<br>peak probability ' + r.peakProbability.toFixed(3) : '') + (r.event ? '<br>' + r.event.severity + ' ' + rw.causeName(r.event.cause) : '') });
+    for (const r of data.countries) if (r.iso3) places.push({ iso3: r.iso3, code: r.code, state: r.state, text: r.name + ' (' + r.code + ')<br>' + STATES[r.state].label + (r.peakProbability !== null ? '<br>peak probability ' + r.peakProbability.toFixed(3) + rw.evidenceText(r.peakEvidence) : '') + (r.event ? '<br>' + r.event.severity + ' ' + rw.causeName(r.event.cause) : '') });
     for (const u of data.unmodelled) if (u.iso3) places.push({ iso3: u.iso3, code: u.code, state: 'no_model', text: u.name + ' (' + u.code + ')<br>no model' });
     const n = STATE_ORDER.length - 1;
     // a stepped colour scale: state i of n owns the band around i / n
