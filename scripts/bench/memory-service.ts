@@ -25,6 +25,8 @@ const KINDS: Record<string, Partial<Record<(typeof SIGNALS)[number], number>>> =
   traffic_surge: { http: 1, netflows: 1 },
 };
 const DETECT = { eventGapHours: 2, minEventHours: 1, confirmProbability: 0.9, topSignals: 3 };
+/** Share of hourly rows the made-up probabilities are calibrated to (0.5 false alarms a week), for their evidence. */
+const BUDGET = budgetShare(0.5, HOUR_MS);
 
 export interface MemoryServiceOptions {
   /** Series ids; default every country code the time-zone database knows (248) plus two imported series: 250. */
@@ -70,7 +72,7 @@ export function createMemoryService(o: MemoryServiceOptions = {}): DetectionServ
         hours.push({
           timestamp: t,
           score: p,
-          evidence: evidenceOf(p, budgetShare(0.5, HOUR_MS)),
+          evidence: evidenceOf(p, BUDGET),
           threshold: 0.5,
           anomaly: p > 0.5,
           signals: Object.fromEntries(SIGNALS.map((s, i) => [s, w[i] / sum])),
@@ -80,7 +82,7 @@ export function createMemoryService(o: MemoryServiceOptions = {}): DetectionServ
       } else {
         const c = calm[Math.floor(rng() * calm.length)];
         const p = 0.05 + 0.3 * rng();
-        hours.push({ timestamp: t, score: p, evidence: evidenceOf(p, budgetShare(0.5, HOUR_MS)), threshold: 0.5, anomaly: false, signals: c.signals, direction: c.direction });
+        hours.push({ timestamp: t, score: p, evidence: evidenceOf(p, BUDGET), threshold: 0.5, anomaly: false, signals: c.signals, direction: c.direction });
       }
     }
     const name = countryName(code);

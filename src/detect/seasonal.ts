@@ -140,6 +140,11 @@ interface Regime {
   offset: number[];
 }
 
+/** The regime of a signal's fasting `offset`, or undefined where none was learned (all 0). */
+function regimeOf(offset: number[], hour: Uint8Array, fasting: Uint8Array): Regime | undefined {
+  return offset.some((v) => v !== 0) ? { hour, fasting, offset } : undefined;
+}
+
 /**
  * Expected level per row under each reference in `refs` (NaN where history is missing); rows with `valid` 0 never
  * serve as reference. The similar-days forecast is computed once and shared: `local` is the fallback of a series too
@@ -306,8 +311,7 @@ export function fitSeasonalRule(frame: CountryFrame, fitEnd: number, calendar?: 
     // The smallest change that means anything on the rule's scale: a 0.5 % change on log/logit scales.
     const unit = transform.name === 'identity' ? 1e-6 * Math.max(1, Math.abs(medianOf(level, clean))) : 5e-3;
     const fastingOffset = fastingOffsetOf(level, clean, hour, fasting, stepMs, unit);
-    const regime = fastingOffset.some((v) => v !== 0) ? { hour, fasting, offset: fastingOffset } : undefined;
-    const expected = expectedLevels(level, clean, REFERENCES, stepMs, regime);
+    const expected = expectedLevels(level, clean, REFERENCES, stepMs, regimeOf(fastingOffset, hour, fasting));
     for (const ref of REFERENCES) {
       const e = expected[ref]!;
       resid[ref] = level.map((v, i) => v - e[i]);
@@ -367,8 +371,8 @@ export function applySeasonalRule(rule: SeasonalRule, frame: CountryFrame, known
     const noise = known ? valid.map((v, i) => (known[i] ? 0 : v)) : valid;
     const level = applyLevelTransform(s.transform, col);
     levels.push(level.map((v, i) => (valid[i] ? v : NaN)));
+    const regime = regimeOf(s.fastingOffset, hour, fasting);
     const pass = (history: Uint8Array): Float64Array => {
-      const regime = s.fastingOffset.some((v) => v !== 0) ? { hour, fasting, offset: s.fastingOffset } : undefined;
       const e = expectedLevels(level, history, [s.reference], step, regime)[s.reference]!;
       const resid = level.map((v, i) => v - e[i]);
       const absResid = resid.map((v, i) => (noise[i] && Number.isFinite(v) ? Math.abs(v) : NaN));

@@ -14,7 +14,7 @@ export interface ScoredHour {
   score: number;
   /**
    * Evidence in decades: −log10 of the row's tail probability among normal held-out rows (score = 1 / (1 + 10^−evidence
-   * / budget)). It keeps ranking rows where the probability rounds to 1; absent where not kept (the watcher's stored hours).
+   * / budget)). It keeps ranking rows where the probability rounds to 1; absent where not kept (hours the watcher stored before it kept evidence).
    */
   evidence?: number;
   /** Probability threshold (0.5). */

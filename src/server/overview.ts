@@ -11,7 +11,7 @@ import { isRadarwatchError } from '../errors';
 import { countryName } from '../util/countries';
 import { alpha3 } from '../util/iso3';
 import { isCountryCode } from '../util/series-id';
-import { peakHour, type HourPeak } from '../watch/peak';
+import { peakAbove, peakHour, type HourPeak } from '../watch/peak';
 import type { DataStatus, WatchEvent } from '../watch/types';
 import type { WatchedCountry, WatchWindow } from '../watch/view';
 import type { DetectionService, ServedCountry } from './deps';
@@ -174,8 +174,9 @@ function eventOrder(a: OverviewEvent, b: OverviewEvent): number {
  * probability, as peakHour compares hours; then by probability, and a row without a peak last.
  */
 function peakOrder(a: Pick<OverviewRow, 'peakProbability' | 'peakEvidence'>, b: Pick<OverviewRow, 'peakProbability' | 'peakEvidence'>): number {
-  const byEvidence = a.peakEvidence !== null && b.peakEvidence !== null ? b.peakEvidence - a.peakEvidence : 0;
-  return byEvidence || (b.peakProbability ?? -1) - (a.peakProbability ?? -1);
+  const pa = { probability: a.peakProbability ?? -1, evidence: a.peakEvidence };
+  const pb = { probability: b.peakProbability ?? -1, evidence: b.peakEvidence };
+  return Number(peakAbove(pb, pa)) - Number(peakAbove(pa, pb)) || pb.probability - pa.probability;
 }
 
 /** Rows most urgent first: state, then event severity, then peak (peakOrder), then code. */

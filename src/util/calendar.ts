@@ -63,11 +63,10 @@ function fastingMonthDates(fromYear: number, toYear: number): Set<string> {
  * Local dates `YYYY-MM-DD` of the fasting month of Ramadan (1 Ramadan up to the day before 1 Shawwal, from
  * date-holidays' Hijri calendar) in the years `fromYear − 1 … toYear`, for a country whose public holidays include
  * Eid al-Fitr (a holiday ruled by Shawwal or Ramadan: EG, ID, TR, PK, SA, …); empty elsewhere and for unknown codes.
+ * The country calendar's `fasting` (countryCalendar reads the holidays once and caches them).
  */
 export function ramadanDates(country: string, fromYear: number, toYear: number): Set<string> {
-  const hd = new Holidays();
-  if (!(hd.init(country) as unknown)) return new Set();
-  return [fromYear, toYear].some((y) => hd.getHolidays(y).some(isFastingHoliday)) ? fastingMonthDates(fromYear, toYear) : new Set();
+  return countryCalendar(country, fromYear, toYear).fasting;
 }
 
 /** Weekend days of a country per CLDR (e.g. SA → Friday–Saturday, IR → Friday). Falls back to Sat–Sun. */
@@ -104,7 +103,7 @@ export function countryCalendar(country: string, fromYear: number, toYear: numbe
       }
     }
   }
-  // the holidays just read tell whether the country observes Ramadan (ramadanDates' test, without reading them again)
+  // the holidays just read tell whether the country observes Ramadan
   const fasting = observesRamadan ? fastingMonthDates(fromYear, toYear) : new Set<string>();
   const cal: CountryCalendar = { country, timezone: countryTimezone(country), weekend: weekendDays(country), holidays, hasHolidayData, fasting };
   calendarCache.set(key, cal);
@@ -173,8 +172,10 @@ export function localTimeColumns(cal: CountryCalendar, timestamps: ArrayLike<num
     shift: new Uint8Array(n),
     fasting: new Uint8Array(n),
   };
-  let shiftKey = '';
+  // shift and fasting are properties of the local day: looked up once per day
+  let dayKey = '';
   let shiftDay = 0;
+  let fastingDay = 0;
   const weekend = new Set(cal.weekend);
   let cachedDay = NaN;
   let dayOffsetStart = 0;
@@ -198,12 +199,13 @@ export function localTimeColumns(cal: CountryCalendar, timestamps: ArrayLike<num
     out.dayOfYear[i] = Math.floor((Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - Date.UTC(local.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
     out.dayType[i] = cal.holidays.has(key) ? 2 : weekend.has(iso) ? 1 : 0;
     out.offsetMinutes[i] = off;
-    if (key !== shiftKey) {
-      shiftKey = key;
+    if (key !== dayKey) {
+      dayKey = key;
       shiftDay = isShiftDay(cal.fasting, key) ? 1 : 0;
+      fastingDay = cal.fasting.has(key) ? 1 : 0;
     }
     out.shift[i] = shiftDay;
-    out.fasting[i] = cal.fasting.has(key) ? 1 : 0;
+    out.fasting[i] = fastingDay;
   }
   return out;
 }

@@ -9,7 +9,10 @@ export interface HourPeak {
   hour: number;
 }
 
-const asScored = (h: HourPeak) => ({ score: h.probability, evidence: h.evidence ?? undefined });
+/** Whether peak `a` is more anomalous than `b` (moreAnomalous on probability and evidence; null evidence = unknown). */
+export function peakAbove(a: Pick<HourPeak, 'probability' | 'evidence'>, b: Pick<HourPeak, 'probability' | 'evidence'>): boolean {
+  return moreAnomalous({ score: a.probability, evidence: a.evidence ?? undefined }, { score: b.probability, evidence: b.evidence ?? undefined });
+}
 
 /**
  * The most anomalous of `hours` (ascending by hour): by evidence where the hours compared both carry it (it keeps
@@ -18,6 +21,6 @@ const asScored = (h: HourPeak) => ({ score: h.probability, evidence: h.evidence 
  */
 export function peakHour(hours: HourPeak[]): HourPeak | null {
   let peak: HourPeak | null = null;
-  for (const h of hours) if (!peak || moreAnomalous(asScored(h), asScored(peak))) peak = h;
+  for (const h of hours) if (!peak || peakAbove(h, peak)) peak = h;
   return peak && { ...peak, evidence: evidenceOut(peak.evidence ?? undefined) };
 }

@@ -72,10 +72,10 @@ function parseCountryArg(arg: string): string {
 const hhmm = (isoText: string) => isoText.replace(/:00\.000Z$/, 'Z').replace('T', ' ');
 const arrow = (d: 'up' | 'down') => (d === 'up' ? '↑' : '↓');
 
-/** Top `n` signal shares of an hour as `http 45% netflows 30%`. */
 /** Evidence in decades with one decimal ('–' where the result carries none). */
 const decades = (e: number | null | undefined) => (typeof e === 'number' ? e.toFixed(1) : '–');
 
+/** Top `n` signal shares of an hour as `http 45% netflows 30%`. */
 function topShares(signals: Record<string, number>, n = 3): string {
   return Object.entries(signals)
     .sort((a, b) => b[1] - a[1])
