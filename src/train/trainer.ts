@@ -8,6 +8,7 @@ import { corruptCont, evaluateLoss, hybridLoss } from '../model/loss';
 import { log } from '../util/log';
 import { startProgress } from '../util/progress';
 import { createRng, hashSeed } from '../util/random';
+import { HostAdam, trainableVariables } from './adam';
 
 /** One epoch of history. `loss` is the mean training loss on corrupted inputs; `valLoss` is clean (inference mode). */
 export interface EpochRecord {
@@ -78,7 +79,7 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
       warmStarted = true;
     }
   }
-  const optimizer = tf.train.adam(tcfg.learningRate);
+  const optimizer = new HostAdam(tcfg.learningRate, trainableVariables(model));
   const maxEpochs = Math.max(1, Math.min(tcfg.epochs, opts.maxEpochs ?? Infinity));
   const label = opts.label ?? 'train';
   const bar = opts.progress === false ? undefined : startProgress(label, maxEpochs, '{bar} epoch {value}/{total} loss {loss} val {val} ETA {eta_formatted}', { loss: '-', val: '-' });
@@ -108,7 +109,7 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
           return optimizer.minimize(() => {
             const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
             return hybridLoss(Array.isArray(out) ? out : [out], target, inputs.slice(1), mcfg);
-          }, true) as tf.Scalar;
+          });
         });
         lossSum += (await cost.data())[0] * batch.size;
         lossRows += batch.size;
@@ -136,7 +137,7 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
         stopReason = 'patience';
       } else if (tcfg.lrPlateau > 0 && wait % tcfg.lrPlateau === 0) {
         // On a plateau, smaller steps: the rate halves, so a run settles and stops instead of hovering to the cap.
-        (optimizer as unknown as { learningRate: number }).learningRate *= 0.5; // protected in the typings, read by every step
+        optimizer.learningRate *= 0.5;
       }
       if ((await opts.onEpoch?.({ epoch, loss, valLoss, valParts: { contMse: val.contMse, catCe: val.catCe } })) === true) stopReason = 'callback';
       if (stopReason !== 'maxEpochs') break;
@@ -145,7 +146,6 @@ export async function fitAutoencoder(features: FeatureSet, trainIdx: Int32Array,
     model.dispose();
     throw e;
   } finally {
-    optimizer.dispose();
     bar?.stop();
   }
   if (best.epoch !== history.length) restoreWeights(model, best.weights);
