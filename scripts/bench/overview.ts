@@ -49,20 +49,22 @@ async function builds(service: DetectionService, cfg: Config): Promise<Record<st
 }
 
 /**
- * A stand-in for `radarwatch watch` on `country`: every `everyMs` it commits the next hour after the service's table
- * (one anomalous hour in six, so events open and close) with the lifecycle's alerts, as a watcher cycle does.
+ * A stand-in for `radarwatch watch` on `countries`: every `everyMs` it commits one country's next hour after the
+ * service's table (one anomalous hour in six, so events open and close) with the lifecycle's alerts, as a watcher
+ * cycle does: the countries in turn, the hour moving on once all have it. With one country every commit moves the
+ * overview's window by an hour (the worst case: a real watcher moves it once per cycle).
  */
-function simulatedWatcher(file: string, country: string, firstHour: number, everyMs: number): { stop(): number } {
+function simulatedWatcher(file: string, countries: string[], firstHour: number, everyMs: number): { stop(): number } {
   const store = WatchStore.open(file);
-  store.seed(country, [{ hour: firstHour - HOUR_MS, values: { http: 1, netflows: 1 }, gap: 0, unreliable: 0 }], firstHour - HOUR_MS, firstHour);
-  let hour = firstHour;
+  for (const country of countries) store.seed(country, [{ hour: firstHour - HOUR_MS, values: { http: 1, netflows: 1 }, gap: 0, unreliable: 0 }], firstHour - HOUR_MS, firstHour);
   let commits = 0;
   const timer = setInterval(() => {
-    const anomalous = commits % 6 < 2;
+    const country = countries[commits % countries.length];
+    const hour = firstHour + Math.floor(commits / countries.length) * HOUR_MS;
+    const anomalous = Math.floor(commits / countries.length) % 6 < 2;
     const h = { timestamp: hour, score: anomalous ? 0.999 : 0.1, threshold: 0.5, anomaly: anomalous, signals: { http: 0.6, netflows: 0.4 }, direction: { http: anomalous ? -4 : 0, netflows: anomalous ? -3 : 0 } };
     const step = advanceLifecycle(country, store.currentEvent(country), [h], { quietHours: 3, minEventHours: 1, topSignals: 3 }, hour + HOUR_MS);
     store.commit({ country, scores: [{ hour, score: h.score, threshold: 0.5, anomaly: anomalous, neutral: false }], lastStoredHour: hour, lastScoredHour: hour, events: step.touched, dropped: step.dropped, alerts: step.alerts, at: hour + HOUR_MS });
-    hour += HOUR_MS;
     commits++;
   }, everyMs);
   return {
@@ -72,6 +74,30 @@ function simulatedWatcher(file: string, country: string, firstHour: number, ever
       return commits;
     },
   };
+}
+
+/** HTTP latency while a simulated watcher commits every second over `countries` (simulatedWatcher), and its commits. */
+async function whileWatching(service: DetectionService, cfg: Config, countries: string[]): Promise<{ commits: number; live: ReturnType<typeof cannonSummary> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-bench-overview-'));
+  try {
+    const watchDb = path.join(dir, 'watch.db');
+    const watcher = simulatedWatcher(watchDb, countries, Date.parse(service.countries()[0].dataTo), 1000);
+    let live: ReturnType<typeof cannonSummary>;
+    let commits: number;
+    try {
+      const running = await listen(createApp({ service, config: cfg, watchDb }), { host: '127.0.0.1', port: 0 });
+      try {
+        live = cannonSummary(await cannon(running.url, PATHS, HTTP_SECONDS, CONNECTIONS, BROWSER));
+      } finally {
+        await running.close();
+      }
+    } finally {
+      commits = watcher.stop();
+    }
+    return { live, commits };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Builds, sizes and HTTP latency of one service, without and with a watcher. */
@@ -103,23 +129,9 @@ async function measure(service: DetectionService, cfg: Config, target: number): 
   } finally {
     await plain.close();
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radarwatch-bench-overview-'));
-  let live;
-  let commits = 0;
-  try {
-    const watchDb = path.join(dir, 'watch.db');
-    const first = service.countries()[0];
-    const watcher = simulatedWatcher(watchDb, first.code, Date.parse(first.dataTo), 1000);
-    const running = await listen(createApp({ service, config: cfg, watchDb }), { host: '127.0.0.1', port: 0 });
-    try {
-      live = cannonSummary(await cannon(running.url, PATHS, HTTP_SECONDS, CONNECTIONS, BROWSER));
-    } finally {
-      commits = watcher.stop();
-      await running.close();
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // every commit moves the window (one country), and a watcher's cycle (every served country in turn, one hour each)
+  const { live, commits } = await whileWatching(service, cfg, [service.countries()[0].code]);
+  const cycle = await whileWatching(service, cfg, service.countries().map((c) => c.code));
   return {
     countries: service.countries().length,
     buildMs: build,
@@ -128,6 +140,7 @@ async function measure(service: DetectionService, cfg: Config, target: number): 
     http: { connections: CONNECTIONS, seconds: HTTP_SECONDS, windows: WINDOWS, acceptEncoding: BROWSER['accept-encoding'], ...steady },
     httpOneConnection: { connections: 1, seconds: 5, ...single },
     httpWhileWatching: { connections: CONNECTIONS, seconds: HTTP_SECONDS, watcherCommits: commits, note: 'a simulated watcher commits one hour per second; each commit makes the next request per window rebuild the overview', ...live },
+    httpWhileWatchingCycle: { connections: CONNECTIONS, seconds: HTTP_SECONDS, watcherCommits: cycle.commits, note: 'a simulated watcher cycle: one served country per second commits the next hour, in turn (the window moves once per cycle); each commit makes the next request per window rebuild the overview', ...cycle.live },
     loadAverage: loadAverage(),
     targetP99Ms: target,
     withinTarget: steady.latencyMs.p99 <= target && live.latencyMs.p99 <= target && steady.non2xx === 0 && live.non2xx === 0 && steady.errors === 0 && live.errors === 0,

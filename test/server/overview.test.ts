@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/config/load';
 import { createApp } from '../../src/server/app';
 import type { DetectionService } from '../../src/server/deps';
 import { listen, type RunningServer } from '../../src/server/listen';
-import { buildOverview, eventView, FEED_LIMIT, type Overview } from '../../src/server/overview';
+import { buildOverview, eventView, FEED_LIMIT, SummaryMemo, type Overview } from '../../src/server/overview';
 import { createFakeService, FAKE_ANOMALIES } from './fake-service';
 import { WatchReader } from '../../src/watch/view';
 import { commitCycle, commitHours, probabilityHours } from './live-fixture';
@@ -163,6 +163,25 @@ describe('server/overview', () => {
       }
     });
 
+    it('when a build covers the ranges of the one before, then its summaries come from the memo; a moved range or a failed summary asks the service again', async () => {
+      const svc = createFakeService(['AT', 'DE']);
+      const memo = new SummaryMemo();
+      const first = await overviewOf(svc, '7d', { memo });
+      assert.equal(svc.calls.length, 2);
+      assert.deepEqual(await overviewOf(svc, '7d', { memo }), first);
+      assert.equal(svc.calls.length, 2, 'the same ranges: no summary asked again');
+      await overviewOf(svc, '24h', { memo });
+      assert.equal(svc.calls.length, 4, 'other ranges: asked again');
+      const failing = createFakeService(['AT']);
+      const fresh = new SummaryMemo();
+      failing.failWith = new DataError('model folder damaged');
+      assert.match((await overviewOf(failing, '7d', { memo: fresh })).warnings!.join(), /model folder damaged/);
+      failing.failWith = undefined;
+      const healed = await overviewOf(failing, '7d', { memo: fresh });
+      assert.equal(healed.warnings, undefined, 'a failed summary is not kept');
+      assert.equal(failing.calls.length, 2);
+    });
+
     it('when an event crosses midnight, then its link spans the day before its start to the day after its end', () => {
       assert.equal(eventView('web-1', { start: '2025-06-26T22:00:00.000Z', end: '2025-06-27T01:00:00.000Z' }), 'country?country=web-1&from=2025-06-25&to=2025-06-28&event=2025-06-26T22%3A00%3A00.000Z');
     });
@@ -290,6 +309,29 @@ describe('server/overview', () => {
       assert.equal(c.body.feed[0].country, 'DE');
       // AT's table ends 3 h before the watcher's newest hour: late
       assert.equal(c.body.countries.find((x) => x.code === 'AT')!.hoursBehind, 3);
+    });
+
+    it('when a watcher cycle commits country after country for the same hour, then the tables are summarised again only when the window moves', async () => {
+      const file = path.join(dir, 'cycle.db');
+      const svc = createFakeService(['AT', 'DE']);
+      const s = await listen(createApp({ service: svc, config, watchDb: file, now: () => NOW }), { host: '127.0.0.1', port: 0 });
+      try {
+        commitCycle(file, 'AT', '.', DATA_END);
+        await get(s, '?window=24h');
+        const asked = svc.calls.length;
+        // DE's hour of the same cycle: a new answer, from the same table summaries
+        commitCycle(file, 'DE', 'A', DATA_END);
+        const de = (await get(s, '?window=24h')).body.countries.find((c) => c.code === 'DE')!;
+        assert.deepEqual([de.state, de.event?.source], ['anomalous', 'watch']);
+        assert.equal(svc.calls.length, asked);
+        // the next cycle's first commit moves the window: both tables are summarised over the new one
+        commitCycle(file, 'AT', '.', DATA_END + HOUR_MS);
+        const moved = await get(s, '?window=24h');
+        assert.equal(moved.body.to, new Date(DATA_END + 2 * HOUR_MS).toISOString());
+        assert.equal(svc.calls.length, asked + 2);
+      } finally {
+        await s.close();
+      }
     });
 
     it('when the watch database is not a database, then the overview still answers, with a warning', async () => {
