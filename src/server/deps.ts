@@ -60,6 +60,8 @@ export interface DetectionService {
   /**
    * The same range condensed for the overview (peak probability, anomalous rows, newest row, events) without building
    * the per-hour rows; optional: the overview falls back to `detect()` and summarizeDetectResult. Throws like detect().
+   * A served country's answers for a range do not change while it is served: the overview keeps its summaries
+   * (SummaryMemo) from one build to the next, keyed by the countries() entry.
    */
   summarize?(country: string, from: Date, to: Date): Promise<WindowSummary>;
   /**

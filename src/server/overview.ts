@@ -122,9 +122,10 @@ export interface OverviewInput {
 
 /**
  * Each served country's window summary from the last build, for the next. A served country's table and model do not
- * change while the service serves it (a model folder that changes fails its checks and is degraded), so its summary
- * of the same range is the same: a build after a watcher commit reads the table parts from here and only the
- * watcher's part anew (250 series over 30 days: a build of 17–26 ms takes 4–7 ms). Keyed by the service's
+ * change while the service serves it (a grown table is served over the rows found at start; a model folder that
+ * changes fails its checks and is degraded), so its summary of the same range is the same. A watcher's cycle commits
+ * country after country; after its first commit moved the window, a rebuild takes the table parts from here and reads
+ * only the watcher's hours anew (250 series over 30 days: a build of 17–26 ms takes 4–7 ms). Keyed by the service's
  * ServedCountry object; failed summaries are not kept.
  */
 export class SummaryMemo {
