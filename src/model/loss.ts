@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema';
 import type { FeatureSet } from '../features/types';
 import type { Rng } from '../util/random';
-import { batchInputs, gatherBatch, modelSizes } from './autoencoder';
+import { gatherBatch, modelSizes, predictBatch } from './autoencoder';
 
 export type LossWeights = Pick<ModelConfig, 'contWeight' | 'catWeight'>;
 
@@ -70,15 +70,7 @@ export function evaluateLoss(model: tf.LayersModel, fs: FeatureSet, idx: ArrayLi
   for (let from = 0; from < idx.length; from += batchSize) {
     const to = Math.min(idx.length, from + batchSize);
     const batch = gatherBatch(fs, idx, from, to);
-    // tidy returns the tensors and dataSync runs after it: tidy walks whatever it returns, element by element for a
-    // typed array (that walk was a tenth of all training time). predict's own batch size defaults to 32: without
-    // it the validation pass ran 160 batches per epoch, a fifth of the epoch (same numbers either way).
-    const preds = tf.tidy(() => {
-      const p = model.predict(batchInputs(batch, catCardinalities), { batchSize: to - from }) as tf.Tensor | tf.Tensor[];
-      return Array.isArray(p) ? p : [p];
-    });
-    const outs = preds.map((t) => t.dataSync() as Float32Array);
-    tf.dispose(preds);
+    const outs = predictBatch(model, batch, catCardinalities);
     for (let k = 0; k < batch.cont.length; k++) {
       const d = outs[0][k] - batch.cont[k];
       se += d * d;

@@ -11,7 +11,7 @@ import { isRadarwatchError } from '../errors';
 import { log } from '../util/log';
 import type { WatchReader, WatchWindow } from '../watch/view';
 import type { DetectionService } from './deps';
-import { buildOverview, dataEnd, SummaryMemo, windowBounds, type OverviewWindow } from './overview';
+import { buildOverview, dataEnd, OVERVIEW_WINDOWS, SummaryMemo, windowBounds, type OverviewWindow } from './overview';
 
 /** An overview serialised once: the JSON bytes and their gzip form (browsers ask for it; 250 countries are ~200 kB of JSON). */
 export interface OverviewBody {
@@ -40,7 +40,7 @@ export function createOverviewSource(deps: OverviewSourceDeps): OverviewSource {
   const { service, config, reader } = deps;
   const clock = deps.now ?? Date.now;
   const cache = new Map<OverviewWindow, { key: string; body: Promise<OverviewBody> }>();
-  const memos = new Map<OverviewWindow, SummaryMemo>();
+  const memos = new Map((Object.keys(OVERVIEW_WINDOWS) as OverviewWindow[]).map((w) => [w, new SummaryMemo()]));
   let lastProblem: string | undefined;
 
   /** Runs a read of the watch database; a database SQLite cannot read is left out with a warning, not a 500. */
@@ -72,9 +72,7 @@ export function createOverviewSource(deps: OverviewSourceDeps): OverviewSource {
       watch = r.value;
       problem = r.problem;
     }
-    let memo = memos.get(window);
-    if (!memo) memos.set(window, (memo = new SummaryMemo()));
-    const o = await buildOverview({ service, watch, window, now, lateAfterHours: config.watch.lateAfterHours, configured: config.countries, memo });
+    const o = await buildOverview({ service, watch, window, now, lateAfterHours: config.watch.lateAfterHours, configured: config.countries, memo: memos.get(window) });
     if (problem) o.warnings = [...(o.warnings ?? []), `watch state left out: ${problem}`];
     const json = Buffer.from(JSON.stringify(o));
     // compressed off the event loop (zlib's thread pool), once per build

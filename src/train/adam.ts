@@ -48,7 +48,9 @@ export class HostAdam {
       if (!grad) continue;
       const g = grad.dataSync() as Float32Array;
       grad.dispose();
-      const w = variable.dataSync().slice() as Float32Array;
+      // read only: on the cpu backend dataSync is the tensor's own storage
+      const w = variable.dataSync() as Float32Array;
+      const next = new Float32Array(g.length);
       const m = this.moment(this.m, variable.name, g.length);
       const v = this.moment(this.v, variable.name, g.length);
       for (let i = 0; i < g.length; i++) {
@@ -57,9 +59,9 @@ export class HostAdam {
         m[i] = mi;
         v[i] = vi;
         const denom = f32(f32(Math.sqrt(f32(vi / c2))) + this.epsilon);
-        w[i] = f32(f32(f32(f32(mi / c1) / denom) * step) + w[i]);
+        next[i] = f32(f32(f32(f32(mi / c1) / denom) * step) + w[i]);
       }
-      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
+      tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
     }
     this.accB1 = f32(this.accB1 * this.b1);
     this.accB2 = f32(this.accB2 * this.b2);

@@ -99,6 +99,8 @@ export function migrateWatchDb(db: Database): string[] {
 
 /** Evidence as stored: finite, else NULL (unknown). */
 const evidenceIn = (e: number | undefined): number | null => (e !== undefined && Number.isFinite(e) ? e : null);
+/** A stored evidence column as an optional field: absent where NULL (unknown). */
+const evidenceField = (e: number | null): { evidence?: number } => (e === null ? {} : { evidence: e });
 
 /** A country's progress. Hours are epoch ms of the hour start. */
 export interface CountryProgress {
@@ -284,7 +286,7 @@ export class WatchStore {
       anomaly: number;
       neutral: number;
     }[];
-    return rows.map((r) => ({ hour: r.hour, score: r.score, ...(r.evidence === null ? {} : { evidence: r.evidence }), threshold: r.threshold, anomaly: r.anomaly === 1, neutral: r.neutral === 1 }));
+    return rows.map((r) => ({ hour: r.hour, score: r.score, ...evidenceField(r.evidence), threshold: r.threshold, anomaly: r.anomaly === 1, neutral: r.neutral === 1 }));
   }
 
   /** The open or pending event of `country`, with its anomalous hours. */
@@ -304,7 +306,7 @@ export class WatchStore {
       (h): ScoredHour => ({
         timestamp: h.hour,
         score: h.score,
-        ...(h.evidence === null ? {} : { evidence: h.evidence }),
+        ...evidenceField(h.evidence),
         threshold: h.threshold,
         anomaly: true,
         signals: JSON.parse(h.signals) as Record<string, number>,
